@@ -1,0 +1,120 @@
+package geodns.server;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The command line, checked: every mistake becomes a {@link UsageException} with a one-line reason. */
+record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, Path geoip,
+               int udpMax, int tcpIdleSeconds, int tcpMaxConnections) {
+
+    static final String USAGE = """
+            Usage:
+              geodns serve [--zones DIR] [--dns HOST:PORT[,HOST:PORT...]] [--http HOST:PORT] [--geoip FILE]
+                           [--udp-max BYTES] [--tcp-idle SECONDS] [--tcp-max-conns N]
+              geodns check [--zones DIR]
+              geodns --help
+
+            Commands:
+              serve   answer DNS over UDP and TCP on every --dns address; admin HTTP on --http
+              check   load the zones folder, print what it holds, exit non-zero on any error
+
+            Options:
+              --zones DIR          folder of <zone>.zone master files          (default: zones)
+              --dns HOST:PORT,...  DNS listen addresses, IPv6 as [::1]:5300     (default: 127.0.0.1:5300)
+              --http HOST:PORT     admin HTTP: /healthz, /readyz                 (default: 127.0.0.1:8053)
+              --geoip FILE         MaxMind DB (City or Country) instead of the embedded one
+              --udp-max BYTES      largest UDP reply, whatever EDNS clients offer (default: 1232)
+              --tcp-idle SECONDS   close TCP connections idle this long        (default: 10)
+              --tcp-max-conns N    most TCP connections open at once           (default: 1000)
+
+            Exit status: 0 ok, 1 bad zones or config, 2 bad command line.
+            """;
+
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    static Options parse(String[] args) throws UsageException {
+        if (args.length == 0) {
+            throw new UsageException("missing command: serve or check (see --help)");
+        }
+        String command = args[0];
+        if (!command.equals("serve") && !command.equals("check") && !command.equals("--help")) {
+            throw new UsageException("unknown command '" + command + "' (see --help)");
+        }
+        Path zones = Path.of("zones");
+        List<InetSocketAddress> dns = List.of(address("127.0.0.1:5300"));
+        InetSocketAddress http = address("127.0.0.1:8053");
+        Path geoip = null;
+        int udpMax = 1232;
+        int tcpIdle = 10;
+        int tcpMax = 1000;
+        for (int i = 1; i < args.length; i++) {
+            String flag = args[i];
+            if (flag.equals("--help") || flag.equals("-h")) {
+                return new Options("--help", zones, dns, http, geoip, udpMax, tcpIdle, tcpMax);
+            }
+            if (i + 1 >= args.length) {
+                throw new UsageException(flag.startsWith("--") ? flag + " needs a value" : "unexpected '" + flag + "'");
+            }
+            String value = args[++i];
+            switch (flag) {
+                case "--zones" -> zones = Path.of(value);
+                case "--dns" -> dns = addresses(value);
+                case "--http" -> http = address(value);
+                case "--geoip" -> geoip = Path.of(value);
+                case "--udp-max" -> udpMax = number(flag, value, 512, 65535);
+                case "--tcp-idle" -> tcpIdle = number(flag, value, 1, 3600);
+                case "--tcp-max-conns" -> tcpMax = number(flag, value, 1, 1_000_000);
+                default -> throw new UsageException("unknown option '" + flag + "' (see --help)");
+            }
+        }
+        return new Options(command, zones, dns, http, geoip, udpMax, tcpIdle, tcpMax);
+    }
+
+    private static List<InetSocketAddress> addresses(String list) throws UsageException {
+        List<InetSocketAddress> result = new ArrayList<>();
+        for (String item : list.split(",")) {
+            result.add(address(item.trim()));
+        }
+        return List.copyOf(result);
+    }
+
+    /** HOST:PORT with IPv6 in brackets: 127.0.0.1:5300, [::1]:5300, 0.0.0.0:53. */
+    static InetSocketAddress address(String text) throws UsageException {
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new UsageException("'" + text + "' is not HOST:PORT");
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new UsageException("'" + text + "': write IPv6 addresses in brackets, e.g. [::1]:5300");
+        }
+        int port = number("port in '" + text + "'", text.substring(colon + 1), 0, 65535);
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new UsageException("'" + text + "': unknown host " + host);
+        }
+    }
+
+    private static int number(String what, String value, int min, int max) throws UsageException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new UsageException(what + " must be a number from " + min + " to " + max + ", not '" + value + "'");
+    }
+}

@@ -1,0 +1,58 @@
+package geodns.server.answer;
+
+import geodns.server.wire.Header;
+import geodns.server.wire.ParseResult;
+import geodns.server.wire.Query;
+import geodns.server.wire.QueryParser;
+import geodns.server.wire.Replies;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The one place a packet becomes a reply. Reads the current snapshot once per query; holds no other state. */
+public final class Answerer {
+    public static final int CLASS_IN = 1;
+    public static final int CLASS_ANY = 255;
+    private static final int PLAIN_UDP_LIMIT = 512;
+    public static final int TCP_LIMIT = 65535;
+
+    private final AtomicReference<Snapshot> snapshot;
+    private final int udpPayloadCap;
+
+    public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap) {
+        this.snapshot = snapshot;
+        this.udpPayloadCap = udpPayloadCap;
+    }
+
+    /**
+     * Answers the packet in {@code packet[0, length)} into {@code out}.
+     *
+     * @return the reply's length, or 0 when the packet deserves no reply
+     */
+    public int answer(byte[] packet, int length, boolean overTcp, Query q, byte[] out) {
+        ParseResult parsed = QueryParser.parse(packet, length, q);
+        switch (parsed) {
+            case DROP:
+                return 0;
+            case FORMERR:
+                return Replies.error(q, Header.FORMERR, udpPayloadCap, out);
+            case NOTIMP:
+                return Replies.error(q, Header.NOTIMP, udpPayloadCap, out);
+            case BADVERS:
+                return Replies.error(q, Header.BADVERS, udpPayloadCap, out);
+            default:
+                break;
+        }
+        if (q.qclass() != CLASS_IN && q.qclass() != CLASS_ANY) {
+            return Replies.error(q, Header.REFUSED, udpPayloadCap, out);
+        }
+        int limit = overTcp ? TCP_LIMIT : udpLimit(q);
+        return Replies.answer(q, snapshot.get().find(q), limit, udpPayloadCap, out);
+    }
+
+    /** RFC 6891 §6.2.5: honour the advertised size up to our cap, and never below 512. */
+    private int udpLimit(Query q) {
+        if (!q.hasOpt()) {
+            return PLAIN_UDP_LIMIT;
+        }
+        return Math.max(PLAIN_UDP_LIMIT, Math.min(q.udpPayloadSize(), udpPayloadCap));
+    }
+}

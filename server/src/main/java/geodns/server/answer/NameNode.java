@@ -1,0 +1,59 @@
+package geodns.server.answer;
+
+import geodns.server.wire.Sections;
+
+/**
+ * Everything that can be said about one owner name, encoded at load time: the sections for each type it has,
+ * what to say for any other type (NODATA, or a followed CNAME), for ANY, and, at or below a zone cut, the
+ * referral that replaces all of it.
+ */
+public final class NameNode {
+    private static final int ANY = 255;
+
+    private final int[] types;
+    private final Sections[] byType;
+    private final Sections otherwise;
+    private final Sections any;
+    private final Sections referral;
+    private final Sections nxdomain;
+    private NameNode wildcard;
+
+    public NameNode(int[] types, Sections[] byType, Sections otherwise, Sections any, Sections referral,
+                    Sections nxdomain) {
+        this.types = types.clone();
+        this.byType = byType.clone();
+        this.otherwise = otherwise;
+        this.any = any;
+        this.referral = referral;
+        this.nxdomain = nxdomain;
+    }
+
+    /** The answer when the query name is this node's name, or is synthesized from this wildcard node. */
+    Sections answer(int qtype) {
+        if (referral != null) {
+            return referral;
+        }
+        if (qtype == ANY) {
+            return any;
+        }
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == qtype) {
+                return byType[i];
+            }
+        }
+        return otherwise;
+    }
+
+    /** The answer for a name below this one that does not exist: referral, wildcard, or NXDOMAIN. */
+    Sections below(int qtype) {
+        if (referral != null) {
+            return referral;
+        }
+        return wildcard != null ? wildcard.answer(qtype) : nxdomain;
+    }
+
+    /** Set once while the snapshot is built, before it is published. */
+    void wildcard(NameNode child) {
+        this.wildcard = child;
+    }
+}

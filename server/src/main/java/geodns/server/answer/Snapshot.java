@@ -1,0 +1,71 @@
+package geodns.server.answer;
+
+import geodns.server.wire.Query;
+import geodns.server.wire.Sections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Name;
+
+/** Everything the hot path reads, immutable once built. Reload builds a new one and swaps it in whole. */
+public final class Snapshot {
+    static final Sections REFUSED = Sections.empty(geodns.server.wire.Header.REFUSED);
+
+    private final NameTable names;
+    private final List<LoadedZone> zones;
+
+    private Snapshot(NameTable names, List<LoadedZone> zones) {
+        this.names = names;
+        this.zones = List.copyOf(zones);
+    }
+
+    public List<LoadedZone> zones() {
+        return zones;
+    }
+
+    /** Finds the closest enclosing name we hold; a name under none of our zones is refused. */
+    Sections find(Query q) {
+        byte[] name = q.name();
+        int end = q.nameLength();
+        for (int label = 0; label < q.labelCount(); label++) {
+            NameNode node = names.get(name, q.labelStart(label), end);
+            if (node != null) {
+                return label == 0 ? node.answer(q.qtype()) : node.below(q.qtype());
+            }
+        }
+        return REFUSED;
+    }
+
+    /** A loaded zone as reported by check and status. */
+    public record LoadedZone(String name, long serial, int records, String file) {}
+
+    /** Collects nodes by name; a later put for the same name wins (a child zone over its parent's cut). */
+    public static final class Builder {
+        private final Map<Name, NameNode> nodes = new HashMap<>();
+
+        public Builder put(Name name, NameNode node) {
+            nodes.put(name, node);
+            return this;
+        }
+
+        /** Drops what an enclosing zone said at and below {@code apex}, before that zone's own names go in. */
+        public Builder removeAtAndBelow(Name apex) {
+            nodes.keySet().removeIf(name -> name.subdomain(apex));
+            return this;
+        }
+
+        public Snapshot build(List<LoadedZone> zones) {
+            Map<byte[], NameNode> entries = new HashMap<>();
+            nodes.forEach((name, node) -> {
+                entries.put(name.canonicalize().toWire(), node);
+                if (name.isWild()) {
+                    NameNode parent = nodes.get(new Name(name, 1));
+                    if (parent != null) {
+                        parent.wildcard(node);
+                    }
+                }
+            });
+            return new Snapshot(new NameTable(entries), zones);
+        }
+    }
+}

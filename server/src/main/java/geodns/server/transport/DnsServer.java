@@ -1,0 +1,109 @@
+package geodns.server.transport;
+
+import geodns.server.answer.Answerer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * UDP and TCP listeners on every address. With native epoll each address gets one UDP socket per event loop
+ * thread (SO_REUSEPORT), so the kernel spreads datagrams over the cores; elsewhere NIO with one socket.
+ */
+public final class DnsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
+
+    /** Transport limits: RFC 7766 §6.2.3 idle timeout and a cap on open connections. */
+    public record Limits(int tcpIdleSeconds, int tcpMaxConnections) {}
+
+    private final boolean epoll = Epoll.isAvailable();
+    private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private final EventLoopGroup workers;
+    private final EventLoopGroup acceptor;
+    private final List<Channel> channels = new ArrayList<>();
+    private final UdpHandler udp;
+    private final TcpHandler tcp;
+    private final ConnectionLimit connectionLimit;
+    private final Limits limits;
+
+    public DnsServer(Answerer answerer, Limits limits) {
+        this.limits = limits;
+        this.workers = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+        this.acceptor = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
+        this.udp = new UdpHandler(answerer);
+        this.tcp = new TcpHandler(answerer);
+        this.connectionLimit = new ConnectionLimit(limits.tcpMaxConnections());
+    }
+
+    /** Binds UDP and TCP on {@code address}; throws when either cannot be bound. */
+    public void listen(InetSocketAddress address) throws InterruptedException {
+        int udpSockets = epoll ? threads : 1;
+        for (int i = 0; i < udpSockets; i++) {
+            channels.add(udpBootstrap().bind(address).sync().channel());
+        }
+        channels.add(tcpBootstrap().bind(address).sync().channel());
+        LOG.info("listening on udp+tcp {} ({}, {} udp sockets)", format(address), epoll ? "epoll" : "nio",
+                udpSockets);
+    }
+
+    private Bootstrap udpBootstrap() {
+        Bootstrap b = new Bootstrap().group(workers).handler(udp);
+        if (epoll) {
+            b.channel(EpollDatagramChannel.class).option(EpollChannelOption.SO_REUSEPORT, true);
+        } else {
+            b.channel(NioDatagramChannel.class);
+        }
+        return b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
+    }
+
+    private ServerBootstrap tcpBootstrap() {
+        ServerBootstrap b = new ServerBootstrap().group(acceptor, workers)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(connectionLimit,
+                                new IdleStateHandler(0, 0, limits.tcpIdleSeconds(), TimeUnit.SECONDS),
+                                new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+                                tcp);
+                    }
+                });
+        return b;
+    }
+
+    /** Stops reading new queries, lets the event loops finish what they hold, then releases the threads. */
+    @Override
+    public void close() {
+        for (Channel channel : channels) {
+            channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        acceptor.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    static String format(InetSocketAddress address) {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}

@@ -1,0 +1,58 @@
+package geodns.server.transport;
+
+import geodns.server.answer.Answerer;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * Answers length-prefixed queries (RFC 1035 §4.2.2) in the order they arrive; pipelined queries are answered
+ * one after another and flushed together (RFC 7766 §6.2.1). Idle connections are closed (RFC 7766 §6.2.3).
+ */
+@ChannelHandler.Sharable
+final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private static final Logger LOG = LoggerFactory.getLogger(TcpHandler.class);
+    private final Answerer answerer;
+
+    TcpHandler(Answerer answerer) {
+        this.answerer = answerer;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+        Scratch s = Scratch.current();
+        int length = frame.readableBytes();
+        frame.getBytes(frame.readerIndex(), s.in, 0, length);
+        int replyLength = answerer.answer(s.in, length, true, s.query, s.out);
+        if (replyLength > 0) {
+            ByteBuf reply = ctx.alloc().directBuffer(replyLength + 2);
+            reply.writeShort(replyLength);
+            reply.writeBytes(s.out, 0, replyLength);
+            ctx.write(reply);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("tcp " + ctx.channel().remoteAddress() + ": " + cause);
+        ctx.close();
+    }
+}

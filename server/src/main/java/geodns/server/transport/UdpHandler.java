@@ -1,0 +1,46 @@
+package geodns.server.transport;
+
+import geodns.server.answer.Answerer;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+
+/** Answers each datagram; replies are written as they are made and flushed once per read batch. */
+@ChannelHandler.Sharable
+final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpHandler.class);
+    private final Answerer answerer;
+
+    UdpHandler(Answerer answerer) {
+        this.answerer = answerer;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        Scratch s = Scratch.current();
+        ByteBuf content = packet.content();
+        int length = content.readableBytes();
+        content.getBytes(content.readerIndex(), s.in, 0, length);
+        int replyLength = answerer.answer(s.in, length, false, s.query, s.out);
+        if (replyLength > 0) {
+            ByteBuf reply = ctx.alloc().directBuffer(replyLength);
+            reply.writeBytes(s.out, 0, replyLength);
+            ctx.write(new DatagramPacket(reply, packet.sender()));
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A failed send to one client (e.g. ICMP unreachable) must not close the socket for everyone.
+        LOG.debug("udp: " + cause);
+    }
+}

@@ -1,0 +1,83 @@
+package geodns.server.wire;
+
+import static geodns.server.wire.Header.put16;
+
+/** Writes replies into a caller-owned buffer; returns their length. Allocates nothing. */
+public final class Replies {
+    static final int OPT_LENGTH = 11;
+
+    private Replies() {}
+
+    /**
+     * The reply to {@code q}: header, the question as received, {@code sections}, and an OPT record when the
+     * query had one. When that exceeds {@code limit} the sections are left out and TC is set (RFC 2181 §9), so
+     * the client retries over TCP.
+     */
+    public static int answer(Query q, Sections sections, int limit, int advertisedPayload, byte[] out) {
+        int questionLength = q.questionLength();
+        int length = Header.LENGTH + questionLength + sections.bytes().length + (q.hasOpt ? OPT_LENGTH : 0);
+        boolean truncated = length > limit;
+        int flags = responseFlags(q, sections.flags()) | (truncated ? Header.TC : 0);
+        int at = Header.LENGTH;
+        System.arraycopy(q.packet, Header.LENGTH, out, at, questionLength);
+        at += questionLength;
+        int additional = 0;
+        if (!truncated) {
+            System.arraycopy(sections.bytes(), 0, out, at, sections.bytes().length);
+            at += sections.bytes().length;
+            additional = sections.additionalCount();
+        }
+        if (q.hasOpt) {
+            at = writeOpt(out, at, advertisedPayload, 0, q.dnssecOk);
+            additional++;
+        }
+        writeHeader(out, q.id, flags, 1,
+                truncated ? 0 : sections.answerCount(),
+                truncated ? 0 : sections.authorityCount(),
+                additional);
+        return at;
+    }
+
+    /** An error reply: the question when it could be read, and OPT when the query had a valid one. */
+    public static int error(Query q, int rcode, int advertisedPayload, byte[] out) {
+        boolean withQuestion = q.questionEnd > Header.LENGTH;
+        int at = Header.LENGTH;
+        if (withQuestion) {
+            System.arraycopy(q.packet, Header.LENGTH, out, at, q.questionLength());
+            at += q.questionLength();
+        }
+        boolean withOpt = q.hasOpt && rcode != Header.FORMERR;
+        if (withOpt) {
+            at = writeOpt(out, at, advertisedPayload, rcode >>> 4, q.dnssecOk);
+        }
+        int flags = (q.flags & (Header.OPCODE_MASK | Header.RD | Header.CD)) | Header.QR | (rcode & 0xf);
+        writeHeader(out, q.id, flags, withQuestion ? 1 : 0, 0, 0, withOpt ? 1 : 0);
+        return at;
+    }
+
+    private static int responseFlags(Query q, int sectionFlags) {
+        return Header.QR | (q.flags & (Header.RD | Header.CD)) | sectionFlags;
+    }
+
+    private static void writeHeader(byte[] out, int id, int flags, int qd, int an, int ns, int ar) {
+        put16(out, 0, id);
+        put16(out, 2, flags);
+        put16(out, 4, qd);
+        put16(out, 6, an);
+        put16(out, 8, ns);
+        put16(out, 10, ar);
+    }
+
+    /** RFC 6891 §6.1.2; the DO bit is copied from the query (RFC 3225 §3). */
+    private static int writeOpt(byte[] out, int at, int payload, int extendedRcode, boolean dnssecOk) {
+        out[at] = 0;
+        put16(out, at + 1, QueryParser.TYPE_OPT);
+        put16(out, at + 3, payload);
+        out[at + 5] = (byte) extendedRcode;
+        out[at + 6] = 0;
+        out[at + 7] = (byte) (dnssecOk ? 0x80 : 0);
+        out[at + 8] = 0;
+        put16(out, at + 9, 0);
+        return at + OPT_LENGTH;
+    }
+}

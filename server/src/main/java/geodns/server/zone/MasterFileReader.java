@@ -1,0 +1,91 @@
+package geodns.server.zone;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.nio.file.Path;
+import java.util.List;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Reads an RFC 1035 master file with dnsjava and remembers where each record came from.
+ *
+ * <p>dnsjava reports file and line for syntax errors but not for records it returns; the checks that come later
+ * (out of zone, CNAME beside other data) need that position too, so it is read from dnsjava's tokenizer. If a
+ * future dnsjava renames those fields, positions fall back to line 0 and nothing else changes.
+ */
+final class MasterFileReader {
+    private static final int MAX_ERRORS_PER_FILE = 20;
+    private static final Field INCLUDED = field(Master.class, "included");
+    private static final Field TOKENIZER = field(Master.class, "st");
+    private static final Field LINE = field(org.xbill.DNS.Tokenizer.class, "line");
+    private static final Field FILENAME = field(org.xbill.DNS.Tokenizer.class, "filename");
+
+    private MasterFileReader() {}
+
+    static void read(Path file, Name origin, List<PlacedRecord> records, List<ZoneError> errors) {
+        String display = file.toString();
+        try (Master master = new Master(display, origin)) {
+            int fileErrors = 0;
+            while (fileErrors < MAX_ERRORS_PER_FILE) {
+                try {
+                    Record record = master.nextRecord();
+                    if (record == null) {
+                        return;
+                    }
+                    Position at = position(master, display);
+                    records.add(new PlacedRecord(record, at.file, at.line));
+                } catch (TextParseException e) {
+                    errors.add(parseError(e, master, display));
+                    fileErrors++;
+                }
+            }
+        } catch (IOException e) {
+            errors.add(new ZoneError(display, 0, "cannot read: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            errors.add(new ZoneError(display, position(null, display).line, "unreadable: " + e));
+        }
+    }
+
+    /** dnsjava's messages already start with "file:line: "; keep them, add the position when missing. */
+    private static ZoneError parseError(TextParseException e, Master master, String display) {
+        String message = String.valueOf(e.getMessage());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?):(\\d+): (.*)$").matcher(message);
+        if (m.matches()) {
+            return new ZoneError(m.group(1), Integer.parseInt(m.group(2)), m.group(3));
+        }
+        Position at = position(master, display);
+        return new ZoneError(at.file, at.line, message);
+    }
+
+    private record Position(String file, int line) {}
+
+    private static Position position(Master master, String display) {
+        try {
+            Master innermost = master;
+            while (innermost != null && INCLUDED != null && INCLUDED.get(innermost) != null) {
+                innermost = (Master) INCLUDED.get(innermost);
+            }
+            if (innermost == null || TOKENIZER == null || LINE == null) {
+                return new Position(display, 0);
+            }
+            Object tokenizer = TOKENIZER.get(innermost);
+            Object name = FILENAME == null ? null : FILENAME.get(tokenizer);
+            return new Position(name == null ? display : name.toString(), LINE.getInt(tokenizer));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return new Position(display, 0);
+        }
+    }
+
+    private static Field field(Class<?> type, String name) {
+        try {
+            Field f = type.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+}

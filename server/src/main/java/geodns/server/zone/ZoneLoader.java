@@ -1,0 +1,66 @@
+package geodns.server.zone;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/** Finds {@code <zone>.zone} files in the zones folder and reads each into checked {@link ZoneContent}. */
+final class ZoneLoader {
+    static final String SUFFIX = ".zone";
+
+    private ZoneLoader() {}
+
+    static List<ZoneContent> load(Path dir, List<ZoneError> errors) {
+        List<ZoneContent> zones = new ArrayList<>();
+        for (Path file : zoneFiles(dir, errors)) {
+            String fileName = file.getFileName().toString();
+            Name origin = origin(fileName, file, errors);
+            if (origin == null) {
+                continue;
+            }
+            List<PlacedRecord> records = new ArrayList<>();
+            int errorsBefore = errors.size();
+            MasterFileReader.read(file, origin, records, errors);
+            if (errors.size() == errorsBefore) {
+                ZoneContent zone = ZoneChecks.check(origin, file.toString(), records, errors);
+                if (zone != null) {
+                    zones.add(zone);
+                }
+            }
+        }
+        return zones;
+    }
+
+    private static List<Path> zoneFiles(Path dir, List<ZoneError> errors) {
+        if (!Files.isDirectory(dir)) {
+            errors.add(new ZoneError(dir.toString(), 0, "not a directory"));
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            // Kubernetes ConfigMap mounts hold hidden ..data folders; only plain *.zone files count.
+            return files.filter(f -> f.getFileName().toString().endsWith(SUFFIX))
+                    .filter(f -> !f.getFileName().toString().startsWith("."))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            errors.add(new ZoneError(dir.toString(), 0, "cannot list: " + e.getMessage()));
+            return List.of();
+        }
+    }
+
+    private static Name origin(String fileName, Path file, List<ZoneError> errors) {
+        String zone = fileName.substring(0, fileName.length() - SUFFIX.length());
+        try {
+            return Name.fromString(zone, Name.root);
+        } catch (TextParseException e) {
+            errors.add(new ZoneError(file.toString(), 0, "file name is not a zone name: " + e.getMessage()));
+            return null;
+        }
+    }
+}
