@@ -13,34 +13,29 @@ import org.xbill.DNS.TextParseException;
  * Reads an RFC 1035 master file with dnsjava and remembers where each record came from.
  *
  * <p>dnsjava reports file and line for syntax errors but not for records it returns; the checks that come later
- * (out of zone, CNAME beside other data) need that position too, so it is read from dnsjava's tokenizer. If a
+ * (out of zone, CNAME beside other data) need that position too, so it is read from dnsjava's reader. If a
  * future dnsjava renames those fields, positions fall back to line 0 and nothing else changes.
  */
 final class MasterFileReader {
-    private static final int MAX_ERRORS_PER_FILE = 20;
     private static final Field INCLUDED = field(Master.class, "included");
     private static final Field TOKENIZER = field(Master.class, "st");
     private static final Field LINE = field(org.xbill.DNS.Tokenizer.class, "line");
-    private static final Field FILENAME = field(org.xbill.DNS.Tokenizer.class, "filename");
+    private static final Field FILE = field(Master.class, "file");
 
     private MasterFileReader() {}
 
     static void read(Path file, Name origin, List<PlacedRecord> records, List<ZoneError> errors) {
         String display = file.toString();
         try (Master master = new Master(display, origin)) {
-            int fileErrors = 0;
-            while (fileErrors < MAX_ERRORS_PER_FILE) {
-                try {
-                    Record record = master.nextRecord();
-                    if (record == null) {
-                        return;
-                    }
+            // dnsjava closes the file on a syntax error, so the first one ends this file.
+            try {
+                for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
+                    // The tokenizer has read the record's end of line by now: the record ends one line above.
                     Position at = position(master, display);
-                    records.add(new PlacedRecord(record, at.file, at.line));
-                } catch (TextParseException e) {
-                    errors.add(parseError(e, master, display));
-                    fileErrors++;
+                    records.add(new PlacedRecord(r, at.file, Math.max(1, at.line - 1)));
                 }
+            } catch (TextParseException e) {
+                errors.add(parseError(e, master, display));
             }
         } catch (IOException e) {
             errors.add(new ZoneError(display, 0, "cannot read: " + e.getMessage()));
@@ -54,7 +49,7 @@ final class MasterFileReader {
         String message = String.valueOf(e.getMessage());
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?):(\\d+): (.*)$").matcher(message);
         if (m.matches()) {
-            return new ZoneError(m.group(1), Integer.parseInt(m.group(2)), m.group(3));
+            return new ZoneError(position(master, display).file, Integer.parseInt(m.group(2)), m.group(3));
         }
         Position at = position(master, display);
         return new ZoneError(at.file, at.line, message);
@@ -71,9 +66,8 @@ final class MasterFileReader {
             if (innermost == null || TOKENIZER == null || LINE == null) {
                 return new Position(display, 0);
             }
-            Object tokenizer = TOKENIZER.get(innermost);
-            Object name = FILENAME == null ? null : FILENAME.get(tokenizer);
-            return new Position(name == null ? display : name.toString(), LINE.getInt(tokenizer));
+            Object file = FILE == null ? null : FILE.get(innermost);
+            return new Position(file == null ? display : file.toString(), LINE.getInt(TOKENIZER.get(innermost)));
         } catch (ReflectiveOperationException | RuntimeException e) {
             return new Position(display, 0);
         }
