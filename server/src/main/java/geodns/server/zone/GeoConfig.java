@@ -1,0 +1,38 @@
+package geodns.server.zone;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Name;
+
+/** The geo config ({@code geo.yaml} in the zones folder): where the cluster's locations are, and which names follow the client. */
+record GeoConfig(String file, List<Location> locations, List<GeoName> names) {
+
+    static GeoConfig none() {
+        return new GeoConfig(null, List.of(), List.of());
+    }
+
+    record Location(String name, double latitude, double longitude, List<Node> nodes, int line) {}
+
+    /** A server of the cluster; either address may be absent, not both. */
+    record Node(String name, Inet4Address ipv4, Inet6Address ipv6, int line) {}
+
+    /**
+     * A name answered with the nearest location's nodes.
+     *
+     * @param locations    the locations this name may answer with
+     * @param overrides    operator's orders by continent ("EU"), country ("DE") or subdivision ("US-CA")
+     * @param unknownOrder order for clients GeoIP cannot place
+     * @param maxAnswers   how many addresses an answer carries at most (rotated), 0 for all
+     */
+    record GeoName(Name name, long ttl, List<String> locations, Overrides overrides, List<String> unknownOrder,
+                   int maxAnswers, int line) {}
+
+    record Overrides(Map<String, List<String>> continents, Map<String, List<String>> countries,
+                     Map<String, List<String>> subdivisions) {
+        static Overrides none() {
+            return new Overrides(Map.of(), Map.of(), Map.of());
+        }
+    }
+}
