@@ -34,6 +34,9 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             Exit status: 0 ok, 1 bad zones or config, 2 bad command line.
             """;
 
+    private static final java.util.Set<String> FLAGS = java.util.Set.of(
+            "--zones", "--dns", "--http", "--geoip", "--udp-max", "--tcp-idle", "--tcp-max-conns");
+
     static final class UsageException extends Exception {
         UsageException(String message) {
             super(message);
@@ -60,8 +63,11 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             if (flag.equals("--help") || flag.equals("-h")) {
                 return new Options("--help", zones, dns, http, geoip, udpMax, tcpIdle, tcpMax);
             }
+            if (!FLAGS.contains(flag)) {
+                throw new UsageException("unknown option '" + flag + "' (see --help)");
+            }
             if (i + 1 >= args.length) {
-                throw new UsageException(flag.startsWith("--") ? flag + " needs a value" : "unexpected '" + flag + "'");
+                throw new UsageException(flag + " needs a value");
             }
             String value = args[++i];
             switch (flag) {
@@ -72,7 +78,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--udp-max" -> udpMax = number(flag, value, 512, 65535);
                 case "--tcp-idle" -> tcpIdle = number(flag, value, 1, 3600);
                 case "--tcp-max-conns" -> tcpMax = number(flag, value, 1, 1_000_000);
-                default -> throw new UsageException("unknown option '" + flag + "' (see --help)");
+                default -> throw new IllegalStateException(flag);
             }
         }
         return new Options(command, zones, dns, http, geoip, udpMax, tcpIdle, tcpMax);
@@ -80,7 +86,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
 
     private static List<InetSocketAddress> addresses(String list) throws UsageException {
         List<InetSocketAddress> result = new ArrayList<>();
-        for (String item : list.split(",")) {
+        for (String item : list.split(",", -1)) {
             result.add(address(item.trim()));
         }
         return List.copyOf(result);

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Answerer {
     public static final int CLASS_IN = 1;
     public static final int CLASS_ANY = 255;
+    private static final int TYPE_IXFR = 251;
+    private static final int TYPE_AXFR = 252;
     private static final int PLAIN_UDP_LIMIT = 512;
     public static final int TCP_LIMIT = 65535;
 
@@ -41,7 +43,8 @@ public final class Answerer {
             default:
                 break;
         }
-        if (q.qclass() != CLASS_IN && q.qclass() != CLASS_ANY) {
+        // Zone transfers are not offered (yet); REFUSED tells a secondary so at once.
+        if (q.qclass() != CLASS_IN && q.qclass() != CLASS_ANY || q.qtype() == TYPE_IXFR || q.qtype() == TYPE_AXFR) {
             return Replies.error(q, Header.REFUSED, udpPayloadCap, out);
         }
         int limit = overTcp ? TCP_LIMIT : udpLimit(q);

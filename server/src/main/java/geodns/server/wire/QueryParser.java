@@ -29,15 +29,30 @@ public final class QueryParser {
         if ((q.flags & Header.QR) != 0) {
             return ParseResult.DROP;
         }
-        if ((q.flags & Header.OPCODE_MASK) != 0) {
+        boolean standardQuery = (q.flags & Header.OPCODE_MASK) == 0;
+        if (q.qdcount != 1) {
+            return standardQuery ? ParseResult.FORMERR : ParseResult.NOTIMP;
+        }
+        int end = readBody(packet, length, q);
+        if (!standardQuery) {
+            // Echo the question and OPT when they could be read (RFC 6891 §7), else a bare NOTIMP.
+            if (end == MALFORMED) {
+                q.questionEnd = Header.LENGTH;
+                q.hasOpt = false;
+            }
             return ParseResult.NOTIMP;
         }
-        if (q.qdcount != 1) {
+        if (end == MALFORMED) {
             return ParseResult.FORMERR;
         }
+        return q.hasOpt && q.ednsVersion > 0 ? ParseResult.BADVERS : ParseResult.QUERY;
+    }
+
+    /** Reads the question and the additional section; returns where it stopped, or MALFORMED. */
+    private static int readBody(byte[] packet, int length, Query q) {
         int at = readQuestion(packet, length, q);
         if (at == MALFORMED) {
-            return ParseResult.FORMERR;
+            return MALFORMED;
         }
         q.questionEnd = at;
         int skipped = u16(packet, 6) + u16(packet, 8);
@@ -48,10 +63,7 @@ public final class QueryParser {
         for (int i = 0; i < additional && at != MALFORMED; i++) {
             at = readAdditional(packet, length, at, q);
         }
-        if (at == MALFORMED) {
-            return ParseResult.FORMERR;
-        }
-        return q.hasOpt && q.ednsVersion > 0 ? ParseResult.BADVERS : ParseResult.QUERY;
+        return at;
     }
 
     private static int readQuestion(byte[] p, int length, Query q) {

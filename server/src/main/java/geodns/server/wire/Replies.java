@@ -5,6 +5,8 @@ import static geodns.server.wire.Header.put16;
 /** Writes replies into a caller-owned buffer; returns their length. Allocates nothing. */
 public final class Replies {
     static final int OPT_LENGTH = 11;
+    /** Option code, length, family, source and scope prefix: the client subnet option before its address. */
+    private static final int CLIENT_SUBNET_FIXED = 8;
 
     private Replies() {}
 
@@ -14,8 +16,17 @@ public final class Replies {
      * the client retries over TCP.
      */
     public static int answer(Query q, Sections sections, int limit, int advertisedPayload, byte[] out) {
+        return answer(q, sections, 0, limit, advertisedPayload, out);
+    }
+
+    /**
+     * As above; when the query carried a client subnet it is echoed with {@code scopePrefix}, the number of
+     * address bits this answer depends on (RFC 7871 §7.2.1): 0 for answers that are the same for everyone.
+     */
+    public static int answer(Query q, Sections sections, int scopePrefix, int limit, int advertisedPayload,
+                             byte[] out) {
         int questionLength = q.questionLength();
-        int length = Header.LENGTH + questionLength + sections.bytes().length + (q.hasOpt ? OPT_LENGTH : 0);
+        int length = Header.LENGTH + questionLength + sections.bytes().length + optLength(q);
         boolean truncated = length > limit;
         int flags = responseFlags(q, sections.flags()) | (truncated ? Header.TC : 0);
         int at = Header.LENGTH;
@@ -29,6 +40,9 @@ public final class Replies {
         }
         if (q.hasOpt) {
             at = writeOpt(out, at, advertisedPayload, 0, q.dnssecOk);
+            if (q.hasClientSubnet) {
+                at = writeClientSubnet(out, at, q, scopePrefix);
+            }
             additional++;
         }
         writeHeader(out, q.id, flags, 1,
@@ -53,6 +67,31 @@ public final class Replies {
         int flags = (q.flags & (Header.OPCODE_MASK | Header.RD | Header.CD)) | Header.QR | (rcode & 0xf);
         writeHeader(out, q.id, flags, withQuestion ? 1 : 0, 0, 0, withOpt ? 1 : 0);
         return at;
+    }
+
+    private static int optLength(Query q) {
+        if (!q.hasOpt) {
+            return 0;
+        }
+        return OPT_LENGTH + (q.hasClientSubnet ? CLIENT_SUBNET_FIXED + addressLength(q) : 0);
+    }
+
+    private static int addressLength(Query q) {
+        return (q.ecsSourcePrefix + 7) / 8;
+    }
+
+    /** RFC 7871 §6: family, source prefix and address as the client sent them, and our scope. */
+    private static int writeClientSubnet(byte[] out, int optStart, Query q, int scopePrefix) {
+        int addressLength = addressLength(q);
+        int at = optStart;
+        put16(out, at - 2, CLIENT_SUBNET_FIXED + addressLength);
+        put16(out, at, QueryParser.OPTION_CLIENT_SUBNET);
+        put16(out, at + 2, 4 + addressLength);
+        put16(out, at + 4, q.ecsFamily);
+        out[at + 6] = (byte) q.ecsSourcePrefix;
+        out[at + 7] = (byte) (q.ecsSourcePrefix == 0 ? 0 : scopePrefix);
+        System.arraycopy(q.ecsAddress, 0, out, at + 8, addressLength);
+        return at + CLIENT_SUBNET_FIXED + addressLength;
     }
 
     private static int responseFlags(Query q, int sectionFlags) {

@@ -3,7 +3,9 @@ package geodns.server.zone;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -26,21 +28,36 @@ final class MasterFileReader {
 
     static void read(Path file, Name origin, List<PlacedRecord> records, List<ZoneError> errors) {
         String display = file.toString();
-        try (Master master = new Master(display, origin)) {
-            // dnsjava closes the file on a syntax error, so the first one ends this file.
-            try {
-                for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
-                    // The tokenizer has read the record's end of line by now: the record ends one line above.
-                    Position at = position(master, display);
-                    records.add(new PlacedRecord(r, at.file, Math.max(1, at.line - 1)));
-                }
-            } catch (TextParseException e) {
-                errors.add(parseError(e, master, display));
-            }
+        Master master;
+        try {
+            master = new Master(display, origin);
         } catch (IOException e) {
             errors.add(new ZoneError(display, 0, "cannot read: " + e.getMessage()));
+            return;
+        }
+        Map<String, int[]> startLines = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        // dnsjava closes the file on any error, so the first one ends this file.
+        try (master) {
+            for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
+                Position at = position(master, display);
+                int index = counts.merge(at.file, 1, Integer::sum) - 1;
+                int[] starts = startLines.computeIfAbsent(at.file, f -> RecordStartLines.of(Path.of(f)));
+                // Without start lines, the tokenizer's line is past the record's end of line: one below it.
+                int line = starts != null && index < starts.length ? starts[index] : Math.max(1, at.line - 1);
+                records.add(new PlacedRecord(r, at.file, line));
+            }
+        } catch (TextParseException e) {
+            errors.add(parseError(e, master, display));
+        } catch (IOException e) {
+            // A missing $INCLUDE file: the tokenizer is past the directive's end of line.
+            Position at = position(master, display);
+            errors.add(new ZoneError(at.file, Math.max(1, at.line - 1), "cannot read: " + e.getMessage()));
+        } catch (StackOverflowError e) {
+            errors.add(new ZoneError(display, 0, "$INCLUDE nested too deep (does a file include itself?)"));
         } catch (RuntimeException e) {
-            errors.add(new ZoneError(display, position(null, display).line, "unreadable: " + e));
+            Position at = position(master, display);
+            errors.add(new ZoneError(at.file, at.line, "unreadable: " + e));
         }
     }
 

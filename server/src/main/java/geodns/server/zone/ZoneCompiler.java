@@ -10,8 +10,8 @@ import org.xbill.DNS.Type;
 
 /** Turns a zone into snapshot nodes with every answer encoded up front (gdnsd's way: no work per query). */
 final class ZoneCompiler {
-    /** A private-use type (RFC 6895 §3.1) no zone holds: resolving it gives the answer for "any other type". */
-    private static final int OTHER_TYPE = 65280;
+    /** Not a type at all, so no zone holds it: resolving it gives the answer for "any other type". */
+    private static final int OTHER_TYPE = -1;
 
     private final ZoneTree tree;
     private final Sections nxdomain;

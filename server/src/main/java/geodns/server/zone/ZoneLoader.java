@@ -17,10 +17,16 @@ final class ZoneLoader {
 
     static List<ZoneContent> load(Path dir, List<ZoneError> errors) {
         List<ZoneContent> zones = new ArrayList<>();
+        java.util.Map<Name, Path> seen = new java.util.HashMap<>();
         for (Path file : zoneFiles(dir, errors)) {
             String fileName = file.getFileName().toString();
             Name origin = origin(fileName, file, errors);
             if (origin == null) {
+                continue;
+            }
+            Path other = seen.putIfAbsent(origin, file);
+            if (other != null) {
+                errors.add(new ZoneError(file.toString(), 0, "zone " + origin + " is already in " + other));
                 continue;
             }
             List<PlacedRecord> records = new ArrayList<>();

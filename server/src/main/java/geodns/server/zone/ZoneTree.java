@@ -86,7 +86,7 @@ final class ZoneTree {
 
     Resolution resolve(Name qname, int qtype) {
         List<Record> answer = new ArrayList<>();
-        Set<Name> visited = new HashSet<>();
+        Set<Name> visited = new HashSet<>(Set.of(qname));
         Name name = qname;
         while (true) {
             Name cut = cutAtOrAbove(name);

@@ -1,0 +1,47 @@
+package geodns.server.answer;
+
+import geodns.server.wire.Sections;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One geo name's possible answers, encoded at load time: for each of its locations, the A and AAAA sections
+ * (in every rotation when answers are capped). A client's ranked order of locations picks one at query time.
+ */
+public final class GeoAnswers {
+    static final int TYPE_A = 1;
+    static final int TYPE_AAAA = 28;
+    static final int TYPE_ANY = 255;
+
+    private final Sections[][] a;
+    private final Sections[][] aaaa;
+    private final Sections nodata;
+
+    /**
+     * @param a      per location index, the rotations of its A answer; an empty array when it has none
+     * @param aaaa   the same for AAAA
+     * @param nodata the answer for every other type
+     */
+    public GeoAnswers(Sections[][] a, Sections[][] aaaa, Sections nodata) {
+        this.a = a;
+        this.aaaa = aaaa;
+        this.nodata = nodata;
+    }
+
+    /** The answer for the first location in {@code order} that has addresses of the asked family. */
+    Sections answer(int qtype, int[] order) {
+        Sections[][] family = qtype == TYPE_A || qtype == TYPE_ANY ? a : qtype == TYPE_AAAA ? aaaa : null;
+        if (family == null) {
+            return nodata;
+        }
+        for (int location : order) {
+            Sections[] rotations = family[location];
+            if (rotations.length == 1) {
+                return rotations[0];
+            }
+            if (rotations.length > 1) {
+                return rotations[ThreadLocalRandom.current().nextInt(rotations.length)];
+            }
+        }
+        return nodata;
+    }
+}

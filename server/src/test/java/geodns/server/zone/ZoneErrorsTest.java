@@ -1,0 +1,326 @@
+package geodns.server.zone;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import geodns.server.answer.Snapshot;
+import geodns.server.testing.Dns;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/** A zones folder with a mistake is rejected whole, with file:line: reason for each mistake. */
+class ZoneErrorsTest {
+    /** Lines 1-5 of a valid zone; tests append from line 6 on. */
+    static final String HEAD = """
+            $ORIGIN example.com.
+            $TTL 300
+            @    IN SOA ns admin 1 7200 900 1209600 300
+            @    IN NS  ns
+            ns   IN A   192.0.2.1
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path zone(String text) {
+        return Dns.write(dir, "example.com.zone", text);
+    }
+
+    /** Loads the folder, which must fail with exactly one error, and returns it. */
+    private ZoneError onlyError() {
+        Zones.Loaded loaded = Zones.load(dir);
+        assertFalse(loaded.ok());
+        assertNull(loaded.snapshot(), "no snapshot is served from a folder with errors");
+        assertEquals(1, loaded.errors().size(), () -> "errors: " + loaded.errors());
+        return loaded.errors().get(0);
+    }
+
+    private static void assertReason(ZoneError error, String... words) {
+        for (String word : words) {
+            assertTrue(error.reason().contains(word), () -> "'" + error.reason() + "' should mention '" + word + "'");
+        }
+    }
+
+    @Test
+    void validZoneLoadsAndIsListed() {
+        Path file = zone(HEAD + "www IN A 192.0.2.2\n");
+        Zones.Loaded loaded = Zones.load(dir);
+        assertTrue(loaded.ok(), () -> "errors: " + loaded.errors());
+        assertEquals(List.of(), loaded.errors());
+        assertNotNull(loaded.snapshot());
+        assertEquals(List.of(new Snapshot.LoadedZone("example.com", 1, 4, file.toString())),
+                loaded.snapshot().zones());
+    }
+
+    @Test
+    void zoneErrorPrintsAsFileLineReason() {
+        assertEquals("a/b.zone:7: bad", new ZoneError("a/b.zone", 7, "bad").toString());
+    }
+
+    @Test
+    void recordOutsideTheZoneIsAnErrorAtItsLine() {
+        Path file = zone(HEAD + "www IN A 192.0.2.2\nwww.example.net. IN A 192.0.2.3\nmail IN A 192.0.2.4\n");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(7, error.line());
+        assertReason(error, "www.example.net.", "outside");
+    }
+
+    @Test
+    void recordOutsideTheZoneOnTheLastLineWithoutNewlineIsAnErrorAtItsLine() {
+        Path file = zone(HEAD + "www IN A 192.0.2.2\nwww.example.net. IN A 192.0.2.3");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(7, error.line());
+    }
+
+    @Test
+    void recordOutsideTheZoneFollowedByBlankAndCommentLinesIsAnErrorAtItsLine() {
+        zone(HEAD + "www.example.net. IN A 192.0.2.3\n\n; a comment\n\nmail IN A 192.0.2.4\n");
+        assertEquals(6, onlyError().line());
+    }
+
+    @Test
+    void parentOfTheOriginIsOutsideTheZone() {
+        zone(HEAD + "com. IN A 192.0.2.3\n");
+        assertReason(onlyError(), "outside");
+    }
+
+    @Test
+    void cnameBesideOtherDataIsAnErrorAtTheCnameLine() {
+        Path file = zone(HEAD + "www IN A 192.0.2.2\nwww IN CNAME mail\nmail IN A 192.0.2.4\n");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(7, error.line());
+        assertReason(error, "CNAME", "www.example.com.");
+    }
+
+    @Test
+    void twoCnamesForOneNameIsAnError() {
+        zone(HEAD + "www IN CNAME a\nwww IN CNAME b\n");
+        ZoneError error = onlyError();
+        assertEquals(7, error.line());
+        assertReason(error, "CNAME");
+    }
+
+    @Test
+    void cnameAtTheApexIsAnError() {
+        zone("""
+                $ORIGIN example.com.
+                @ 300 IN SOA ns admin 1 2 3 4 5
+                @ 300 IN NS ns
+                @ 300 IN CNAME www.example.net.
+                """);
+        Zones.Loaded loaded = Zones.load(dir);
+        assertNull(loaded.snapshot());
+        assertTrue(loaded.errors().stream().allMatch(e -> e.line() == 4), () -> "errors: " + loaded.errors());
+    }
+
+    @Test
+    void missingSoaIsAnError() {
+        Path file = zone("$ORIGIN example.com.\n@ 300 IN NS ns\nns 300 IN A 192.0.2.1\n");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(1, error.line());
+        assertReason(error, "SOA");
+    }
+
+    @Test
+    void missingApexNsIsAnError() {
+        Path file = zone("$ORIGIN example.com.\n@ 300 IN SOA ns admin 1 2 3 4 5\nns 300 IN A 192.0.2.1\n");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(1, error.line());
+        assertReason(error, "NS");
+    }
+
+    @Test
+    void nsOnlyBelowTheApexIsStillMissingApexNs() {
+        zone("$ORIGIN example.com.\n@ 300 IN SOA ns admin 1 2 3 4 5\nsub 300 IN NS ns.sub\n");
+        assertReason(onlyError(), "NS");
+    }
+
+    @Test
+    void soaBelowTheApexIsAnError() {
+        zone(HEAD + "www IN SOA ns admin 1 2 3 4 5\n");
+        ZoneError error = onlyError();
+        assertEquals(6, error.line());
+        assertReason(error, "SOA");
+    }
+
+    @Test
+    void secondSoaIsAnError() {
+        zone(HEAD + "@ IN SOA ns admin 2 2 3 4 5\n");
+        ZoneError error = onlyError();
+        assertEquals(6, error.line());
+        assertReason(error, "SOA");
+    }
+
+    @Test
+    void recordOfAnotherClassIsAnError() {
+        zone(HEAD + "www CH TXT \"x\"\n");
+        ZoneError error = onlyError();
+        assertEquals(6, error.line());
+        assertReason(error, "CH");
+    }
+
+    @Test
+    void syntaxErrorIsAnErrorAtItsLine() {
+        Path file = zone(HEAD + "www IN A 192.0.2.2\nbad IN A 999.0.2.1\nmail IN A 192.0.2.4\n");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(7, error.line());
+        assertFalse(error.reason().startsWith(file.toString()), "the position is not repeated in the reason");
+    }
+
+    @Test
+    void unknownTypeIsASyntaxError() {
+        zone(HEAD + "www IN BOGUS 1\n");
+        assertEquals(6, onlyError().line());
+    }
+
+    @Test
+    void syntaxErrorInAnIncludedFileNamesThatFileAndLine() {
+        zone(HEAD + "$INCLUDE inc/hosts.inc\nmail IN A 192.0.2.4\n");
+        Path included = Dns.write(dir, "inc/hosts.inc", "www IN A 192.0.2.2\n\nbad IN AAAA not-an-address\n");
+        ZoneError error = onlyError();
+        assertEquals(included.toString(), error.file());
+        assertEquals(3, error.line());
+    }
+
+    @Test
+    void recordOutsideTheZoneInAnIncludedFileNamesThatFileAndLine() {
+        zone(HEAD + "$INCLUDE inc/hosts.inc\nmail IN A 192.0.2.4\n");
+        Path included = Dns.write(dir, "inc/hosts.inc", "www IN A 192.0.2.2\nwww.example.net. IN A 192.0.2.3\n");
+        ZoneError error = onlyError();
+        assertEquals(included.toString(), error.file());
+        assertEquals(2, error.line());
+        assertReason(error, "outside");
+    }
+
+    @Test
+    void recordAfterAnIncludeIsPlacedInTheIncludingFile() {
+        Path file = zone(HEAD + "$INCLUDE inc/hosts.inc\nwww.example.net. IN A 192.0.2.4\n");
+        Dns.write(dir, "inc/hosts.inc", "www IN A 192.0.2.2\nftp IN A 192.0.2.3\n");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(7, error.line());
+    }
+
+    @Test
+    void includedRecordsAreServed() {
+        zone(HEAD + "$INCLUDE inc/hosts.inc\n");
+        Dns.write(dir, "inc/hosts.inc", "www IN A 192.0.2.2\n");
+        assertEquals(1, Dns.serving(dir).ask("www.example.com", Type.A).getSection(1).size());
+    }
+
+    @Test
+    void missingIncludedFileIsAnErrorAtTheIncludeLine() {
+        Path file = zone(HEAD + "$INCLUDE inc/missing.inc\n");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(6, error.line());
+    }
+
+    @Test
+    void missingIncludedFileIsAnErrorInTheIncludingFile() {
+        Path file = zone(HEAD + "$INCLUDE inc/missing.inc\n");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertReason(error, "missing.inc");
+    }
+
+    @Test
+    void multiLineRecordIsReportedAtItsFirstLine() {
+        zone(HEAD + "other.net. IN SOA ( ns admin\n  1 2 3 4 5 )\nmail IN A 192.0.2.4\n");
+        assertEquals(6, onlyError().line());
+    }
+
+    @Test
+    void recordAfterAMultiLineRecordIsReportedAtItsLine() {
+        zone("$ORIGIN example.com.\n@ 300 IN SOA ns admin (\n 1\n 2\n 3\n 4\n 5 )\n@ 300 IN NS ns\n"
+                + "x.net. 300 IN A 192.0.2.1\n");
+        assertEquals(9, onlyError().line());
+    }
+
+    @Test
+    void includeLoopIsAnErrorNotACrash() {
+        zone(HEAD + "$INCLUDE example.com.zone\n");
+        Zones.Loaded loaded = assertDoesNotThrow(() -> Zones.load(dir));
+        assertNull(loaded.snapshot());
+        assertFalse(loaded.errors().isEmpty());
+        assertTrue(loaded.errors().get(0).file().endsWith("example.com.zone"));
+    }
+
+    @Test
+    void everyBadFileIsReportedAndNothingIsServed() {
+        zone(HEAD + "www.example.net. IN A 192.0.2.3\n");
+        Dns.write(dir, "example.org.zone", "$ORIGIN example.org.\n@ 300 IN NS ns\n");
+        Dns.write(dir, "good.test.zone", "@ 300 IN SOA ns admin 1 2 3 4 5\n@ 300 IN NS ns\n");
+        Zones.Loaded loaded = Zones.load(dir);
+        assertNull(loaded.snapshot());
+        assertTrue(loaded.errors().stream().anyMatch(e -> e.file().endsWith("example.com.zone")));
+        assertTrue(loaded.errors().stream().anyMatch(e -> e.file().endsWith("example.org.zone")));
+        assertTrue(loaded.errors().stream().noneMatch(e -> e.file().endsWith("good.test.zone")));
+    }
+
+    @Test
+    void twoFilesForTheSameZoneIsAnError() {
+        zone(HEAD + "www IN A 192.0.2.2\n");
+        Dns.write(dir, "EXAMPLE.COM.zone", HEAD + "mail IN A 192.0.2.3\n");
+        Zones.Loaded loaded = Zones.load(dir);
+        assertNull(loaded.snapshot(), () -> "served: " + loaded.snapshot().zones());
+        assertFalse(loaded.errors().isEmpty());
+    }
+
+    @Test
+    void folderWithoutZoneFilesIsAnError() {
+        Dns.write(dir, "README.txt", "not a zone");
+        Dns.write(dir, ".hidden.zone", HEAD);
+        ZoneError error = onlyError();
+        assertEquals(dir.toString(), error.file());
+        assertReason(error, ".zone");
+    }
+
+    @Test
+    void missingFolderIsAnError() {
+        Zones.Loaded loaded = Zones.load(dir.resolve("nope"));
+        assertNull(loaded.snapshot());
+        assertEquals(1, loaded.errors().size());
+        assertEquals(dir.resolve("nope").toString(), loaded.errors().get(0).file());
+    }
+
+    @Test
+    void fileNameThatIsNotAZoneNameIsAnError() {
+        Path file = Dns.write(dir, "a..b.zone", HEAD);
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+    }
+
+    @Test
+    void originDefaultsToTheFileName() {
+        Dns.write(dir, "example.org.zone", """
+                @ 300 IN SOA ns admin 1 2 3 4 5
+                @ 300 IN NS ns
+                ns 300 IN A 192.0.2.1
+                www 300 IN A 192.0.2.2
+                """);
+        Dns dns = Dns.serving(dir);
+        assertEquals(Rcode.NOERROR, dns.ask("www.example.org", Type.A).getRcode());
+        assertEquals(1, dns.ask("www.example.org", Type.A).getSection(1).size());
+    }
+
+    @Test
+    void duplicateRecordsAreServedOnce() {
+        zone(HEAD + "www IN A 192.0.2.2\nwww IN A 192.0.2.2\n");
+        assertEquals(1, Dns.serving(dir).ask("www.example.com", Type.A).getSection(1).size());
+    }
+}
