@@ -31,11 +31,18 @@ public final class Main {
             System.exit(EXIT_USAGE);
             return;
         }
-        int status = switch (options.command()) {
-            case "--help" -> help();
-            case "check" -> check(options, System.out, System.err);
-            default -> serve(options);
-        };
+        int status;
+        try {
+            status = switch (options.command()) {
+                case "--help" -> help();
+                case "check" -> check(options, System.out, System.err);
+                default -> serve(options);
+            };
+        } catch (Throwable t) {
+            // Exit even then: Netty's threads would otherwise keep a broken process alive.
+            t.printStackTrace();
+            status = EXIT_CONFIG;
+        }
         System.exit(status);
     }
 

@@ -5,6 +5,7 @@ import geodns.server.wire.ParseResult;
 import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
 import geodns.server.wire.Replies;
+import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** The one place a packet becomes a reply. Reads the current snapshot once per query; holds no other state. */
@@ -25,11 +26,11 @@ public final class Answerer {
     }
 
     /**
-     * Answers the packet in {@code packet[0, length)} into {@code out}.
+     * Answers the packet in {@code packet[0, length)} from {@code source} into {@code out}.
      *
      * @return the reply's length, or 0 when the packet deserves no reply
      */
-    public int answer(byte[] packet, int length, boolean overTcp, Query q, byte[] out) {
+    public int answer(byte[] packet, int length, boolean overTcp, InetAddress source, Query q, byte[] out) {
         ParseResult parsed = QueryParser.parse(packet, length, q);
         switch (parsed) {
             case DROP:
@@ -48,6 +49,7 @@ public final class Answerer {
             return Replies.error(q, Header.REFUSED, udpPayloadCap, out);
         }
         int limit = overTcp ? TCP_LIMIT : udpLimit(q);
+        q.source(source);
         return Replies.answer(q, snapshot.get().find(q), limit, udpPayloadCap, out);
     }
 

@@ -14,25 +14,33 @@ public final class GeoAnswers {
 
     private final Sections[][] a;
     private final Sections[][] aaaa;
-    private final Sections nodata;
+    private final Sections noAaaa;
+    private final int geoName;
 
     /**
-     * @param a      per location index, the rotations of its A answer; an empty array when it has none
-     * @param aaaa   the same for AAAA
-     * @param nodata the answer for every other type
+     * @param geoName the geo name's index, which {@link Routing} ranks locations for
+     * @param a       per location index, the rotations of its A answer; an empty array when it has none
+     * @param aaaa    the same for AAAA
+     * @param noAaaa  the answer when no location has IPv6 (NODATA)
      */
-    public GeoAnswers(Sections[][] a, Sections[][] aaaa, Sections nodata) {
+    public GeoAnswers(int geoName, Sections[][] a, Sections[][] aaaa, Sections noAaaa) {
+        this.geoName = geoName;
         this.a = a;
         this.aaaa = aaaa;
-        this.nodata = nodata;
+        this.noAaaa = noAaaa;
     }
 
-    /** The answer for the first location in {@code order} that has addresses of the asked family. */
+    static boolean handles(int qtype) {
+        return qtype == TYPE_A || qtype == TYPE_AAAA || qtype == TYPE_ANY;
+    }
+
+    int geoName() {
+        return geoName;
+    }
+
+    /** For A, AAAA or ANY: the first location in {@code order} that has addresses of the asked family. */
     Sections answer(int qtype, int[] order) {
-        Sections[][] family = qtype == TYPE_A || qtype == TYPE_ANY ? a : qtype == TYPE_AAAA ? aaaa : null;
-        if (family == null) {
-            return nodata;
-        }
+        Sections[][] family = qtype == TYPE_AAAA ? aaaa : a;
         for (int location : order) {
             Sections[] rotations = family[location];
             if (rotations.length == 1) {
@@ -42,6 +50,6 @@ public final class GeoAnswers {
                 return rotations[ThreadLocalRandom.current().nextInt(rotations.length)];
             }
         }
-        return nodata;
+        return noAaaa;
     }
 }

@@ -16,10 +16,18 @@ public final class NameNode {
     private final Sections any;
     private final Sections referral;
     private final Sections nxdomain;
+    private final GeoAnswers geo;
     private NameNode wildcard;
 
     public NameNode(int[] types, Sections[] byType, Sections otherwise, Sections any, Sections referral,
                     Sections nxdomain) {
+        this(types, byType, otherwise, any, referral, nxdomain, null);
+    }
+
+    /** A node whose address answers depend on the client: it is, or its CNAMEs lead to, a geo name. */
+    public NameNode(int[] types, Sections[] byType, Sections otherwise, Sections any, Sections referral,
+                    Sections nxdomain, GeoAnswers geo) {
+        this.geo = geo;
         this.types = types.clone();
         this.byType = byType.clone();
         this.otherwise = otherwise;
@@ -50,6 +58,10 @@ public final class NameNode {
             return referral;
         }
         return wildcard != null ? wildcard.answer(qtype) : nxdomain;
+    }
+
+    GeoAnswers geo() {
+        return geo;
     }
 
     /** Set once while the snapshot is built, before it is published. */

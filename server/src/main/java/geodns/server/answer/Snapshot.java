@@ -13,10 +13,12 @@ public final class Snapshot {
 
     private final NameTable names;
     private final List<LoadedZone> zones;
+    private final Routing routing;
 
-    private Snapshot(NameTable names, List<LoadedZone> zones) {
+    private Snapshot(NameTable names, List<LoadedZone> zones, Routing routing) {
         this.names = names;
         this.zones = List.copyOf(zones);
+        this.routing = routing;
     }
 
     public List<LoadedZone> zones() {
@@ -30,10 +32,28 @@ public final class Snapshot {
         for (int label = 0; label < q.labelCount(); label++) {
             NameNode node = names.get(name, q.labelStart(label), end);
             if (node != null) {
-                return label == 0 ? node.answer(q.qtype()) : node.below(q.qtype());
+                return label == 0 ? exact(node, q) : node.below(q.qtype());
             }
         }
         return REFUSED;
+    }
+
+    private Sections exact(NameNode node, Query q) {
+        GeoAnswers geo = node.geo();
+        if (geo == null || !GeoAnswers.handles(q.qtype())) {
+            return node.answer(q.qtype());
+        }
+        Route route = route(geo.geoName(), q);
+        q.replyScope(route.scopePrefix());
+        return geo.answer(q.qtype(), route.order());
+    }
+
+    /** RFC 7871 §7.1.2: the client subnet when given; source prefix 0 means "use the resolver's address". */
+    private Route route(int geoName, Query q) {
+        if (q.hasClientSubnet() && q.ecsSourcePrefix() > 0) {
+            return routing.route(geoName, q.ecsFamily(), q.ecsAddress(), q.ecsSourcePrefix());
+        }
+        return routing.route(geoName, q.sourceFamily(), q.sourceAddress(), q.sourceFamily() == 1 ? 32 : 128);
     }
 
     /** A loaded zone as reported by check and status. */
@@ -54,7 +74,7 @@ public final class Snapshot {
             return this;
         }
 
-        public Snapshot build(List<LoadedZone> zones) {
+        public Snapshot build(List<LoadedZone> zones, Routing routing) {
             Map<byte[], NameNode> entries = new HashMap<>();
             nodes.forEach((name, node) -> {
                 entries.put(name.canonicalize().toWire(), node);
@@ -65,7 +85,7 @@ public final class Snapshot {
                     }
                 }
             });
-            return new Snapshot(new NameTable(entries), zones);
+            return new Snapshot(new NameTable(entries), zones, routing);
         }
     }
 }

@@ -27,13 +27,17 @@ final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
         Scratch s = Scratch.current();
         int length = frame.readableBytes();
         frame.getBytes(frame.readerIndex(), s.in, 0, length);
-        int replyLength = answerer.answer(s.in, length, true, s.query, s.out);
+        int replyLength = answerer.answer(s.in, length, true, remote(ctx), s.query, s.out);
         if (replyLength > 0) {
             ByteBuf reply = ctx.alloc().directBuffer(replyLength + 2);
             reply.writeShort(replyLength);
             reply.writeBytes(s.out, 0, replyLength);
             ctx.write(reply);
         }
+    }
+
+    private static java.net.InetAddress remote(ChannelHandlerContext ctx) {
+        return ((java.net.InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
     }
 
     @Override

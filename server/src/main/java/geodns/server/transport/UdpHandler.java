@@ -25,7 +25,7 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         ByteBuf content = packet.content();
         int length = content.readableBytes();
         content.getBytes(content.readerIndex(), s.in, 0, length);
-        int replyLength = answerer.answer(s.in, length, false, s.query, s.out);
+        int replyLength = answerer.answer(s.in, length, false, packet.sender().getAddress(), s.query, s.out);
         if (replyLength > 0) {
             ByteBuf reply = ctx.alloc().directBuffer(replyLength);
             reply.writeBytes(s.out, 0, replyLength);

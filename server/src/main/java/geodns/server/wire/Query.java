@@ -33,6 +33,13 @@ public final class Query {
     int ecsSourcePrefix;
     final byte[] ecsAddress = new byte[16];
 
+    /** Where the query came from (family 1 IPv4, 2 IPv6, as in ECS), for clients without a client subnet. */
+    int sourceFamily;
+    final byte[] sourceAddress = new byte[16];
+
+    /** ECS scope prefix for the reply: how many bits of the client's address the answer depends on. */
+    int replyScope;
+
     public int id() { return id; }
     public int qtype() { return qtype; }
     public int qclass() { return qclass; }
@@ -42,6 +49,40 @@ public final class Query {
     public int ecsFamily() { return ecsFamily; }
     public int ecsSourcePrefix() { return ecsSourcePrefix; }
     public byte[] ecsAddress() { return ecsAddress; }
+
+    public int sourceFamily() { return sourceFamily; }
+    public byte[] sourceAddress() { return sourceAddress; }
+    public void replyScope(int prefix) { replyScope = prefix; }
+
+    /** Records the sender; IPv4-mapped IPv6 senders (from a dual-stack socket) count as IPv4. */
+    public void source(java.net.InetAddress address) {
+        if (address instanceof java.net.Inet4Address) {
+            int v4 = address.hashCode();  // Inet4Address's hash is its address: no copy needed
+            sourceFamily = 1;
+            sourceAddress[0] = (byte) (v4 >>> 24);
+            sourceAddress[1] = (byte) (v4 >>> 16);
+            sourceAddress[2] = (byte) (v4 >>> 8);
+            sourceAddress[3] = (byte) v4;
+            return;
+        }
+        byte[] v6 = address.getAddress();
+        if (isV4Mapped(v6)) {
+            sourceFamily = 1;
+            System.arraycopy(v6, 12, sourceAddress, 0, 4);
+        } else {
+            sourceFamily = 2;
+            System.arraycopy(v6, 0, sourceAddress, 0, 16);
+        }
+    }
+
+    private static boolean isV4Mapped(byte[] a) {
+        for (int i = 0; i < 10; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
+    }
 
     public byte[] name() { return name; }
     public int nameLength() { return nameLength; }

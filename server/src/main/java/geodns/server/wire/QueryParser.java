@@ -18,6 +18,7 @@ public final class QueryParser {
         q.questionEnd = Header.LENGTH;
         q.hasOpt = false;
         q.hasClientSubnet = false;
+        q.replyScope = 0;
         q.nameLength = 0;
         q.labelCount = 0;
         if (length < Header.LENGTH) {

@@ -13,18 +13,10 @@ public final class Replies {
     /**
      * The reply to {@code q}: header, the question as received, {@code sections}, and an OPT record when the
      * query had one. When that exceeds {@code limit} the sections are left out and TC is set (RFC 2181 §9), so
-     * the client retries over TCP.
+     * the client retries over TCP. A client subnet in the query is echoed with the query's reply scope (RFC 7871
+     * §7.2.1): 0 unless the answer was chosen for the client's network.
      */
     public static int answer(Query q, Sections sections, int limit, int advertisedPayload, byte[] out) {
-        return answer(q, sections, 0, limit, advertisedPayload, out);
-    }
-
-    /**
-     * As above; when the query carried a client subnet it is echoed with {@code scopePrefix}, the number of
-     * address bits this answer depends on (RFC 7871 §7.2.1): 0 for answers that are the same for everyone.
-     */
-    public static int answer(Query q, Sections sections, int scopePrefix, int limit, int advertisedPayload,
-                             byte[] out) {
         int questionLength = q.questionLength();
         int length = Header.LENGTH + questionLength + sections.bytes().length + optLength(q);
         boolean truncated = length > limit;
@@ -41,7 +33,7 @@ public final class Replies {
         if (q.hasOpt) {
             at = writeOpt(out, at, advertisedPayload, 0, q.dnssecOk);
             if (q.hasClientSubnet) {
-                at = writeClientSubnet(out, at, q, scopePrefix);
+                at = writeClientSubnet(out, at, q, q.replyScope);
             }
             additional++;
         }

@@ -1,11 +1,17 @@
 package geodns.server.zone;
 
+import geodns.server.answer.GeoAnswers;
 import geodns.server.answer.NameNode;
 import geodns.server.answer.Snapshot;
+import geodns.server.wire.Header;
 import geodns.server.wire.Sections;
 import geodns.server.wire.SectionsEncoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /** Turns a zone into snapshot nodes with every answer encoded up front (gdnsd's way: no work per query). */
@@ -14,15 +20,18 @@ final class ZoneCompiler {
     private static final int OTHER_TYPE = -1;
 
     private final ZoneTree tree;
+    private final Map<Name, GeoTarget> geoTargets;
     private final Sections nxdomain;
 
-    private ZoneCompiler(ZoneTree tree) {
+    private ZoneCompiler(ZoneTree tree, Map<Name, GeoTarget> geoTargets) {
         this.tree = tree;
+        this.geoTargets = geoTargets;
         this.nxdomain = tree.nameError().encode(SectionsEncoder.standalone());
     }
 
-    static void compile(ZoneContent zone, Snapshot.Builder out) {
-        ZoneCompiler compiler = new ZoneCompiler(new ZoneTree(zone));
+    /** @param geoTargets the geo names inside this zone */
+    static void compile(ZoneContent zone, Map<Name, GeoTarget> geoTargets, Snapshot.Builder out) {
+        ZoneCompiler compiler = new ZoneCompiler(new ZoneTree(zone, geoTargets.keySet()), geoTargets);
         out.removeAtAndBelow(zone.origin());
         for (Name name : compiler.tree.names()) {
             out.put(name, compiler.node(name));
@@ -36,17 +45,50 @@ final class ZoneCompiler {
             Sections referral = tree.referral(cut).encode(SectionsEncoder.standalone());
             return new NameNode(new int[0], new Sections[0], referral, referral, referral, nxdomain);
         }
-        int[] types = answerableTypes(name).stream().mapToInt(Integer::intValue).toArray();
+        Resolution forA = tree.resolve(name, Type.A);
+        GeoAnswers geo = forA.geoName() == null ? null : geoAnswers(name, forA, tree.resolve(name, Type.AAAA));
+        int[] types = answerableTypes(name).stream().mapToInt(Integer::intValue)
+                .filter(type -> geo == null || type != Type.A && type != Type.AAAA).toArray();
         Sections[] byType = new Sections[types.length];
         for (int i = 0; i < types.length; i++) {
-            byType[i] = encode(name, types[i]);
+            byType[i] = encode(name, tree.resolve(name, types[i]));
         }
-        return new NameNode(types, byType, encode(name, OTHER_TYPE), encode(name, Type.ANY), null, nxdomain);
+        return new NameNode(types, byType, encode(name, tree.resolve(name, OTHER_TYPE)),
+                encode(name, tree.resolve(name, Type.ANY)), null, nxdomain, geo);
     }
 
-    private Sections encode(Name name, int qtype) {
-        SectionsEncoder encoder = name.isWild() ? SectionsEncoder.forWildcard(name) : SectionsEncoder.forName(name);
-        return tree.resolve(name, qtype).encode(encoder);
+    private static Sections encode(Name name, Resolution resolution) {
+        return resolution.encode(encoder(name));
+    }
+
+    private static Sections encode(Name name, List<Record> answer) {
+        return new Resolution(Header.NOERROR, true, answer, List.of(), List.of()).encode(encoder(name));
+    }
+
+    private static SectionsEncoder encoder(Name name) {
+        return name.isWild() ? SectionsEncoder.forWildcard(name) : SectionsEncoder.forName(name);
+    }
+
+    /** Every location's answer, encoded now: the CNAMEs that lead to the geo name, then its addresses there. */
+    private GeoAnswers geoAnswers(Name name, Resolution forA, Resolution forAaaa) {
+        GeoTarget target = geoTargets.get(forA.geoName());
+        int locations = target.a().size();
+        Sections[][] a = new Sections[locations][];
+        Sections[][] aaaa = new Sections[locations][];
+        for (int i = 0; i < locations; i++) {
+            a[i] = target.rotations(target.a().get(i)).stream()
+                    .map(records -> encode(name, concat(forA.answer(), records))).toArray(Sections[]::new);
+            aaaa[i] = target.rotations(target.aaaa().get(i)).stream()
+                    .map(records -> encode(name, concat(forAaaa.answer(), records))).toArray(Sections[]::new);
+        }
+        Sections noAaaa = encode(name, tree.negative(Header.NOERROR, forAaaa.answer()));
+        return new GeoAnswers(target.index(), a, aaaa, noAaaa);
+    }
+
+    private static List<Record> concat(List<Record> first, List<Record> second) {
+        List<Record> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     /** The types with an answer of their own: those at the name; for a CNAME, any type its chain may end in. */

@@ -29,8 +29,12 @@ final class ZoneTree {
     /** Every name that exists, empty non-terminals included (with no RRsets). */
     private final Map<Name, Map<Integer, List<Record>>> names = new HashMap<>();
 
-    ZoneTree(ZoneContent zone) {
+    private final Set<Name> geoNames;
+
+    /** @param geoNames the geo names inside this zone: they exist, and their addresses are chosen per client */
+    ZoneTree(ZoneContent zone, Set<Name> geoNames) {
         this.origin = zone.origin();
+        this.geoNames = Set.copyOf(geoNames);
         SOARecord soa = zone.soa();
         long negativeTtl = Math.min(soa.getTTL(), soa.getMinimum());
         this.negativeSoa = new SOARecord(origin, DClass.IN, negativeTtl, soa.getHost(), soa.getAdmin(),
@@ -41,6 +45,7 @@ final class ZoneTree {
                     .computeIfAbsent(r.getType(), t -> new ArrayList<>())
                     .add(r);
         }
+        geoNames.forEach(name -> names.computeIfAbsent(name, n -> new TreeMap<>()));
         for (Name name : List.copyOf(names.keySet())) {
             for (Name up = parent(name); up != null; up = parent(up)) {
                 names.computeIfAbsent(up, n -> new TreeMap<>());
@@ -96,6 +101,9 @@ final class ZoneTree {
             Map<Integer, List<Record>> rrsets = find(name);
             if (rrsets == null) {
                 return negative(Header.NXDOMAIN, answer);
+            }
+            if (geoNames.contains(name) && (qtype == Type.A || qtype == Type.AAAA || qtype == Type.ANY)) {
+                return new Resolution(Header.NOERROR, true, answer, List.of(), List.of(), name);
             }
             if (qtype == Type.ANY && answer.isEmpty()) {
                 return rrsets.isEmpty() ? negative(Header.NOERROR, answer) : any(name, rrsets);
@@ -158,7 +166,7 @@ final class ZoneTree {
         return new Resolution(Header.NOERROR, true, answer, List.of(), additionalFor(answer));
     }
 
-    private Resolution negative(int rcode, List<Record> answer) {
+    Resolution negative(int rcode, List<Record> answer) {
         return new Resolution(rcode, true, answer, List.of(negativeSoa), List.of());
     }
 

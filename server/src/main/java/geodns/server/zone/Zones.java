@@ -5,6 +5,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Name;
+import geodns.server.answer.Routing;
+import geodns.server.answer.RoutingFactory;
 
 /** Loads the zones folder into a new snapshot, or says exactly what is wrong with it. */
 public final class Zones {
@@ -17,12 +21,20 @@ public final class Zones {
         }
     }
 
+    /** Loads with every client placed at "unknown": geo names answer with their configured default order. */
     public static Loaded load(Path dir) {
+        return load(dir, null);
+    }
+
+    /** @param routes ranks geo names' locations per client; null to give every client the default order */
+    public static Loaded load(Path dir, RoutingFactory routes) {
         List<ZoneError> errors = new ArrayList<>();
         List<ZoneContent> zones = new ArrayList<>(ZoneLoader.load(dir, errors));
+        GeoConfig geo = GeoConfigReader.read(dir, errors);
         if (zones.isEmpty() && errors.isEmpty()) {
             errors.add(new ZoneError(dir.toString(), 0, "no *" + ZoneLoader.SUFFIX + " files"));
         }
+        Map<ZoneContent, Map<Name, GeoTarget>> geoByZone = geo == null ? Map.of() : GeoChecks.place(geo, zones, errors);
         if (!errors.isEmpty()) {
             return new Loaded(null, List.copyOf(errors));
         }
@@ -31,11 +43,12 @@ public final class Zones {
         Snapshot.Builder builder = new Snapshot.Builder();
         List<Snapshot.LoadedZone> loaded = new ArrayList<>();
         for (ZoneContent zone : zones) {
-            ZoneCompiler.compile(zone, builder);
+            ZoneCompiler.compile(zone, geoByZone.getOrDefault(zone, Map.of()), builder);
             loaded.add(new Snapshot.LoadedZone(zone.origin().toString(true), zone.soa().getSerial(),
                     zone.records().size(), zone.file()));
         }
         loaded.sort(Comparator.comparing(Snapshot.LoadedZone::name));
-        return new Loaded(builder.build(loaded), List.of());
+        Routing routing = routes == null ? GeoRoutes.fixed(geo) : routes.create(GeoRoutes.of(geo));
+        return new Loaded(builder.build(loaded, routing), List.of());
     }
 }

@@ -50,7 +50,7 @@ class AnswererTest {
     }
 
     private int answer(int cap, byte[] packet, boolean overTcp) {
-        return new Answerer(new AtomicReference<>(snapshot), cap).answer(packet, packet.length, overTcp, query, out);
+        return new Answerer(new AtomicReference<>(snapshot), cap).answer(packet, packet.length, overTcp, java.net.InetAddress.getLoopbackAddress(), query, out);
     }
 
     private Message reply(int cap, byte[] packet) throws Exception {
@@ -166,11 +166,11 @@ class AnswererTest {
         AtomicReference<Snapshot> current = new AtomicReference<>(snapshot);
         Answerer answerer = new Answerer(current, 1232);
         byte[] packet = Dns.query("www.example.com", Type.A, DClass.IN).toWire();
-        int before = answerer.answer(packet, packet.length, false, query, out);
+        int before = answerer.answer(packet, packet.length, false, java.net.InetAddress.getLoopbackAddress(), query, out);
         assertEquals("192.0.2.2", new Message(Arrays.copyOf(out, before)).getSection(Section.ANSWER).get(0)
                 .rdataToString());
         current.set(Zones.load(other).snapshot());
-        int after = answerer.answer(packet, packet.length, false, query, out);
+        int after = answerer.answer(packet, packet.length, false, java.net.InetAddress.getLoopbackAddress(), query, out);
         assertEquals("192.0.2.99", new Message(Arrays.copyOf(out, after)).getSection(Section.ANSWER).get(0)
                 .rdataToString());
     }

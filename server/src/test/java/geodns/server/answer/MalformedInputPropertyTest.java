@@ -160,7 +160,7 @@ class MalformedInputPropertyTest {
             try {
                 ParseResult parsed = QueryParser.parse(packet, packet.length, query);
                 counts[parsed.ordinal()]++;
-                int length = answerer.answer(packet, packet.length, overTcp, query, out);
+                int length = answerer.answer(packet, packet.length, overTcp, java.net.InetAddress.getLoopbackAddress(), query, out);
                 check(packet, parsed, overTcp, query, out, length);
             } catch (RuntimeException | AssertionError e) {
                 fail("packet " + i + " (" + (overTcp ? "tcp" : "udp") + "): " + HexFormat.of().formatHex(packet), e);

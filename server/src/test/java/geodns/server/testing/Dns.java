@@ -74,7 +74,7 @@ public final class Dns {
 
     /** The reply bytes for a packet; empty when no reply is sent. */
     public byte[] raw(byte[] packet, boolean overTcp) {
-        int length = answerer.answer(packet, packet.length, overTcp, query, out);
+        int length = answerer.answer(packet, packet.length, overTcp, java.net.InetAddress.getLoopbackAddress(), query, out);
         return Arrays.copyOf(out, length);
     }
 }

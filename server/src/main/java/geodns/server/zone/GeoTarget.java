@@ -1,0 +1,58 @@
+package geodns.server.zone;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+
+/**
+ * A geo name's address records for each of its locations (in the order the geo config lists them), ready to
+ * encode. {@code index} is the geo name's place in the config, which routing ranks locations for.
+ */
+record GeoTarget(int index, Name name, List<List<Record>> a, List<List<Record>> aaaa, int maxAnswers) {
+
+    static GeoTarget of(int index, GeoConfig.GeoName spec, GeoConfig config) {
+        List<List<Record>> a = new ArrayList<>();
+        List<List<Record>> aaaa = new ArrayList<>();
+        for (String locationName : spec.locations()) {
+            GeoConfig.Location location = config.locations().stream()
+                    .filter(l -> l.name().equals(locationName)).findFirst().orElseThrow();
+            List<Record> v4 = new ArrayList<>();
+            List<Record> v6 = new ArrayList<>();
+            for (GeoConfig.Node node : location.nodes()) {
+                if (node.ipv4() != null) {
+                    v4.add(new ARecord(spec.name(), DClass.IN, spec.ttl(), node.ipv4()));
+                }
+                if (node.ipv6() != null) {
+                    v6.add(new AAAARecord(spec.name(), DClass.IN, spec.ttl(), node.ipv6()));
+                }
+            }
+            a.add(List.copyOf(v4));
+            aaaa.add(List.copyOf(v6));
+        }
+        return new GeoTarget(index, spec.name(), List.copyOf(a), List.copyOf(aaaa), spec.maxAnswers());
+    }
+
+    /**
+     * The record sets one location's answer may carry: all of them, or with a cap, each rotation of
+     * {@code maxAnswers} consecutive records so that every node gets its share of clients.
+     */
+    List<List<Record>> rotations(List<Record> records) {
+        int n = records.size();
+        if (maxAnswers == 0 || n <= maxAnswers) {
+            return n == 0 ? List.of() : List.of(records);
+        }
+        List<List<Record>> rotations = new ArrayList<>();
+        for (int start = 0; start < n; start++) {
+            List<Record> window = new ArrayList<>();
+            for (int i = 0; i < maxAnswers; i++) {
+                window.add(records.get((start + i) % n));
+            }
+            rotations.add(List.copyOf(window));
+        }
+        return rotations;
+    }
+}
