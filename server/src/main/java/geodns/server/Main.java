@@ -1,11 +1,13 @@
 package geodns.server;
 
+import geodns.geoip.GeoDatabase;
 import geodns.server.admin.AdminServer;
 import geodns.server.answer.Answerer;
 import geodns.server.answer.Snapshot;
 import geodns.server.transport.DnsServer;
 import geodns.server.zone.ZoneError;
 import geodns.server.zone.Zones;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
@@ -68,7 +70,15 @@ public final class Main {
 
     private static int serve(Options options) {
         Logger log = LoggerFactory.getLogger("geodns");
-        Zones.Loaded loaded = Zones.load(options.zones());
+        GeoDatabase database;
+        try {
+            database = options.geoip().isEmpty() ? GeoDatabase.embedded() : GeoDatabase.open(options.geoip());
+        } catch (IOException e) {
+            System.err.println("geodns: not starting: GeoIP database: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        log.info("geoip: {}", database.description());
+        Zones.Loaded loaded = Zones.load(options.zones(), database);
         if (!loaded.ok()) {
             loaded.errors().forEach(e -> System.err.println(e));
             System.err.println("geodns: not starting: " + loaded.errors().size() + " error(s) in " + options.zones());

@@ -8,12 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The command line, checked: every mistake becomes a {@link UsageException} with a one-line reason. */
-record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, Path geoip,
+record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
                int udpMax, int tcpIdleSeconds, int tcpMaxConnections) {
 
     static final String USAGE = """
             Usage:
-              geodns serve [--zones DIR] [--dns HOST:PORT[,HOST:PORT...]] [--http HOST:PORT] [--geoip FILE]
+              geodns serve [--zones DIR] [--dns HOST:PORT[,HOST:PORT...]] [--http HOST:PORT] [--geoip FILE[,FILE]]
                            [--udp-max BYTES] [--tcp-idle SECONDS] [--tcp-max-conns N]
               geodns check [--zones DIR]
               geodns --help
@@ -26,7 +26,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               --zones DIR          folder of <zone>.zone master files          (default: zones)
               --dns HOST:PORT,...  DNS listen addresses, IPv6 as [::1]:5300     (default: 127.0.0.1:5300)
               --http HOST:PORT     admin HTTP: /healthz, /readyz                 (default: 127.0.0.1:8053)
-              --geoip FILE         MaxMind DB (City or Country) instead of the embedded one
+              --geoip FILE[,FILE]  MaxMind DB (City or Country) instead of the embedded one;
+                                   DB-IP city lite comes as an IPv4 and an IPv6 file: give both
               --udp-max BYTES      largest UDP reply, whatever EDNS clients offer (default: 1232)
               --tcp-idle SECONDS   close TCP connections idle this long        (default: 10)
               --tcp-max-conns N    most TCP connections open at once           (default: 1000)
@@ -54,7 +55,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         Path zones = Path.of("zones");
         List<InetSocketAddress> dns = List.of(address("127.0.0.1:5300"));
         InetSocketAddress http = address("127.0.0.1:8053");
-        Path geoip = null;
+        List<Path> geoip = List.of();
         int udpMax = 1232;
         int tcpIdle = 10;
         int tcpMax = 1000;
@@ -74,7 +75,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--zones" -> zones = Path.of(value);
                 case "--dns" -> dns = addresses(value);
                 case "--http" -> http = address(value);
-                case "--geoip" -> geoip = Path.of(value);
+                case "--geoip" -> geoip = java.util.Arrays.stream(value.split(",")).map(Path::of).toList();
                 case "--udp-max" -> udpMax = number(flag, value, 512, 65535);
                 case "--tcp-idle" -> tcpIdle = number(flag, value, 1, 3600);
                 case "--tcp-max-conns" -> tcpMax = number(flag, value, 1, 1_000_000);

@@ -38,7 +38,7 @@ class OptionsTest {
         assertEquals(Path.of("zones"), o.zones());
         assertEquals(List.of(at("127.0.0.1", 5300)), o.dns());
         assertEquals(at("127.0.0.1", 8053), o.http());
-        assertNull(o.geoip());
+        assertEquals(List.of(), o.geoip());
         assertEquals(1232, o.udpMax());
         assertEquals(10, o.tcpIdleSeconds());
         assertEquals(1000, o.tcpMaxConnections());
@@ -58,7 +58,7 @@ class OptionsTest {
         assertEquals(Path.of("z"), o.zones());
         assertEquals(List.of(at("0.0.0.0", 53)), o.dns());
         assertEquals(at("::1", 9000), o.http());
-        assertEquals(Path.of("g.mmdb"), o.geoip());
+        assertEquals(List.of(Path.of("g.mmdb")), o.geoip());
         assertEquals(4096, o.udpMax());
         assertEquals(30, o.tcpIdleSeconds());
         assertEquals(50, o.tcpMaxConnections());

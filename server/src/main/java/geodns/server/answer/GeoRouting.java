@@ -1,0 +1,101 @@
+package geodns.server.answer;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import geodns.geoip.GeoDatabase;
+import geodns.geoip.GeoLookup;
+import geodns.geoip.Ranker;
+import geodns.geoip.Ranking;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Routing by GeoIP: the client's network is looked up once, every geo name's ranking for it is cached, and the
+ * cache belongs to this object, which belongs to one snapshot, so a new DB or config never serves old decisions.
+ *
+ * <p>Clients are grouped by /24 (IPv4) or /56 (IPv6), the prefixes resolvers send in ECS (RFC 7871 §11.1). The
+ * ECS scope is the GeoIP network's prefix, capped at that group: the answer holds for the whole network.
+ */
+public final class GeoRouting implements Routing {
+    static final int IPV4_GROUP = 24;
+    static final int IPV6_GROUP = 56;
+    private static final int CACHE_SIZE = 100_000;
+
+    private final GeoDatabase database;
+    private final List<Ranker> rankers;
+    private final Route[] unplaced;
+    private final Cache<Long, Route[]> decisions = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
+
+    /**
+     * @param database where clients are; null ranks every client as unknown (the configured default order)
+     * @param rankers  one per geo name, by the geo name's index
+     */
+    public GeoRouting(GeoDatabase database, List<Ranker> rankers) {
+        this.database = database;
+        this.rankers = List.copyOf(rankers);
+        this.unplaced = routes(null, 0);
+    }
+
+    @Override
+    public Route route(int geoName, int family, byte[] address, int prefix) {
+        if (database == null) {
+            return unplaced[geoName];
+        }
+        int group = Math.min(prefix, family == 1 ? IPV4_GROUP : IPV6_GROUP);
+        long key = groupKey(family, address, group);
+        Route[] routes = decisions.getIfPresent(key);
+        if (routes == null) {
+            routes = decide(family, address, group);
+            decisions.put(key, routes);
+        }
+        return routes[geoName];
+    }
+
+    /** What the explain page shows: the lookup and the full ranking for one geo name. */
+    public Ranking explain(int geoName, GeoLookup lookup) {
+        return rankers.get(geoName).rank(lookup.place());
+    }
+
+    /** The first {@code group} bits of the address, tagged with family and group length, as one long. */
+    static long groupKey(int family, byte[] address, int group) {
+        long bits = 0;
+        for (int i = 0; i < 7; i++) {
+            bits = (bits << 8) | (address[i] & 0xff);
+        }
+        int totalBits = family == 1 ? 32 : 56;
+        bits >>>= 56 - totalBits;
+        bits &= group == 0 ? 0 : -1L << (totalBits - group);
+        return bits | (long) family << 62 | (long) group << 56;
+    }
+
+    private Route[] decide(int family, byte[] address, int group) {
+        GeoLookup found = database.lookup(masked(family, address, group));
+        return routes(found, Math.min(found.prefixLength(), group));
+    }
+
+    private Route[] routes(GeoLookup found, int scope) {
+        Route[] routes = new Route[rankers.size()];
+        for (int i = 0; i < routes.length; i++) {
+            Ranker ranker = rankers.get(i);
+            Ranking ranking = ranker.rank(found == null ? null : found.place());
+            int[] order = ranking.locations().stream()
+                    .mapToInt(r -> ranker.locations().indexOf(r.location())).toArray();
+            routes[i] = new Route(order, scope);
+        }
+        return routes;
+    }
+
+    private static InetAddress masked(int family, byte[] address, int group) {
+        byte[] bytes = Arrays.copyOf(address, family == 1 ? 4 : 16);
+        for (int bit = group; bit < bytes.length * 8; bit++) {
+            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
