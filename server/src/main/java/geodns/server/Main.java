@@ -1,18 +1,16 @@
 package geodns.server;
 
-import geodns.geoip.GeoDatabase;
 import geodns.server.admin.AdminServer;
 import geodns.server.answer.Answerer;
 import geodns.server.answer.Snapshot;
+import java.util.List;
 import geodns.server.transport.DnsServer;
 import geodns.server.zone.ZoneError;
 import geodns.server.zone.Zones;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -70,40 +68,32 @@ public final class Main {
 
     private static int serve(Options options) {
         Logger log = LoggerFactory.getLogger("geodns");
-        GeoDatabase database;
-        try {
-            database = options.geoip().isEmpty() ? GeoDatabase.embedded() : GeoDatabase.open(options.geoip());
-        } catch (IOException e) {
-            System.err.println("geodns: not starting: GeoIP database: " + e.getMessage());
-            return EXIT_CONFIG;
-        }
-        log.info("geoip: {}", database.description());
-        Zones.Loaded loaded = Zones.load(options.zones(), database);
-        if (!loaded.ok()) {
-            loaded.errors().forEach(e -> System.err.println(e));
-            System.err.println("geodns: not starting: " + loaded.errors().size() + " error(s) in " + options.zones());
-            return EXIT_CONFIG;
-        }
-        loaded.snapshot().zones().forEach(z -> log.info("loaded zone {} serial {} ({} records)",
-                z.name(), z.serial(), z.records()));
-        AtomicReference<Snapshot> snapshot = new AtomicReference<>(loaded.snapshot());
-        AtomicBoolean ready = new AtomicBoolean();
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
-        Answerer answerer = new Answerer(snapshot, options.udpMax());
-        try (AdminServer admin = new AdminServer(options.http(), ready::get);
-             DnsServer dns = new DnsServer(answerer,
-                     new DnsServer.Limits(options.tcpIdleSeconds(), options.tcpMaxConnections()))) {
-            log.info("admin http on {}", format(admin.address()));
-            for (InetSocketAddress address : options.dns()) {
-                dns.listen(address);
+        AtomicBoolean ready = new AtomicBoolean();
+        try (Live live = new Live(options.zones(), options.geoip())) {
+            List<String> errors = live.start();
+            if (!errors.isEmpty()) {
+                errors.forEach(System.err::println);
+                System.err.println("geodns: not starting: " + errors.size() + " error(s) in " + options.zones());
+                return EXIT_CONFIG;
             }
-            ready.set(true);
-            log.info("ready");
-            stop.await();
-            ready.set(false);
-            log.info("stopping");
+            Signal.handle(new Signal("HUP"), s -> live.reload());
+            Answerer answerer = new Answerer(live.snapshot(), options.udpMax());
+            try (AdminServer admin = new AdminServer(options.http(), ready::get);
+                 DnsServer dns = new DnsServer(answerer,
+                         new DnsServer.Limits(options.tcpIdleSeconds(), options.tcpMaxConnections()))) {
+                log.info("admin http on {}", format(admin.address()));
+                for (InetSocketAddress address : options.dns()) {
+                    dns.listen(address);
+                }
+                ready.set(true);
+                log.info("ready");
+                stop.await();
+                ready.set(false);
+                log.info("stopping");
+            }
         } catch (Exception e) {
             System.err.println("geodns: cannot serve: " + describe(e));
             return EXIT_CONFIG;

@@ -9,18 +9,16 @@ import org.xbill.DNS.Name;
 final class GeoChecks {
     private GeoChecks() {}
 
-    static Map<ZoneContent, Map<Name, GeoTarget>> place(GeoConfig config, List<ZoneContent> zones,
-                                                        List<ZoneError> errors) {
-        Map<ZoneContent, Map<Name, GeoTarget>> byZone = new HashMap<>();
-        for (int i = 0; i < config.names().size(); i++) {
-            GeoConfig.GeoName spec = config.names().get(i);
+    static Map<ZoneContent, List<GeoConfig.GeoName>> place(GeoConfig config, List<ZoneContent> zones,
+                                                           List<ZoneError> errors) {
+        Map<ZoneContent, List<GeoConfig.GeoName>> byZone = new HashMap<>();
+        for (GeoConfig.GeoName spec : config.names()) {
             ZoneError error = problem(spec, zones, config.file());
             if (error != null) {
                 errors.add(error);
                 continue;
             }
-            ZoneContent zone = closestZone(spec.name(), zones);
-            byZone.computeIfAbsent(zone, z -> new HashMap<>()).put(spec.name(), GeoTarget.of(i, spec, config));
+            byZone.computeIfAbsent(closestZone(spec.name(), zones), z -> new java.util.ArrayList<>()).add(spec);
         }
         return byZone;
     }

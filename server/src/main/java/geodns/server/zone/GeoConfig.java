@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.health.ProbeTarget;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.util.List;
@@ -7,10 +8,10 @@ import java.util.Map;
 import org.xbill.DNS.Name;
 
 /** The geo config ({@code geo.yaml} in the zones folder): where the cluster's locations are, and which names follow the client. */
-record GeoConfig(String file, List<Location> locations, List<GeoName> names) {
+record GeoConfig(String file, List<Location> locations, List<GeoName> names, List<ProbeTarget> probes) {
 
     static GeoConfig none() {
-        return new GeoConfig(null, List.of(), List.of());
+        return new GeoConfig(null, List.of(), List.of(), List.of());
     }
 
     record Location(String name, double latitude, double longitude, List<Node> nodes, int line) {}

@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.health.ProbeTarget;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -26,10 +27,13 @@ final class GeoConfigReader {
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final YamlReader yaml;
+    private final HealthConfigReader health;
     private final Map<String, GeoConfig.Location> locations = new LinkedHashMap<>();
+    private final List<ProbeTarget> probes = new ArrayList<>();
 
     private GeoConfigReader(String file) {
         this.yaml = new YamlReader(file);
+        this.health = new HealthConfigReader(yaml);
     }
 
     /** The geo config in {@code dir}, or none when the folder has no geo.yaml. */
@@ -49,11 +53,11 @@ final class GeoConfigReader {
 
     private GeoConfig config(Node root, String file) throws YamlReader.Problem {
         Map<String, Node> top = yaml.mapping(root, "the geo config");
-        yaml.onlyKeys(root, top, "the geo config", "locations", "names");
+        yaml.onlyKeys(root, top, "the geo config", "health", "locations", "names");
         if (!top.containsKey("locations")) {
             throw yaml.problem(root, "no 'locations' section");
         }
-        readLocations(top.get("locations"));
+        readLocations(top.get("locations"), health.settings(top.get("health"), "health"));
         List<GeoConfig.GeoName> names = new ArrayList<>();
         if (top.containsKey("names")) {
             Node namesNode = top.get("names");
@@ -61,10 +65,10 @@ final class GeoConfigReader {
                 names.add(geoName(yaml.keyNode(namesNode, e.getKey()), e.getKey(), e.getValue()));
             }
         }
-        return new GeoConfig(file, List.copyOf(locations.values()), List.copyOf(names));
+        return new GeoConfig(file, List.copyOf(locations.values()), List.copyOf(names), List.copyOf(probes));
     }
 
-    private void readLocations(Node node) throws YamlReader.Problem {
+    private void readLocations(Node node, HealthConfigReader.Settings global) throws YamlReader.Problem {
         Set<String> nodeNames = new HashSet<>();
         for (Map.Entry<String, Node> e : yaml.mapping(node, "locations").entrySet()) {
             String name = e.getKey();
@@ -73,7 +77,8 @@ final class GeoConfigReader {
                 throw yaml.problem(keyNode, "location name '" + name + "' must be lower-case letters, digits, '-'");
             }
             Map<String, Node> fields = yaml.mapping(e.getValue(), "location " + name);
-            yaml.onlyKeys(e.getValue(), fields, "location " + name, "coordinates", "nodes");
+            yaml.onlyKeys(e.getValue(), fields, "location " + name, "coordinates", "health", "nodes");
+            HealthConfigReader.Settings local = global.under(health.settings(fields.get("health"), "health of " + name));
             Node coordinates = require(e.getValue(), fields, "coordinates", "location " + name);
             List<Node> latLon = yaml.sequence(coordinates, "coordinates of " + name);
             if (latLon.size() != 2) {
@@ -82,7 +87,7 @@ final class GeoConfigReader {
             double latitude = yaml.number(latLon.get(0), "latitude of " + name, -90, 90);
             double longitude = yaml.number(latLon.get(1), "longitude of " + name, -180, 180);
             List<GeoConfig.Node> nodes = nodes(name, require(e.getValue(), fields, "nodes", "location " + name),
-                    nodeNames);
+                    nodeNames, local);
             locations.put(name, new GeoConfig.Location(name, latitude, longitude, nodes, yaml.line(keyNode)));
         }
         if (locations.isEmpty()) {
@@ -90,7 +95,8 @@ final class GeoConfigReader {
         }
     }
 
-    private List<GeoConfig.Node> nodes(String location, Node node, Set<String> seen) throws YamlReader.Problem {
+    private List<GeoConfig.Node> nodes(String location, Node node, Set<String> seen,
+                                       HealthConfigReader.Settings settings) throws YamlReader.Problem {
         List<GeoConfig.Node> nodes = new ArrayList<>();
         for (Map.Entry<String, Node> e : yaml.mapping(node, "nodes of " + location).entrySet()) {
             String name = e.getKey();
@@ -99,13 +105,19 @@ final class GeoConfigReader {
                 throw yaml.problem(keyNode, "node name '" + name + "' is used twice");
             }
             Map<String, Node> fields = yaml.mapping(e.getValue(), "node " + name);
-            yaml.onlyKeys(e.getValue(), fields, "node " + name, "ipv4", "ipv6");
+            yaml.onlyKeys(e.getValue(), fields, "node " + name, "ipv4", "ipv6", "health");
             Inet4Address v4 = fields.containsKey("ipv4") ? address(fields.get("ipv4"), Inet4Address.class) : null;
             Inet6Address v6 = fields.containsKey("ipv6") ? address(fields.get("ipv6"), Inet6Address.class) : null;
             if (v4 == null && v6 == null) {
                 throw yaml.problem(keyNode, "node " + name + " needs an ipv4 or ipv6 address");
             }
             nodes.add(new GeoConfig.Node(name, v4, v6, yaml.line(keyNode)));
+            String ip = v4 != null ? v4.getHostAddress() : "[" + v6.getHostAddress() + "]";
+            HealthConfigReader.Settings own = settings.under(health.settings(fields.get("health"), "health of " + name));
+            ProbeTarget probe = health.target(own, name, location, ip);
+            if (probe != null) {
+                probes.add(probe);
+            }
         }
         if (nodes.isEmpty()) {
             throw yaml.problem(node, "location " + location + " has no nodes");

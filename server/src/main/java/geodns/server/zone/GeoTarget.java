@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.health.HealthView;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.AAAARecord;
@@ -12,17 +13,27 @@ import org.xbill.DNS.Record;
  * A geo name's address records for each of its locations (in the order the geo config lists them), ready to
  * encode. {@code index} is the geo name's place in the config, which routing ranks locations for.
  */
-record GeoTarget(int index, Name name, List<List<Record>> a, List<List<Record>> aaaa, int maxAnswers) {
+record GeoTarget(int index, Name name, List<List<Record>> a, List<List<Record>> aaaa, int maxAnswers,
+                 boolean failOpen) {
 
-    static GeoTarget of(int index, GeoConfig.GeoName spec, GeoConfig config) {
+    /**
+     * Only nodes that are up; when none of the name's nodes is, all of them (fail open: an answer that may
+     * work beats SERVFAIL for the whole world).
+     */
+    static GeoTarget of(int index, GeoConfig.GeoName spec, GeoConfig config, HealthView health) {
+        List<String> nodes = spec.locations().stream().flatMap(l -> location(config, l).nodes().stream())
+                .map(GeoConfig.Node::name).toList();
+        boolean failOpen = nodes.stream().noneMatch(health::isUp);
+        HealthView view = failOpen ? HealthView.allUp() : health;
         List<List<Record>> a = new ArrayList<>();
         List<List<Record>> aaaa = new ArrayList<>();
         for (String locationName : spec.locations()) {
-            GeoConfig.Location location = config.locations().stream()
-                    .filter(l -> l.name().equals(locationName)).findFirst().orElseThrow();
             List<Record> v4 = new ArrayList<>();
             List<Record> v6 = new ArrayList<>();
-            for (GeoConfig.Node node : location.nodes()) {
+            for (GeoConfig.Node node : location(config, locationName).nodes()) {
+                if (!view.isUp(node.name())) {
+                    continue;
+                }
                 if (node.ipv4() != null) {
                     v4.add(new ARecord(spec.name(), DClass.IN, spec.ttl(), node.ipv4()));
                 }
@@ -33,7 +44,11 @@ record GeoTarget(int index, Name name, List<List<Record>> a, List<List<Record>> 
             a.add(List.copyOf(v4));
             aaaa.add(List.copyOf(v6));
         }
-        return new GeoTarget(index, spec.name(), List.copyOf(a), List.copyOf(aaaa), spec.maxAnswers());
+        return new GeoTarget(index, spec.name(), List.copyOf(a), List.copyOf(aaaa), spec.maxAnswers(), failOpen);
+    }
+
+    private static GeoConfig.Location location(GeoConfig config, String name) {
+        return config.locations().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
     }
 
     /**

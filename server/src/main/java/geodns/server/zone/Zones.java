@@ -1,55 +1,104 @@
 package geodns.server.zone;
 
+import geodns.geoip.GeoDatabase;
+import geodns.server.answer.GeoRouting;
 import geodns.server.answer.Snapshot;
+import geodns.server.health.HealthView;
+import geodns.server.health.ProbeTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Name;
-import geodns.geoip.GeoDatabase;
-import geodns.server.answer.GeoRouting;
-import geodns.server.answer.Routing;
 
-/** Loads the zones folder into a new snapshot, or says exactly what is wrong with it. */
+/**
+ * The zones folder in two steps: {@link #read} parses and checks the files (slow, may fail), {@link #compile}
+ * turns what was read into a snapshot for one health view (fast, cannot fail), so a health change recompiles
+ * without touching the files.
+ */
 public final class Zones {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("geodns");
+
     private Zones() {}
 
-    /** A snapshot when {@code errors} is empty; otherwise nothing to serve. */
-    public record Loaded(Snapshot snapshot, List<ZoneError> errors) {
+    /** What the files say, checked: zones, geo config, and where each geo name lives. */
+    public static final class Sources {
+        private final List<ZoneContent> zones;
+        private final GeoConfig geo;
+        private final Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone;
+
+        private Sources(List<ZoneContent> zones, GeoConfig geo, Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone) {
+            this.zones = zones;
+            this.geo = geo;
+            this.geoByZone = geoByZone;
+        }
+
+        public List<ProbeTarget> probes() {
+            return geo.probes();
+        }
+    }
+
+    /** Sources when {@code errors} is empty; otherwise nothing to serve. */
+    public record Read(Sources sources, List<ZoneError> errors) {
         public boolean ok() {
             return errors.isEmpty();
         }
     }
 
-    /** Loads with every client placed at "unknown": geo names answer with their configured default order. */
-    public static Loaded load(Path dir) {
-        return load(dir, null);
-    }
-
-    /** @param database places clients for geo names; null gives every client the configured default order */
-    public static Loaded load(Path dir, GeoDatabase database) {
+    public static Read read(Path dir) {
         List<ZoneError> errors = new ArrayList<>();
         List<ZoneContent> zones = new ArrayList<>(ZoneLoader.load(dir, errors));
         GeoConfig geo = GeoConfigReader.read(dir, errors);
         if (zones.isEmpty() && errors.isEmpty()) {
             errors.add(new ZoneError(dir.toString(), 0, "no *" + ZoneLoader.SUFFIX + " files"));
         }
-        Map<ZoneContent, Map<Name, GeoTarget>> geoByZone = geo == null ? Map.of() : GeoChecks.place(geo, zones, errors);
+        Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone = geo == null ? Map.of()
+                : GeoChecks.place(geo, zones, errors);
         if (!errors.isEmpty()) {
-            return new Loaded(null, List.copyOf(errors));
+            return new Read(null, List.copyOf(errors));
         }
         // Parents first, so a child zone we also serve replaces the parent's delegation to it.
         zones.sort(Comparator.comparingInt(z -> z.origin().labels()));
+        return new Read(new Sources(List.copyOf(zones), geo, geoByZone), List.of());
+    }
+
+    /**
+     * @param database places clients for geo names; null gives every client the configured default order
+     * @param health   which nodes answers may carry
+     */
+    public static Snapshot compile(Sources sources, GeoDatabase database, HealthView health) {
         Snapshot.Builder builder = new Snapshot.Builder();
         List<Snapshot.LoadedZone> loaded = new ArrayList<>();
-        for (ZoneContent zone : zones) {
-            ZoneCompiler.compile(zone, geoByZone.getOrDefault(zone, Map.of()), builder);
+        List<GeoConfig.GeoName> names = sources.geo.names();
+        for (ZoneContent zone : sources.zones) {
+            Map<Name, GeoTarget> targets = new java.util.HashMap<>();
+            for (GeoConfig.GeoName spec : sources.geoByZone.getOrDefault(zone, List.of())) {
+                GeoTarget target = GeoTarget.of(names.indexOf(spec), spec, sources.geo, health);
+                if (target.failOpen()) {
+                    LOG.warn("fail-open: no node of {} is up; answering as if all were", spec.name());
+                }
+                targets.put(spec.name(), target);
+            }
+            ZoneCompiler.compile(zone, targets, builder);
             loaded.add(new Snapshot.LoadedZone(zone.origin().toString(true), zone.soa().getSerial(),
                     zone.records().size(), zone.file()));
         }
         loaded.sort(Comparator.comparing(Snapshot.LoadedZone::name));
-        Routing routing = new GeoRouting(database, GeoRoutes.of(geo));
-        return new Loaded(builder.build(loaded, routing), List.of());
+        return builder.build(loaded, new GeoRouting(database, GeoRoutes.of(sources.geo)));
+    }
+
+    /** Reads and compiles with every node up and every client unplaced, as {@code check} and tests do. */
+    public static Loaded load(Path dir) {
+        Read read = read(dir);
+        return read.ok() ? new Loaded(compile(read.sources(), null, HealthView.allUp()), List.of())
+                : new Loaded(null, read.errors());
+    }
+
+    /** A snapshot when {@code errors} is empty. */
+    public record Loaded(Snapshot snapshot, List<ZoneError> errors) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
     }
 }
