@@ -178,9 +178,7 @@ public final class Dig {
                 continue;
             }
             if (line.isBlank()) {
-                if (current != question) {
-                    current = null;
-                }
+                current = null;
                 continue;
             }
             if (current == question && line.startsWith(";") && !line.startsWith(";;")) {

@@ -1,18 +1,14 @@
 package geodns.server.health;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,27 +19,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Probes every node on its own schedule and publishes a new {@link HealthView} whenever a node goes up or
  * down. Runs on its own threads; DNS answering never waits for it. At most {@link #MAX_IN_FLIGHT} probes are
- * open at once: a probe whose turn comes while all are busy is skipped, not queued.
+ * open at once, each cut at its timeout: a probe whose turn comes while all are busy is skipped, not queued.
  */
 public final class Prober implements AutoCloseable {
-    static final int MAX_IN_FLIGHT = 64;
+    static final int MAX_IN_FLIGHT = 32;
     private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
-
-    static {
-        // Probes may carry the Host of an IngressRoute; the JDK client only sends it when allowed explicitly.
-        if (System.getProperty("jdk.httpclient.allowRestrictedHeaders") == null) {
-            System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
-        }
-    }
 
     private final List<ProbeTarget> targets;
     private final Consumer<HealthView> onChange;
     private final AtomicReference<HealthView> view;
     private final ScheduledExecutorService timer;
-    private final ExecutorService io;
-    private final HttpClient verifying;
-    private final HttpClient insecure;
-    private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    private final ThreadPoolExecutor workers;
     private volatile boolean closed;
 
     /**
@@ -61,9 +47,10 @@ public final class Prober implements AutoCloseable {
         }
         this.view = new AtomicReference<>(new HealthView(initial));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("health-timer"));
-        this.io = Executors.newFixedThreadPool(2, daemon("health-io"));
-        this.verifying = client(false);
-        this.insecure = targets.stream().anyMatch(ProbeTarget::insecure) ? client(true) : null;
+        int threads = Math.max(1, Math.min(targets.size(), MAX_IN_FLIGHT));
+        this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                daemon("health-probe"));
+        workers.allowCoreThreadTimeOut(true);
     }
 
     public HealthView view() {
@@ -85,30 +72,29 @@ public final class Prober implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (!inFlight.tryAcquire()) {
-            scheduleNext(t);
-            return;
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(t.url()).timeout(t.timeout()).GET()
-                .header("User-Agent", "geodns-health");
-        if (t.host() != null) {
-            request.header("Host", t.host());
-        }
-        long start = System.nanoTime();
-        HttpClient client = t.insecure() ? insecure : verifying;
-        CompletableFuture<HttpResponse<Void>> sent;
         try {
-            sent = client.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding());
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        // A probe that hangs is cut at its timeout, whatever stage it hangs in.
-        sent.orTimeout(t.timeout().toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((response, error) -> {
-            inFlight.release();
-            double millis = (System.nanoTime() - start) / 1e6;
-            record(t, response, error, millis);
+            workers.execute(() -> {
+                long start = System.nanoTime();
+                HttpProbe.Outcome outcome = HttpProbe.get(t);
+                double millis = (System.nanoTime() - start) / 1e6;
+                onTimer(() -> {
+                    record(t, outcome, millis);
+                    scheduleNext(t);
+                });
+            });
+        } catch (RejectedExecutionException busyOrClosed) {
+            // Every worker is waiting on a slow node: skip this turn rather than queue without bound.
             scheduleNext(t);
-        }, timer);
+        }
+    }
+
+    /** State changes happen on the timer thread only; after close there is nothing left to change. */
+    private void onTimer(Runnable task) {
+        try {
+            timer.execute(task);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile
+        }
     }
 
     private void scheduleNext(ProbeTarget t) {
@@ -116,20 +102,20 @@ public final class Prober implements AutoCloseable {
             return;
         }
         double spread = 1 + t.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-        timer.schedule(() -> probe(t), Math.max(1, (long) (t.interval().toMillis() * spread)), TimeUnit.MILLISECONDS);
+        long delay = Math.max(1, (long) (t.interval().toMillis() * spread));
+        try {
+            timer.schedule(() -> probe(t), delay, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed meanwhile
+        }
     }
 
-    private void record(ProbeTarget t, HttpResponse<Void> response, Throwable error, double millis) {
-        boolean ok;
-        String result;
-        if (error != null) {
-            ok = false;
-            result = describe(error);
-        } else {
-            int status = response.statusCode();
-            ok = status >= t.expectFrom() && status <= t.expectTo();
-            result = "HTTP " + status;
+    private void record(ProbeTarget t, HttpProbe.Outcome outcome, double millis) {
+        if (closed) {
+            return;
         }
+        boolean ok = outcome.status() >= t.expectFrom() && outcome.status() <= t.expectTo();
+        String result = outcome.failure() != null ? outcome.failure() : "HTTP " + outcome.status();
         HealthView before = view.get();
         NodeHealth old = before.nodes().get(t.node());
         NodeHealth now = old.next(ok, result, millis, Instant.now(), t.fall(), t.rise());
@@ -144,31 +130,6 @@ public final class Prober implements AutoCloseable {
         }
     }
 
-    private static String describe(Throwable error) {
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        if (cause instanceof java.util.concurrent.TimeoutException
-                || cause instanceof java.net.http.HttpTimeoutException) {
-            return "timeout";
-        }
-        if (cause instanceof java.net.ConnectException) {
-            return "connection refused";
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
-
-    private HttpClient client(boolean trustAll) {
-        Duration connectTimeout = targets.stream().map(ProbeTarget::timeout).max(Duration::compareTo)
-                .orElse(Duration.ofSeconds(5));
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(connectTimeout).executor(io);
-        if (trustAll) {
-            builder.sslContext(TrustAll.context());
-        }
-        return builder.build();
-    }
-
     private static java.util.concurrent.ThreadFactory daemon(String name) {
         return r -> {
             Thread t = new Thread(r, name);
@@ -181,6 +142,6 @@ public final class Prober implements AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
-        io.shutdownNow();
+        workers.shutdownNow();
     }
 }

@@ -74,7 +74,52 @@ public final class Dns {
 
     /** The reply bytes for a packet; empty when no reply is sent. */
     public byte[] raw(byte[] packet, boolean overTcp) {
-        int length = answerer.answer(packet, packet.length, overTcp, java.net.InetAddress.getLoopbackAddress(), query, out);
+        return raw(packet, overTcp, java.net.InetAddress.getLoopbackAddress());
+    }
+
+    /** The reply bytes for a packet sent from {@code source}; empty when no reply is sent. */
+    public byte[] raw(byte[] packet, boolean overTcp, java.net.InetAddress source) {
+        int length = answerer.answer(packet, packet.length, overTcp, source, query, out);
         return Arrays.copyOf(out, length);
+    }
+
+    /** Asks over UDP as if the query came from {@code source} (a resolver's address, or a client's). */
+    public Message ask(Message query, java.net.InetAddress source) {
+        byte[] reply = raw(query.toWire(), false, source);
+        try {
+            return new Message(reply);
+        } catch (IOException e) {
+            throw new AssertionError("reply does not parse: " + e, e);
+        }
+    }
+
+    /** A query with EDNS and an RFC 7871 client subnet option for {@code cidr} ("10.1.2.0/24", "2001:db8::/56"). */
+    public static Message queryWithClientSubnet(String name, int type, String cidr) {
+        int slash = cidr.indexOf('/');
+        java.net.InetAddress address = address(cidr.substring(0, slash));
+        int prefix = Integer.parseInt(cidr.substring(slash + 1));
+        Message query = query(name, type, DClass.IN);
+        query.addRecord(new OPTRecord(CAP, 0, 0, 0,
+                java.util.List.of(new org.xbill.DNS.ClientSubnetOption(prefix, address))), Section.ADDITIONAL);
+        return query;
+    }
+
+    /** The client subnet option of a reply, or null when it carries none. */
+    public static org.xbill.DNS.ClientSubnetOption clientSubnet(Message reply) {
+        OPTRecord opt = reply.getOPT();
+        if (opt == null) {
+            return null;
+        }
+        java.util.List<org.xbill.DNS.EDNSOption> options = opt.getOptions(org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET);
+        return options.isEmpty() ? null : (org.xbill.DNS.ClientSubnetOption) options.get(0);
+    }
+
+    /** An address literal (no name lookup). */
+    public static java.net.InetAddress address(String literal) {
+        try {
+            return java.net.InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
     }
 }
