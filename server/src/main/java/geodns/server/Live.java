@@ -4,13 +4,16 @@ import geodns.geoip.GeoDatabase;
 import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
 import geodns.server.health.Prober;
+import geodns.server.metrics.Metrics;
+import geodns.server.zone.Fingerprint;
 import geodns.server.zone.Zones;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -23,10 +26,17 @@ import org.slf4j.LoggerFactory;
  */
 final class Live implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("geodns");
+    private static final long WATCH_MILLIS = 2000;
+
+    /** The outcome of the last load, for /status. */
+    record LoadResult(Instant at, boolean ok, List<String> errors) {}
 
     private final Path zonesDir;
     private final List<Path> geoipFiles;
+    private final Metrics metrics;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
+    private final AtomicReference<LoadResult> lastLoad = new AtomicReference<>();
+    private final AtomicReference<Prober> prober = new AtomicReference<>();
     private final ScheduledExecutorService builder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "snapshot-builder");
         t.setDaemon(true);
@@ -37,19 +47,35 @@ final class Live implements AutoCloseable {
     private Zones.Sources sources;
     private GeoDatabase database;
     private HealthView health = HealthView.allUp();
-    private Prober prober;
+    private Fingerprint fingerprint;
 
-    Live(Path zonesDir, List<Path> geoipFiles) {
+    Live(Path zonesDir, List<Path> geoipFiles, Metrics metrics) {
         this.zonesDir = zonesDir;
         this.geoipFiles = List.copyOf(geoipFiles);
+        this.metrics = metrics;
     }
 
     AtomicReference<Snapshot> snapshot() {
         return snapshot;
     }
 
+    LoadResult lastLoad() {
+        return lastLoad.get();
+    }
+
+    /** The current health of every probed node (empty when nothing is probed). */
+    HealthView health() {
+        Prober p = prober.get();
+        return p == null ? HealthView.allUp() : p.view();
+    }
+
+    GeoDatabase database() {
+        return database;
+    }
+
     /** The first load; on failure the caller exits with the errors printed. */
     List<String> start() throws IOException {
+        fingerprint = Fingerprint.of(zonesDir, geoipFiles);
         Zones.Read read = Zones.read(zonesDir);
         if (!read.ok()) {
             return read.errors().stream().map(Object::toString).toList();
@@ -57,55 +83,79 @@ final class Live implements AutoCloseable {
         database = openDatabase();
         LOG.info("geoip: {}", database.description());
         install(read.sources(), database);
+        builder.scheduleWithFixedDelay(this::reloadIfChanged, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
         return List.of();
     }
 
     /** Re-reads the zones folder and the GeoIP DB; what fails to load is logged and the old snapshot stays. */
     Future<?> reload() {
-        return builder.submit(() -> {
-            Zones.Read read = Zones.read(zonesDir);
-            if (!read.ok()) {
-                read.errors().forEach(e -> LOG.error("reload failed: {}", e));
-                return;
-            }
-            GeoDatabase newDatabase;
-            try {
-                newDatabase = geoipFiles.isEmpty() ? database : openDatabase();
-            } catch (IOException e) {
-                LOG.error("reload failed: GeoIP database: {}", e.getMessage());
-                return;
-            }
-            GeoDatabase old = database;
-            install(read.sources(), newDatabase);
-            if (old != newDatabase) {
-                closeLater(old);
-            }
-            LOG.info("reloaded {}", describe(snapshot.get()));
-        });
+        return builder.submit(this::reloadNow);
+    }
+
+    private void reloadIfChanged() {
+        Fingerprint now = Fingerprint.of(zonesDir, geoipFiles);
+        if (!now.equals(fingerprint)) {
+            LOG.info("change in {} noticed: reloading", zonesDir);
+            reloadNow();
+        }
+    }
+
+    private void reloadNow() {
+        fingerprint = Fingerprint.of(zonesDir, geoipFiles);
+        Zones.Read read = Zones.read(zonesDir);
+        if (!read.ok()) {
+            failed(read.errors().stream().map(Object::toString).toList());
+            return;
+        }
+        GeoDatabase newDatabase;
+        try {
+            newDatabase = geoipFiles.isEmpty() ? database : openDatabase();
+        } catch (IOException e) {
+            failed(List.of("GeoIP database: " + e.getMessage()));
+            return;
+        }
+        GeoDatabase old = database;
+        install(read.sources(), newDatabase);
+        if (old != newDatabase) {
+            closeLater(old);
+        }
+        metrics.reload(true);
+        LOG.info("reloaded: {} zone(s), geoip {}", snapshot.get().zones().size(), database.description());
+    }
+
+    private void failed(List<String> errors) {
+        errors.forEach(e -> LOG.error("reload failed, still serving the previous config: {}", e));
+        metrics.reload(false);
+        lastLoad.set(new LoadResult(Instant.now(), false, errors));
     }
 
     private void install(Zones.Sources newSources, GeoDatabase newDatabase) {
         sources = newSources;
         database = newDatabase;
-        if (prober != null) {
-            prober.close();
+        Prober old = prober.get();
+        if (old != null) {
+            old.close();
         }
-        prober = new Prober(sources.probes(), health, changed -> builder.submit(this::healthChanged));
-        health = prober.view();
-        snapshot.set(Zones.compile(sources, database, health));
-        snapshot.get().zones().forEach(z -> LOG.info("serving zone {} serial {} ({} records)", z.name(), z.serial(),
-                z.records()));
-        prober.start();
+        Prober fresh = new Prober(sources.probes(), health, metrics, changed -> builder.submit(this::healthChanged));
+        prober.set(fresh);
+        health = fresh.view();
+        snapshot.set(Zones.compile(sources, database, health, metrics));
+        snapshot.get().zones().forEach(z -> {
+            LOG.info("serving zone {} serial {} ({} records)", z.name(), z.serial(), z.records());
+            metrics.zoneSerial(z.name(), z.serial());
+        });
+        lastLoad.set(new LoadResult(Instant.now(), true, List.of()));
+        fresh.start();
     }
 
     /** Reads the current prober's view, so a late signal from a replaced prober changes nothing. */
     private void healthChanged() {
-        HealthView view = prober.view();
+        HealthView view = prober.get().view();
         if (view.sameUpSet(health)) {
             return;
         }
         health = view;
-        snapshot.set(Zones.compile(sources, database, health));
+        snapshot.set(Zones.compile(sources, database, health, metrics));
     }
 
     private GeoDatabase openDatabase() throws IOException {
@@ -123,15 +173,12 @@ final class Live implements AutoCloseable {
         }, 10, TimeUnit.SECONDS);
     }
 
-    private static String describe(Snapshot s) {
-        return s.zones().size() + " zone(s)";
-    }
-
     @Override
     public void close() {
         builder.shutdownNow();
-        if (prober != null) {
-            prober.close();
+        Prober p = prober.get();
+        if (p != null) {
+            p.close();
         }
     }
 }

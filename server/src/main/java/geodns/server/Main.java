@@ -3,6 +3,7 @@ package geodns.server;
 import geodns.server.admin.AdminServer;
 import geodns.server.answer.Answerer;
 import geodns.server.answer.Snapshot;
+import geodns.server.metrics.Metrics;
 import java.util.List;
 import geodns.server.transport.DnsServer;
 import geodns.server.zone.ZoneError;
@@ -72,7 +73,8 @@ public final class Main {
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         AtomicBoolean ready = new AtomicBoolean();
-        try (Live live = new Live(options.zones(), options.geoip())) {
+        Metrics metrics = new Metrics();
+        try (Live live = new Live(options.zones(), options.geoip(), metrics)) {
             List<String> errors = live.start();
             if (!errors.isEmpty()) {
                 errors.forEach(System.err::println);
@@ -80,8 +82,8 @@ public final class Main {
                 return EXIT_CONFIG;
             }
             Signal.handle(new Signal("HUP"), s -> live.reload());
-            Answerer answerer = new Answerer(live.snapshot(), options.udpMax());
-            try (AdminServer admin = new AdminServer(options.http(), ready::get);
+            Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics);
+            try (AdminServer admin = new AdminServer(options.http(), ready::get, metrics);
                  DnsServer dns = new DnsServer(answerer,
                          new DnsServer.Limits(options.tcpIdleSeconds(), options.tcpMaxConnections()))) {
                 log.info("admin http on {}", format(admin.address()));

@@ -1,10 +1,12 @@
 package geodns.server.answer;
 
+import geodns.server.metrics.Metrics;
 import geodns.server.wire.Header;
 import geodns.server.wire.ParseResult;
 import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
 import geodns.server.wire.Replies;
+import geodns.server.wire.Sections;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,10 +21,16 @@ public final class Answerer {
 
     private final AtomicReference<Snapshot> snapshot;
     private final int udpPayloadCap;
+    private final Metrics metrics;
 
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap) {
+        this(snapshot, udpPayloadCap, new Metrics());
+    }
+
+    public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics) {
         this.snapshot = snapshot;
         this.udpPayloadCap = udpPayloadCap;
+        this.metrics = metrics;
     }
 
     /**
@@ -34,23 +42,33 @@ public final class Answerer {
         ParseResult parsed = QueryParser.parse(packet, length, q);
         switch (parsed) {
             case DROP:
+                metrics.dropped();
                 return 0;
             case FORMERR:
-                return Replies.error(q, Header.FORMERR, udpPayloadCap, out);
+                metrics.malformed();
+                return error(q, overTcp, Header.FORMERR, out);
             case NOTIMP:
-                return Replies.error(q, Header.NOTIMP, udpPayloadCap, out);
+                return error(q, overTcp, Header.NOTIMP, out);
             case BADVERS:
-                return Replies.error(q, Header.BADVERS, udpPayloadCap, out);
+                return error(q, overTcp, Header.BADVERS, out);
             default:
                 break;
         }
+        metrics.clientSubnet(q.hasClientSubnet());
         // Zone transfers are not offered (yet); REFUSED tells a secondary so at once.
         if (q.qclass() != CLASS_IN && q.qclass() != CLASS_ANY || q.qtype() == TYPE_IXFR || q.qtype() == TYPE_AXFR) {
-            return Replies.error(q, Header.REFUSED, udpPayloadCap, out);
+            return error(q, overTcp, Header.REFUSED, out);
         }
         int limit = overTcp ? TCP_LIMIT : udpLimit(q);
         q.source(source);
-        return Replies.answer(q, snapshot.get().find(q), limit, udpPayloadCap, out);
+        Sections sections = snapshot.get().find(q);
+        metrics.query(overTcp, q.qtype(), sections.rcode());
+        return Replies.answer(q, sections, limit, udpPayloadCap, out);
+    }
+
+    private int error(Query q, boolean overTcp, int rcode, byte[] out) {
+        metrics.query(overTcp, q.qtype(), rcode == Header.BADVERS ? Metrics.RCODE_BADVERS : rcode);
+        return Replies.error(q, rcode, udpPayloadCap, out);
     }
 
     /** RFC 6891 §6.2.5: honour the advertised size up to our cap, and never below 512. */

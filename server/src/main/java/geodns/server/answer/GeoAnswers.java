@@ -1,6 +1,7 @@
 package geodns.server.answer;
 
 import geodns.server.wire.Sections;
+import io.micrometer.core.instrument.Counter;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,15 +17,22 @@ public final class GeoAnswers {
     private final Sections[][] aaaa;
     private final Sections noAaaa;
     private final int geoName;
+    private final Counter[] chosen;
+    private final Counter failOpen;
 
     /**
      * @param geoName the geo name's index, which {@link Routing} ranks locations for
      * @param a       per location index, the rotations of its A answer; an empty array when it has none
      * @param aaaa    the same for AAAA
      * @param noAaaa  the answer when no location has IPv6 (NODATA)
+     * @param chosen  per location, the counter of answers it gave
+     * @param failOpen counted on every answer when no node is up and all are answered; null otherwise
      */
-    public GeoAnswers(int geoName, Sections[][] a, Sections[][] aaaa, Sections noAaaa) {
+    public GeoAnswers(int geoName, Sections[][] a, Sections[][] aaaa, Sections noAaaa, Counter[] chosen,
+                      Counter failOpen) {
         this.geoName = geoName;
+        this.chosen = chosen;
+        this.failOpen = failOpen;
         this.a = a;
         this.aaaa = aaaa;
         this.noAaaa = noAaaa;
@@ -43,11 +51,13 @@ public final class GeoAnswers {
         Sections[][] family = qtype == TYPE_AAAA ? aaaa : a;
         for (int location : order) {
             Sections[] rotations = family[location];
-            if (rotations.length == 1) {
-                return rotations[0];
-            }
-            if (rotations.length > 1) {
-                return rotations[ThreadLocalRandom.current().nextInt(rotations.length)];
+            if (rotations.length > 0) {
+                chosen[location].increment();
+                if (failOpen != null) {
+                    failOpen.increment();
+                }
+                return rotations.length == 1 ? rotations[0]
+                        : rotations[ThreadLocalRandom.current().nextInt(rotations.length)];
             }
         }
         return noAaaa;

@@ -6,6 +6,7 @@ import geodns.geoip.GeoDatabase;
 import geodns.geoip.GeoLookup;
 import geodns.geoip.Ranker;
 import geodns.geoip.Ranking;
+import geodns.server.metrics.Metrics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -24,6 +25,7 @@ public final class GeoRouting implements Routing {
     private static final int CACHE_SIZE = 100_000;
 
     private final GeoDatabase database;
+    private final Metrics metrics;
     private final List<Ranker> rankers;
     private final Route[] unplaced;
     private final Cache<Long, Route[]> decisions = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
@@ -32,7 +34,8 @@ public final class GeoRouting implements Routing {
      * @param database where clients are; null ranks every client as unknown (the configured default order)
      * @param rankers  one per geo name, by the geo name's index
      */
-    public GeoRouting(GeoDatabase database, List<Ranker> rankers) {
+    public GeoRouting(GeoDatabase database, List<Ranker> rankers, Metrics metrics) {
+        this.metrics = metrics;
         this.database = database;
         this.rankers = List.copyOf(rankers);
         this.unplaced = routes(null, 0);
@@ -46,6 +49,7 @@ public final class GeoRouting implements Routing {
         int group = Math.min(prefix, family == 1 ? IPV4_GROUP : IPV6_GROUP);
         long key = groupKey(family, address, group);
         Route[] routes = decisions.getIfPresent(key);
+        metrics.geoipCache(routes != null);
         if (routes == null) {
             routes = decide(family, address, group);
             decisions.put(key, routes);

@@ -1,5 +1,6 @@
 package geodns.server.health;
 
+import geodns.server.metrics.Metrics;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ public final class Prober implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
 
     private final List<ProbeTarget> targets;
+    private final Metrics metrics;
     private final Consumer<HealthView> onChange;
     private final AtomicReference<HealthView> view;
     private final ScheduledExecutorService timer;
@@ -36,7 +38,8 @@ public final class Prober implements AutoCloseable {
      * @param previous the view to continue from (a reload keeps what is known of nodes that stay)
      * @param onChange called with the new view whenever a node changes state; on the prober's thread
      */
-    public Prober(List<ProbeTarget> targets, HealthView previous, Consumer<HealthView> onChange) {
+    public Prober(List<ProbeTarget> targets, HealthView previous, Metrics metrics, Consumer<HealthView> onChange) {
+        this.metrics = metrics;
         this.targets = List.copyOf(targets);
         this.onChange = onChange;
         Instant now = Instant.now();
@@ -46,6 +49,7 @@ public final class Prober implements AutoCloseable {
             initial.put(t.node(), known != null ? known : NodeHealth.initial(t.initiallyUp(), now));
         }
         this.view = new AtomicReference<>(new HealthView(initial));
+        initial.forEach((node, health) -> metrics.nodeUp(node, health.up()));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("health-timer"));
         int threads = Math.max(1, Math.min(targets.size(), MAX_IN_FLIGHT));
         this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -116,6 +120,7 @@ public final class Prober implements AutoCloseable {
         }
         boolean ok = outcome.status() >= t.expectFrom() && outcome.status() <= t.expectTo();
         String result = outcome.failure() != null ? outcome.failure() : "HTTP " + outcome.status();
+        metrics.probe(t.node(), ok, java.time.Duration.ofNanos((long) (millis * 1e6)));
         HealthView before = view.get();
         NodeHealth old = before.nodes().get(t.node());
         NodeHealth now = old.next(ok, result, millis, Instant.now(), t.fall(), t.rise());
@@ -124,6 +129,8 @@ public final class Prober implements AutoCloseable {
         HealthView after = new HealthView(nodes);
         view.set(after);
         if (now.up() != old.up()) {
+            metrics.nodeUp(t.node(), now.up());
+            metrics.transition(t.node(), now.up());
             LOG.info("health: node {} {} -> {} ({} in a row: {}, {} ms)", t.node(), old.up() ? "up" : "down",
                     now.up() ? "up" : "down", now.streak(), result, String.format("%.1f", millis));
             onChange.accept(after);

@@ -13,8 +13,8 @@ import org.xbill.DNS.Record;
  * A geo name's address records for each of its locations (in the order the geo config lists them), ready to
  * encode. {@code index} is the geo name's place in the config, which routing ranks locations for.
  */
-record GeoTarget(int index, Name name, List<List<Record>> a, List<List<Record>> aaaa, int maxAnswers,
-                 boolean failOpen) {
+record GeoTarget(int index, Name name, List<String> locations, List<List<Record>> a, List<List<Record>> aaaa,
+                 int maxAnswers, boolean failOpen) {
 
     /**
      * Only nodes that are up; when none of the name's nodes is, all of them (fail open: an answer that may
@@ -44,7 +44,8 @@ record GeoTarget(int index, Name name, List<List<Record>> a, List<List<Record>> 
             a.add(List.copyOf(v4));
             aaaa.add(List.copyOf(v6));
         }
-        return new GeoTarget(index, spec.name(), List.copyOf(a), List.copyOf(aaaa), spec.maxAnswers(), failOpen);
+        return new GeoTarget(index, spec.name(), spec.locations(), List.copyOf(a), List.copyOf(aaaa),
+                spec.maxAnswers(), failOpen);
     }
 
     private static GeoConfig.Location location(GeoConfig config, String name) {

@@ -3,7 +3,9 @@ package geodns.server.zone;
 import geodns.server.answer.GeoAnswers;
 import geodns.server.answer.NameNode;
 import geodns.server.answer.Snapshot;
+import geodns.server.metrics.Metrics;
 import geodns.server.wire.Header;
+import io.micrometer.core.instrument.Counter;
 import geodns.server.wire.Sections;
 import geodns.server.wire.SectionsEncoder;
 import java.util.ArrayList;
@@ -21,17 +23,19 @@ final class ZoneCompiler {
 
     private final ZoneTree tree;
     private final Map<Name, GeoTarget> geoTargets;
+    private final Metrics metrics;
     private final Sections nxdomain;
 
-    private ZoneCompiler(ZoneTree tree, Map<Name, GeoTarget> geoTargets) {
+    private ZoneCompiler(ZoneTree tree, Map<Name, GeoTarget> geoTargets, Metrics metrics) {
         this.tree = tree;
+        this.metrics = metrics;
         this.geoTargets = geoTargets;
         this.nxdomain = tree.nameError().encode(SectionsEncoder.standalone());
     }
 
     /** @param geoTargets the geo names inside this zone */
-    static void compile(ZoneContent zone, Map<Name, GeoTarget> geoTargets, Snapshot.Builder out) {
-        ZoneCompiler compiler = new ZoneCompiler(new ZoneTree(zone, geoTargets.keySet()), geoTargets);
+    static void compile(ZoneContent zone, Map<Name, GeoTarget> geoTargets, Snapshot.Builder out, Metrics metrics) {
+        ZoneCompiler compiler = new ZoneCompiler(new ZoneTree(zone, geoTargets.keySet()), geoTargets, metrics);
         out.removeAtAndBelow(zone.origin());
         for (Name name : compiler.tree.names()) {
             out.put(name, compiler.node(name));
@@ -82,7 +86,9 @@ final class ZoneCompiler {
                     .map(records -> encode(name, concat(forAaaa.answer(), records))).toArray(Sections[]::new);
         }
         Sections noAaaa = encode(name, tree.negative(Header.NOERROR, forAaaa.answer()));
-        return new GeoAnswers(target.index(), a, aaaa, noAaaa);
+        String geoName = target.name().toString(true);
+        Counter[] chosen = target.locations().stream().map(l -> metrics.geoAnswers(geoName, l)).toArray(Counter[]::new);
+        return new GeoAnswers(target.index(), a, aaaa, noAaaa, chosen, target.failOpen() ? metrics.failOpen() : null);
     }
 
     private static List<Record> concat(List<Record> first, List<Record> second) {

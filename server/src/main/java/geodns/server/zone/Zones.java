@@ -4,6 +4,7 @@ import geodns.geoip.GeoDatabase;
 import geodns.server.answer.GeoRouting;
 import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
+import geodns.server.metrics.Metrics;
 import geodns.server.health.ProbeTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class Zones {
      * @param database places clients for geo names; null gives every client the configured default order
      * @param health   which nodes answers may carry
      */
-    public static Snapshot compile(Sources sources, GeoDatabase database, HealthView health) {
+    public static Snapshot compile(Sources sources, GeoDatabase database, HealthView health, Metrics metrics) {
         Snapshot.Builder builder = new Snapshot.Builder();
         List<Snapshot.LoadedZone> loaded = new ArrayList<>();
         List<GeoConfig.GeoName> names = sources.geo.names();
@@ -80,12 +81,17 @@ public final class Zones {
                 }
                 targets.put(spec.name(), target);
             }
-            ZoneCompiler.compile(zone, targets, builder);
+            ZoneCompiler.compile(zone, targets, builder, metrics);
             loaded.add(new Snapshot.LoadedZone(zone.origin().toString(true), zone.soa().getSerial(),
                     zone.records().size(), zone.file()));
         }
         loaded.sort(Comparator.comparing(Snapshot.LoadedZone::name));
-        return builder.build(loaded, new GeoRouting(database, GeoRoutes.of(sources.geo)));
+        return builder.build(loaded, new GeoRouting(database, GeoRoutes.of(sources.geo), metrics));
+    }
+
+    /** As above, counting into metrics of its own. */
+    static Snapshot compile(Sources sources, GeoDatabase database, HealthView health) {
+        return compile(sources, database, health, new Metrics());
     }
 
     /** Reads and compiles with every node up and every client unplaced, as {@code check} and tests do. */

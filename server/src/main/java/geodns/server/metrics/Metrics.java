@@ -1,0 +1,140 @@
+package geodns.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Every counter geodns keeps, for Prometheus. The hot path only increments counters it was handed when the
+ * snapshot or the server was built (Micrometer's counters are striped adders): no lookup by tags per query.
+ */
+public final class Metrics {
+    /** Query types with a counter of their own; everything else counts as "other". */
+    private static final int[] QTYPES = {1, 28, 5, 15, 2, 6, 16, 33, 255, 257, 12};
+    private static final String[] QTYPE_NAMES = {"A", "AAAA", "CNAME", "MX", "NS", "SOA", "TXT", "SRV", "ANY", "CAA",
+        "PTR", "other"};
+    private static final String[] RCODES = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
+        "BADVERS"};
+    public static final int RCODE_BADVERS = 6;
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter[][][] queries = new Counter[2][QTYPE_NAMES.length][RCODES.length];
+    private final Counter dropped;
+    private final Counter malformed;
+    private final Counter withSubnet;
+    private final Counter withoutSubnet;
+    private final Counter cacheHits;
+    private final Counter cacheMisses;
+    private final Counter failOpen;
+    private final Counter reloadsOk;
+    private final Counter reloadsFailed;
+    private final Map<String, Long> zoneSerials = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> nodesUp = new ConcurrentHashMap<>();
+
+    public Metrics() {
+        String[] transports = {"udp", "tcp"};
+        for (int t = 0; t < 2; t++) {
+            for (int q = 0; q < QTYPE_NAMES.length; q++) {
+                for (int r = 0; r < RCODES.length; r++) {
+                    queries[t][q][r] = Counter.builder("geodns_queries").description("DNS queries answered")
+                            .tags("transport", transports[t], "qtype", QTYPE_NAMES[q], "rcode", RCODES[r])
+                            .register(registry);
+                }
+            }
+        }
+        dropped = counter("geodns_dropped_packets", "packets not answered: shorter than a header, or responses");
+        malformed = counter("geodns_malformed_packets", "packets answered with FORMERR");
+        withSubnet = Counter.builder("geodns_client_subnet").tag("ecs", "present").register(registry);
+        withoutSubnet = Counter.builder("geodns_client_subnet").tag("ecs", "absent").register(registry);
+        cacheHits = Counter.builder("geodns_geoip_cache").tag("result", "hit").register(registry);
+        cacheMisses = Counter.builder("geodns_geoip_cache").tag("result", "miss").register(registry);
+        failOpen = counter("geodns_fail_open_answers", "geo answers given as if all nodes were up: none was");
+        reloadsOk = Counter.builder("geodns_reloads").tag("result", "ok").register(registry);
+        reloadsFailed = Counter.builder("geodns_reloads").tag("result", "failed").register(registry);
+    }
+
+    private Counter counter(String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    /** Counts one reply; {@code rcode} is 0-5, or {@link #RCODE_BADVERS}. */
+    public void query(boolean overTcp, int qtype, int rcode) {
+        int q = QTYPES.length;
+        for (int i = 0; i < QTYPES.length; i++) {
+            if (QTYPES[i] == qtype) {
+                q = i;
+                break;
+            }
+        }
+        queries[overTcp ? 1 : 0][q][Math.min(rcode, RCODES.length - 1)].increment();
+    }
+
+    public void dropped() {
+        dropped.increment();
+    }
+
+    public void malformed() {
+        malformed.increment();
+    }
+
+    public void clientSubnet(boolean present) {
+        (present ? withSubnet : withoutSubnet).increment();
+    }
+
+    public void geoipCache(boolean hit) {
+        (hit ? cacheHits : cacheMisses).increment();
+    }
+
+    public Counter failOpen() {
+        return failOpen;
+    }
+
+    /** The counter of answers for one geo name from one location. */
+    public Counter geoAnswers(String name, String location) {
+        return Counter.builder("geodns_geo_answers").description("geo answers by name and chosen location")
+                .tags("name", name, "location", location).register(registry);
+    }
+
+    public void reload(boolean ok) {
+        (ok ? reloadsOk : reloadsFailed).increment();
+    }
+
+    public void zoneSerial(String zone, long serial) {
+        if (zoneSerials.put(zone, serial) == null) {
+            Gauge.builder("geodns_zone_serial", zoneSerials, m -> m.getOrDefault(zone, 0L)).tag("zone", zone)
+                    .register(registry);
+        }
+    }
+
+    public void probe(String node, boolean ok, Duration took) {
+        Timer.builder("geodns_probe_duration").tags("node", node, "result", ok ? "ok" : "failed")
+                .register(registry).record(took);
+    }
+
+    public void nodeUp(String node, boolean up) {
+        if (nodesUp.put(node, up) == null) {
+            Gauge.builder("geodns_node_up", nodesUp, m -> Boolean.TRUE.equals(m.get(node)) ? 1 : 0)
+                    .tag("node", node).register(registry);
+        }
+    }
+
+    public void transition(String node, boolean up) {
+        Counter.builder("geodns_health_transitions").tags("node", node, "to", up ? "up" : "down")
+                .register(registry).increment();
+    }
+
+    /** A gauge read at scrape time. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+}
