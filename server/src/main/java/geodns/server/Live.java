@@ -9,8 +9,13 @@ import geodns.server.zone.Fingerprint;
 import geodns.server.zone.Zones;
 import java.io.IOException;
 import java.nio.file.Path;
+import geodns.server.health.NodeHealth;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,9 +48,9 @@ final class Live implements AutoCloseable {
         return t;
     });
 
-    // Owned by the builder thread after start.
-    private Zones.Sources sources;
-    private GeoDatabase database;
+    // Written by the builder thread only; volatile so the status page reads them.
+    private volatile Zones.Sources sources;
+    private volatile GeoDatabase database;
     private HealthView health = HealthView.allUp();
     private Fingerprint fingerprint;
 
@@ -71,6 +76,53 @@ final class Live implements AutoCloseable {
 
     GeoDatabase database() {
         return database;
+    }
+
+    /** Everything the status page shows, as plain data. */
+    Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        GeoDatabase db = database;
+        out.put("geoip", db == null ? null : db.description());
+        out.put("geoip_attribution", db == null ? null : db.attribution());
+        LoadResult load = lastLoad.get();
+        out.put("last_load", load == null ? null : Map.of("at", load.at().toString(), "ok", load.ok(),
+                "errors", load.errors()));
+        Snapshot served = snapshot.get();
+        out.put("zones", served == null ? List.of() : served.zones().stream().map(z -> Map.of("name", z.name(),
+                "serial", z.serial(), "records", z.records(), "file", z.file())).toList());
+        HealthView view = health();
+        Instant now = Instant.now();
+        List<Object> locations = new ArrayList<>();
+        Zones.Sources read = sources;
+        for (Zones.Site site : read == null ? List.<Zones.Site>of() : read.sites()) {
+            List<Object> nodes = new ArrayList<>();
+            boolean anyUp = false;
+            for (Zones.Site.Node node : site.nodes()) {
+                NodeHealth h = view.nodes().get(node.name());
+                boolean up = view.isUp(node.name());
+                anyUp |= up;
+                Map<String, Object> n = new LinkedHashMap<>();
+                n.put("name", node.name());
+                n.put("ipv4", node.ipv4());
+                n.put("ipv6", node.ipv6());
+                n.put("up", up);
+                n.put("probed", h != null);
+                n.put("last_result", h == null ? null : h.lastResult());
+                n.put("last_latency_ms", h == null ? null : h.lastLatencyMillis());
+                n.put("last_probe", h == null || h.lastProbe() == null ? null : h.lastProbe().toString());
+                n.put("seconds_in_state", h == null ? null : Duration.between(h.since(), now).toSeconds());
+                nodes.add(n);
+            }
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("name", site.name());
+            l.put("latitude", site.latitude());
+            l.put("longitude", site.longitude());
+            l.put("up", anyUp);
+            l.put("nodes", nodes);
+            locations.add(l);
+        }
+        out.put("locations", locations);
+        return out;
     }
 
     /** The first load; on failure the caller exits with the errors printed. */

@@ -1,6 +1,7 @@
 package geodns.server;
 
 import geodns.server.admin.AdminServer;
+import geodns.server.admin.Explainer;
 import geodns.server.answer.Answerer;
 import geodns.server.answer.Snapshot;
 import geodns.server.metrics.Metrics;
@@ -9,7 +10,10 @@ import geodns.server.transport.DnsServer;
 import geodns.server.zone.ZoneError;
 import geodns.server.zone.Zones;
 import java.io.PrintStream;
+import geodns.geoip.GeoDatabase;
+import geodns.server.health.HealthView;
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -37,6 +41,7 @@ public final class Main {
             status = switch (options.command()) {
                 case "--help" -> help();
                 case "check" -> check(options, System.out, System.err);
+                case "explain" -> explain(options);
                 default -> serve(options);
             };
         } catch (Throwable t) {
@@ -67,6 +72,29 @@ public final class Main {
         return 0;
     }
 
+    /** The /explain page's answer on the command line, with every node up. */
+    private static int explain(Options options) throws java.io.IOException {
+        Zones.Read read = Zones.read(options.zones());
+        if (!read.ok()) {
+            read.errors().forEach(System.err::println);
+            return EXIT_CONFIG;
+        }
+        try (GeoDatabase database = options.geoip().isEmpty() ? GeoDatabase.embedded()
+                : GeoDatabase.open(options.geoip())) {
+            Metrics metrics = new Metrics();
+            AtomicReference<Snapshot> snapshot = new AtomicReference<>(
+                    Zones.compile(read.sources(), database, HealthView.allUp(), metrics));
+            Explainer explainer = new Explainer(snapshot, new Answerer(snapshot, options.udpMax(), metrics));
+            List<String> args = options.arguments();
+            System.out.print(Explainer.text(explainer.explain(Explainer.address(args.get(0)), args.get(1),
+                    args.size() > 2 ? args.get(2) : "A")));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("geodns: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
     private static int serve(Options options) {
         Logger log = LoggerFactory.getLogger("geodns");
         CountDownLatch stop = new CountDownLatch(1);
@@ -83,7 +111,8 @@ public final class Main {
             }
             Signal.handle(new Signal("HUP"), s -> live.reload());
             Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics);
-            try (AdminServer admin = new AdminServer(options.http(), ready::get, metrics);
+            Explainer explainer = new Explainer(live.snapshot(), answerer);
+            try (AdminServer admin = new AdminServer(options.http(), ready::get, metrics, explainer, live::status);
                  DnsServer dns = new DnsServer(answerer,
                          new DnsServer.Limits(options.tcpIdleSeconds(), options.tcpMaxConnections()))) {
                 log.info("admin http on {}", format(admin.address()));

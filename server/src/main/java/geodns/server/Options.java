@@ -9,29 +9,33 @@ import java.util.List;
 
 /** The command line, checked: every mistake becomes a {@link UsageException} with a one-line reason. */
 record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
-               int udpMax, int tcpIdleSeconds, int tcpMaxConnections) {
+               int udpMax, int tcpIdleSeconds, int tcpMaxConnections, List<String> arguments) {
 
     static final String USAGE = """
             Usage:
               geodns serve [--zones DIR] [--dns HOST:PORT[,HOST:PORT...]] [--http HOST:PORT] [--geoip FILE[,FILE]]
                            [--udp-max BYTES] [--tcp-idle SECONDS] [--tcp-max-conns N]
               geodns check [--zones DIR]
+              geodns explain [--zones DIR] [--geoip FILE[,FILE]] ADDR NAME [TYPE]
               geodns --help
 
             Commands:
-              serve   answer DNS over UDP and TCP on every --dns address; admin HTTP on --http
-              check   load the zones folder, print what it holds, exit non-zero on any error
+              serve    answer DNS over UDP and TCP on every --dns address; admin HTTP on --http
+              check    load the zones folder, print what it holds, exit non-zero on any error
+              explain  the answer a client at ADDR gets for NAME, and why (GeoIP record, ranking)
 
             Options:
               --zones DIR          folder of <zone>.zone master files          (default: zones)
               --dns HOST:PORT,...  DNS listen addresses, IPv6 as [::1]:5300     (default: 127.0.0.1:5300)
-              --http HOST:PORT     admin HTTP: /healthz, /readyz                 (default: 127.0.0.1:8053)
+              --http HOST:PORT     admin HTTP: /healthz /readyz /metrics /status /explain
+                                                                             (default: 127.0.0.1:8053)
               --geoip FILE[,FILE]  MaxMind DB (City or Country) instead of the embedded one;
                                    DB-IP city lite comes as an IPv4 and an IPv6 file: give both
               --udp-max BYTES      largest UDP reply, whatever EDNS clients offer (default: 1232)
               --tcp-idle SECONDS   close TCP connections idle this long        (default: 10)
               --tcp-max-conns N    most TCP connections open at once           (default: 1000)
 
+            Signals (serve): TERM stops gracefully; HUP reloads zones, geo config and GeoIP DB.
             Exit status: 0 ok, 1 bad zones or config, 2 bad command line.
             """;
 
@@ -49,7 +53,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             throw new UsageException("missing command: serve or check (see --help)");
         }
         String command = args[0];
-        if (!command.equals("serve") && !command.equals("check") && !command.equals("--help")) {
+        if (!List.of("serve", "check", "explain", "--help").contains(command)) {
             throw new UsageException("unknown command '" + command + "' (see --help)");
         }
         Path zones = Path.of("zones");
@@ -59,10 +63,15 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         int udpMax = 1232;
         int tcpIdle = 10;
         int tcpMax = 1000;
+        List<String> arguments = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
-                return new Options("--help", zones, dns, http, geoip, udpMax, tcpIdle, tcpMax);
+                return new Options("--help", zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, List.of());
+            }
+            if (command.equals("explain") && !flag.startsWith("-")) {
+                arguments.add(flag);
+                continue;
             }
             if (!FLAGS.contains(flag)) {
                 throw new UsageException("unknown option '" + flag + "' (see --help)");
@@ -82,7 +91,10 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 default -> throw new IllegalStateException(flag);
             }
         }
-        return new Options(command, zones, dns, http, geoip, udpMax, tcpIdle, tcpMax);
+        if (command.equals("explain") && (arguments.size() < 2 || arguments.size() > 3)) {
+            throw new UsageException("explain needs ADDR NAME [TYPE], e.g. explain 203.0.113.7 app.example.com A");
+        }
+        return new Options(command, zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, List.copyOf(arguments));
     }
 
     private static List<InetSocketAddress> addresses(String list) throws UsageException {

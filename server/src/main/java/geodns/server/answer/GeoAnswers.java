@@ -18,6 +18,7 @@ public final class GeoAnswers {
     private final Sections noAaaa;
     private final int geoName;
     private final Counter[] chosen;
+    private final String[] locations;
     private final Counter failOpen;
 
     /**
@@ -25,11 +26,13 @@ public final class GeoAnswers {
      * @param a       per location index, the rotations of its A answer; an empty array when it has none
      * @param aaaa    the same for AAAA
      * @param noAaaa  the answer when no location has IPv6 (NODATA)
+     * @param locations the location names, by index
      * @param chosen  per location, the counter of answers it gave
      * @param failOpen counted on every answer when no node is up and all are answered; null otherwise
      */
-    public GeoAnswers(int geoName, Sections[][] a, Sections[][] aaaa, Sections noAaaa, Counter[] chosen,
-                      Counter failOpen) {
+    public GeoAnswers(int geoName, String[] locations, Sections[][] a, Sections[][] aaaa, Sections noAaaa,
+                      Counter[] chosen, Counter failOpen) {
+        this.locations = locations.clone();
         this.geoName = geoName;
         this.chosen = chosen;
         this.failOpen = failOpen;
@@ -44,6 +47,14 @@ public final class GeoAnswers {
 
     int geoName() {
         return geoName;
+    }
+
+    boolean hasAddresses(int qtype, int location) {
+        return location >= 0 && (qtype == TYPE_AAAA ? aaaa : a)[location].length > 0;
+    }
+
+    int indexOf(String location) {
+        return java.util.Arrays.asList(locations).indexOf(location);
     }
 
     /** For A, AAAA or ANY: the first location in {@code order} that has addresses of the asked family. */

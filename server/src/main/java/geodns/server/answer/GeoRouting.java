@@ -57,9 +57,14 @@ public final class GeoRouting implements Routing {
         return routes[geoName];
     }
 
-    /** What the explain page shows: the lookup and the full ranking for one geo name. */
-    public Ranking explain(int geoName, GeoLookup lookup) {
-        return rankers.get(geoName).rank(lookup.place());
+    /** What the explain page shows: the GeoIP lookup for the client's group and the full ranking. */
+    GeoDecision explain(int geoName, int family, byte[] address, int prefix) {
+        int group = Math.min(prefix, family == 1 ? IPV4_GROUP : IPV6_GROUP);
+        InetAddress looked = masked(family, address, group);
+        GeoLookup found = database == null ? new GeoLookup(0, null) : database.lookup(looked);
+        Ranker ranker = rankers.get(geoName);
+        return new GeoDecision(looked.getHostAddress() + "/" + group, found, ranker.rank(found.place()),
+                route(geoName, family, address, prefix).scopePrefix());
     }
 
     /** The first {@code group} bits of the address, tagged with family and group length, as one long. */

@@ -13,9 +13,9 @@ public final class Snapshot {
 
     private final NameTable names;
     private final List<LoadedZone> zones;
-    private final Routing routing;
+    private final GeoRouting routing;
 
-    private Snapshot(NameTable names, List<LoadedZone> zones, Routing routing) {
+    private Snapshot(NameTable names, List<LoadedZone> zones, GeoRouting routing) {
         this.names = names;
         this.zones = List.copyOf(zones);
         this.routing = routing;
@@ -48,6 +48,33 @@ public final class Snapshot {
         return geo.answer(q.qtype(), route.order());
     }
 
+    /**
+     * The decision behind the answer to {@code q} when its name is, or leads by CNAME to, a geo name: null for
+     * static names. Locations are named in ranked order.
+     */
+    public GeoDecision explain(Query q) {
+        NameNode node = names.get(q.name(), 0, q.nameLength());
+        GeoAnswers geo = node == null ? null : node.geo();
+        if (geo == null || !GeoAnswers.handles(q.qtype())) {
+            return null;
+        }
+        boolean subnet = q.hasClientSubnet() && q.ecsSourcePrefix() > 0;
+        GeoDecision decision = subnet
+                ? routing.explain(geo.geoName(), q.ecsFamily(), q.ecsAddress(), q.ecsSourcePrefix())
+                : routing.explain(geo.geoName(), q.sourceFamily(), q.sourceAddress(), q.sourceFamily() == 1 ? 32 : 128);
+        List<String> skipped = new java.util.ArrayList<>();
+        String chosen = null;
+        for (var ranked : decision.ranking().locations()) {
+            String location = ranked.location().name();
+            if (geo.hasAddresses(q.qtype(), geo.indexOf(location))) {
+                chosen = location;
+                break;
+            }
+            skipped.add(location);
+        }
+        return decision.withChoice(skipped, chosen);
+    }
+
     /** RFC 7871 §7.1.2: the client subnet when given; source prefix 0 means "use the resolver's address". */
     private Route route(int geoName, Query q) {
         if (q.hasClientSubnet() && q.ecsSourcePrefix() > 0) {
@@ -74,7 +101,7 @@ public final class Snapshot {
             return this;
         }
 
-        public Snapshot build(List<LoadedZone> zones, Routing routing) {
+        public Snapshot build(List<LoadedZone> zones, GeoRouting routing) {
             Map<byte[], NameNode> entries = new HashMap<>();
             nodes.forEach((name, node) -> {
                 entries.put(name.canonicalize().toWire(), node);

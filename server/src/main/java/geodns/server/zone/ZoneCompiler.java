@@ -88,7 +88,8 @@ final class ZoneCompiler {
         Sections noAaaa = encode(name, tree.negative(Header.NOERROR, forAaaa.answer()));
         String geoName = target.name().toString(true);
         Counter[] chosen = target.locations().stream().map(l -> metrics.geoAnswers(geoName, l)).toArray(Counter[]::new);
-        return new GeoAnswers(target.index(), a, aaaa, noAaaa, chosen, target.failOpen() ? metrics.failOpen() : null);
+        return new GeoAnswers(target.index(), target.locations().toArray(String[]::new), a, aaaa, noAaaa, chosen,
+                target.failOpen() ? metrics.failOpen() : null);
     }
 
     private static List<Record> concat(List<Record> first, List<Record> second) {

@@ -129,7 +129,8 @@ final class ZoneTree {
     /** The referral for a delegation: its NS set, and the addresses we hold for those servers (glue). */
     Resolution referral(Name cut) {
         List<Record> ns = names.get(cut).get(Type.NS);
-        return new Resolution(Header.NOERROR, false, List.of(), ns, addressesFor(ns));
+        return new Resolution(Header.NOERROR, false, List.of(), ns,
+                addressesOf(ns.stream().map(Record::getAdditionalName).toList()));
     }
 
     /** The RRsets at {@code name}, synthesized from the wildcard of its closest encloser if it does not exist. */
@@ -176,20 +177,26 @@ final class ZoneTree {
         return new Resolution(Header.NOERROR, true, owned(first, name), List.of(), List.of());
     }
 
+    /** Addresses of the servers an answer names: NS, MX and SRV targets, and the SOA's primary server. */
     private List<Record> additionalFor(List<Record> answer) {
-        List<Record> targets = answer.stream()
-                .filter(r -> r.getType() == Type.NS || r.getType() == Type.MX || r.getType() == Type.SRV)
-                .toList();
-        return addressesFor(targets);
+        List<Name> targets = answer.stream().map(ZoneTree::serverName).filter(java.util.Objects::nonNull).toList();
+        return addressesOf(targets);
     }
 
-    /** A and AAAA records we hold for the names these records point at (RFC 1035 §3.3.9, §3.3.11). */
-    private List<Record> addressesFor(List<Record> pointers) {
+    private static Name serverName(Record r) {
+        return switch (r.getType()) {
+            case Type.NS, Type.MX, Type.SRV -> r.getAdditionalName();
+            case Type.SOA -> ((SOARecord) r).getHost();
+            default -> null;
+        };
+    }
+
+    /** A and AAAA records we hold for these names (RFC 1035 §3.3.9, §3.3.11). */
+    private List<Record> addressesOf(List<Name> targets) {
         List<Record> addresses = new ArrayList<>();
         Set<Name> done = new HashSet<>();
-        for (Record r : pointers) {
-            Name target = r.getAdditionalName();
-            if (target == null || !target.subdomain(origin) || !done.add(target)) {
+        for (Name target : targets) {
+            if (!target.subdomain(origin) || !done.add(target)) {
                 continue;
             }
             Map<Integer, List<Record>> rrsets = names.get(target);

@@ -38,6 +38,19 @@ public final class Zones {
         public List<ProbeTarget> probes() {
             return geo.probes();
         }
+
+        /** The cluster's locations and nodes, for the status page. */
+        public List<Site> sites() {
+            return geo.locations().stream().map(l -> new Site(l.name(), l.latitude(), l.longitude(),
+                    l.nodes().stream().map(n -> new Site.Node(n.name(),
+                            n.ipv4() == null ? null : n.ipv4().getHostAddress(),
+                            n.ipv6() == null ? null : n.ipv6().getHostAddress())).toList())).toList();
+        }
+    }
+
+    /** A location of the cluster as the status page shows it. */
+    public record Site(String name, double latitude, double longitude, List<Node> nodes) {
+        public record Node(String name, String ipv4, String ipv6) {}
     }
 
     /** Sources when {@code errors} is empty; otherwise nothing to serve. */

@@ -1,0 +1,22 @@
+package geodns.server.answer;
+
+import geodns.geoip.GeoLookup;
+import geodns.geoip.Ranking;
+import java.util.List;
+
+/**
+ * Why a client gets the locations it gets for one geo name: the group its address falls in, what GeoIP says of
+ * it, the ranking with distances and the rule that decided it, and the ECS scope the answer carries. The
+ * skipped and chosen locations are filled in by the snapshot, which knows which locations have nodes up.
+ */
+public record GeoDecision(String clientGroup, GeoLookup lookup, Ranking ranking, int scopePrefix,
+                          List<String> skipped, String chosen) {
+
+    GeoDecision(String clientGroup, GeoLookup lookup, Ranking ranking, int scopePrefix) {
+        this(clientGroup, lookup, ranking, scopePrefix, List.of(), null);
+    }
+
+    GeoDecision withChoice(List<String> skipped, String chosen) {
+        return new GeoDecision(clientGroup, lookup, ranking, scopePrefix, List.copyOf(skipped), chosen);
+    }
+}
