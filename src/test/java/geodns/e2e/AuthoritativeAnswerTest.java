@@ -57,18 +57,13 @@ class AuthoritativeAnswerTest {
 
     @ParameterizedTest
     @EnumSource(Via.class)
-    void theClusterNameAnswersEveryNodeAddress(Via via) {
+    void theGeoNameAnswersAnUnplacedClientWithTheFirstLocationOfItsUnknownOrder(Via via) {
+        // Loopback is in no GeoIP database: geo.yaml's unknown order puts london first.
         Reply a = via.ask(server, Ask.of("app.example.com", "A"));
-        answerInAnyOrder(a, "app.example.com. A 192.0.2.11", "app.example.com. A 192.0.2.12",
-                "app.example.com. A 192.0.2.21", "app.example.com. A 192.0.2.22",
-                "app.example.com. A 198.51.100.31", "app.example.com. A 198.51.100.32",
-                "app.example.com. A 203.0.113.41", "app.example.com. A 203.0.113.42");
-        assertTrue(a.answer().stream().allMatch(r -> r.ttl() == 60), () -> "explicit TTL 60 in" + a);
+        answerInAnyOrder(a, "app.example.com. A 192.0.2.11", "app.example.com. A 192.0.2.12");
+        assertTrue(a.answer().stream().allMatch(r -> r.ttl() == 30), () -> "geo.yaml's TTL 30 in" + a);
         Reply aaaa = via.ask(server, Ask.of("app.example.com", "AAAA"));
-        answerInAnyOrder(aaaa, "app.example.com. AAAA 2001:db8:10::11", "app.example.com. AAAA 2001:db8:10::12",
-                "app.example.com. AAAA 2001:db8:20::21", "app.example.com. AAAA 2001:db8:20::22",
-                "app.example.com. AAAA 2001:db8:30::31", "app.example.com. AAAA 2001:db8:30::32",
-                "app.example.com. AAAA 2001:db8:40::41", "app.example.com. AAAA 2001:db8:40::42");
+        answerInAnyOrder(aaaa, "app.example.com. AAAA 2001:db8:10::11", "app.example.com. AAAA 2001:db8:10::12");
     }
 
     @ParameterizedTest
