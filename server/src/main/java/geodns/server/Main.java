@@ -5,6 +5,7 @@ import geodns.server.admin.Explainer;
 import geodns.server.answer.Answerer;
 import geodns.server.answer.Snapshot;
 import geodns.server.metrics.Metrics;
+import geodns.server.metrics.QueryLog;
 import java.util.List;
 import geodns.server.transport.DnsServer;
 import geodns.server.zone.ZoneError;
@@ -110,7 +111,9 @@ public final class Main {
                 return EXIT_CONFIG;
             }
             Signal.handle(new Signal("HUP"), s -> live.reload());
-            Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics);
+            QueryLog queryLog = options.queryLog() == null ? null
+                    : new QueryLog(options.queryLog(), options.queryLogSample());
+            Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics, queryLog);
             Explainer explainer = new Explainer(live.snapshot(), answerer);
             try (AdminServer admin = new AdminServer(options.http(), ready::get, metrics, explainer, live::status);
                  DnsServer dns = new DnsServer(answerer,
@@ -124,6 +127,10 @@ public final class Main {
                 stop.await();
                 ready.set(false);
                 log.info("stopping");
+            } finally {
+                if (queryLog != null) {
+                    queryLog.close();
+                }
             }
         } catch (Exception e) {
             System.err.println("geodns: cannot serve: " + describe(e));

@@ -9,12 +9,14 @@ import java.util.List;
 
 /** The command line, checked: every mistake becomes a {@link UsageException} with a one-line reason. */
 record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
-               int udpMax, int tcpIdleSeconds, int tcpMaxConnections, List<String> arguments) {
+               int udpMax, int tcpIdleSeconds, int tcpMaxConnections, Path queryLog, double queryLogSample,
+               List<String> arguments) {
 
     static final String USAGE = """
             Usage:
               geodns serve [--zones DIR] [--dns HOST:PORT[,HOST:PORT...]] [--http HOST:PORT] [--geoip FILE[,FILE]]
                            [--udp-max BYTES] [--tcp-idle SECONDS] [--tcp-max-conns N]
+                           [--query-log FILE [--query-log-sample FRACTION]]
               geodns check [--zones DIR]
               geodns explain [--zones DIR] [--geoip FILE[,FILE]] ADDR NAME [TYPE]
               geodns --help
@@ -34,13 +36,16 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               --udp-max BYTES      largest UDP reply, whatever EDNS clients offer (default: 1232)
               --tcp-idle SECONDS   close TCP connections idle this long        (default: 10)
               --tcp-max-conns N    most TCP connections open at once           (default: 1000)
+              --query-log FILE     append sampled queries as JSON lines        (default: off)
+              --query-log-sample F fraction of queries logged, 0.0001 to 1     (default: 1)
 
             Signals (serve): TERM stops gracefully; HUP reloads zones, geo config and GeoIP DB.
             Exit status: 0 ok, 1 bad zones or config, 2 bad command line.
             """;
 
     private static final java.util.Set<String> FLAGS = java.util.Set.of(
-            "--zones", "--dns", "--http", "--geoip", "--udp-max", "--tcp-idle", "--tcp-max-conns");
+            "--zones", "--dns", "--http", "--geoip", "--udp-max", "--tcp-idle", "--tcp-max-conns", "--query-log",
+            "--query-log-sample");
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -63,11 +68,13 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         int udpMax = 1232;
         int tcpIdle = 10;
         int tcpMax = 1000;
+        Path queryLog = null;
+        double sample = 1;
         List<String> arguments = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
-                return new Options("--help", zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, List.of());
+                return new Options("--help", zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, null, 1, List.of());
             }
             if (command.equals("explain") && !flag.startsWith("-")) {
                 arguments.add(flag);
@@ -88,13 +95,16 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--udp-max" -> udpMax = number(flag, value, 512, 65535);
                 case "--tcp-idle" -> tcpIdle = number(flag, value, 1, 3600);
                 case "--tcp-max-conns" -> tcpMax = number(flag, value, 1, 1_000_000);
+                case "--query-log" -> queryLog = Path.of(value);
+                case "--query-log-sample" -> sample = fraction(flag, value);
                 default -> throw new IllegalStateException(flag);
             }
         }
         if (command.equals("explain") && (arguments.size() < 2 || arguments.size() > 3)) {
             throw new UsageException("explain needs ADDR NAME [TYPE], e.g. explain 203.0.113.7 app.example.com A");
         }
-        return new Options(command, zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, List.copyOf(arguments));
+        return new Options(command, zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, queryLog, sample,
+                List.copyOf(arguments));
     }
 
     private static List<InetSocketAddress> addresses(String list) throws UsageException {
@@ -123,6 +133,18 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         } catch (UnknownHostException e) {
             throw new UsageException("'" + text + "': unknown host " + host);
         }
+    }
+
+    private static double fraction(String what, String value) throws UsageException {
+        try {
+            double f = Double.parseDouble(value);
+            if (f >= 0.0001 && f <= 1) {
+                return f;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new UsageException(what + " must be a fraction from 0.0001 to 1, not '" + value + "'");
     }
 
     private static int number(String what, String value, int min, int max) throws UsageException {

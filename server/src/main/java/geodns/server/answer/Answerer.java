@@ -1,6 +1,7 @@
 package geodns.server.answer;
 
 import geodns.server.metrics.Metrics;
+import geodns.server.metrics.QueryLog;
 import geodns.server.wire.Header;
 import geodns.server.wire.ParseResult;
 import geodns.server.wire.Query;
@@ -22,12 +23,19 @@ public final class Answerer {
     private final AtomicReference<Snapshot> snapshot;
     private final int udpPayloadCap;
     private final Metrics metrics;
+    private final QueryLog queryLog;
 
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap) {
         this(snapshot, udpPayloadCap, new Metrics());
     }
 
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics) {
+        this(snapshot, udpPayloadCap, metrics, null);
+    }
+
+    /** @param queryLog where sampled queries are logged; null for none */
+    public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics, QueryLog queryLog) {
+        this.queryLog = queryLog;
         this.snapshot = snapshot;
         this.udpPayloadCap = udpPayloadCap;
         this.metrics = metrics;
@@ -63,6 +71,10 @@ public final class Answerer {
         q.source(source);
         Sections sections = snapshot.get().find(q);
         metrics.query(overTcp, q.qtype(), sections.rcode());
+        if (queryLog != null && queryLog.sampled()) {
+            queryLog.log(source.getHostAddress(), overTcp, q.nameText(), q.qtype(), sections.rcode(),
+                    q.clientSubnetText(), q.replyScope());
+        }
         return Replies.answer(q, sections, limit, udpPayloadCap, out);
     }
 

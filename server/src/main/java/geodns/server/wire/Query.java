@@ -85,6 +85,41 @@ public final class Query {
     }
 
     public byte[] name() { return name; }
+
+    /** The question name as text, lower-cased, for logs; allocates, so never on the plain answering path. */
+    public String nameText() {
+        StringBuilder text = new StringBuilder();
+        for (int label = 0; label < labelCount; label++) {
+            int at = labelStarts[label];
+            for (int i = at + 1; i <= at + (name[at] & 0xff); i++) {
+                int c = name[i] & 0xff;
+                if (c == '.' || c == '\\' || c == '"') {
+                    text.append('\\').append((char) c);
+                } else if (c > 0x20 && c < 0x7f) {
+                    text.append((char) c);
+                } else {
+                    text.append(String.format("\\%03d", c));
+                }
+            }
+            text.append('.');
+        }
+        return text.length() == 0 ? "." : text.toString();
+    }
+
+    /** The client subnet as sent, e.g. 203.0.113.0/24, for logs; null without one. */
+    public String clientSubnetText() {
+        if (!hasClientSubnet) {
+            return null;
+        }
+        try {
+            byte[] address = java.util.Arrays.copyOf(ecsAddress, ecsFamily == 1 ? 4 : 16);
+            return java.net.InetAddress.getByAddress(address).getHostAddress() + "/" + ecsSourcePrefix;
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+
+    public int replyScope() { return replyScope; }
     public int nameLength() { return nameLength; }
     public int labelCount() { return labelCount; }
     /** Where the suffix that drops the first {@code label} labels starts in {@link #name()}. */
