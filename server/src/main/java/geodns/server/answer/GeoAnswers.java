@@ -22,7 +22,7 @@ public final class GeoAnswers {
     private final Counter failOpen;
 
     /**
-     * @param geoName the geo name's index, which {@link Routing} ranks locations for
+     * @param geoName the geo name's index, which {@link GeoRouting} ranks locations for
      * @param a       per location index, the rotations of its A answer; an empty array when it has none
      * @param aaaa    the same for AAAA
      * @param noAaaa  the answer when no location has IPv6 (NODATA)

@@ -19,7 +19,7 @@ import java.util.List;
  * <p>Clients are grouped by /24 (IPv4) or /56 (IPv6), the prefixes resolvers send in ECS (RFC 7871 §11.1). The
  * ECS scope is the GeoIP network's prefix, capped at that group: the answer holds for the whole network.
  */
-public final class GeoRouting implements Routing {
+public final class GeoRouting {
     static final int IPV4_GROUP = 24;
     static final int IPV6_GROUP = 56;
     private static final int CACHE_SIZE = 100_000;
@@ -41,7 +41,12 @@ public final class GeoRouting implements Routing {
         this.unplaced = routes(null, 0);
     }
 
-    @Override
+    /**
+     * @param geoName index of the geo name in the geo config
+     * @param family  1 for IPv4, 2 for IPv6 (as in ECS)
+     * @param address the client's address bytes (4 or 16 used)
+     * @param prefix  how many leading bits of {@code address} are known
+     */
     public Route route(int geoName, int family, byte[] address, int prefix) {
         if (database == null) {
             return unplaced[geoName];
