@@ -17,7 +17,8 @@ import java.util.List;
  * cache belongs to this object, which belongs to one snapshot, so a new DB or config never serves old decisions.
  *
  * <p>Clients are grouped by /24 (IPv4) or /56 (IPv6), the prefixes resolvers send in ECS (RFC 7871 §11.1). The
- * ECS scope is the GeoIP network's prefix, capped at that group: the answer holds for the whole network.
+ * ECS scope is the GeoIP network's prefix, capped at that group: the answer holds for the whole network, and
+ * may say so with a scope longer than the client's source prefix (RFC 7871 §7.2.1).
  */
 public final class GeoRouting {
     static final int IPV4_GROUP = 24;
@@ -86,7 +87,8 @@ public final class GeoRouting {
 
     private Route[] decide(int family, byte[] address, int group) {
         GeoLookup found = database.lookup(masked(family, address, group));
-        return routes(found, Math.min(found.prefixLength(), group));
+        // The network's prefix, even when longer than the client's: the answer holds for that network only.
+        return routes(found, Math.min(found.prefixLength(), family == 1 ? IPV4_GROUP : IPV6_GROUP));
     }
 
     private Route[] routes(GeoLookup found, int scope) {

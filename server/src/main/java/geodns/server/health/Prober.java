@@ -82,8 +82,11 @@ public final class Prober implements AutoCloseable {
                 HttpProbe.Outcome outcome = HttpProbe.get(t);
                 double millis = (System.nanoTime() - start) / 1e6;
                 onTimer(() -> {
-                    record(t, outcome, millis);
-                    scheduleNext(t);
+                    try {
+                        record(t, outcome, millis);
+                    } finally {
+                        scheduleNext(t);
+                    }
                 });
             });
         } catch (RejectedExecutionException busyOrClosed) {

@@ -24,6 +24,7 @@ final class GeoConfigReader {
     private static final Pattern CONTINENT = Pattern.compile("AF|AN|AS|EU|NA|OC|SA");
     private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
     private static final Pattern SUBDIVISION = Pattern.compile("[A-Z]{2}-[A-Z0-9]{1,3}");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final YamlReader yaml;
@@ -62,7 +63,12 @@ final class GeoConfigReader {
         if (top.containsKey("names")) {
             Node namesNode = top.get("names");
             for (Map.Entry<String, Node> e : yaml.mapping(namesNode, "names").entrySet()) {
-                names.add(geoName(yaml.keyNode(namesNode, e.getKey()), e.getKey(), e.getValue()));
+                Node keyNode = yaml.keyNode(namesNode, e.getKey());
+                GeoConfig.GeoName name = geoName(keyNode, e.getKey(), e.getValue());
+                if (names.stream().anyMatch(other -> other.name().equals(name.name()))) {
+                    throw yaml.problem(keyNode, "geo name " + name.name() + " is defined twice");
+                }
+                names.add(name);
             }
         }
         return new GeoConfig(file, List.copyOf(locations.values()), List.copyOf(names), List.copyOf(probes));
@@ -79,14 +85,14 @@ final class GeoConfigReader {
             Map<String, Node> fields = yaml.mapping(e.getValue(), "location " + name);
             yaml.onlyKeys(e.getValue(), fields, "location " + name, "coordinates", "health", "nodes");
             HealthConfigReader.Settings local = global.under(health.settings(fields.get("health"), "health of " + name));
-            Node coordinates = require(e.getValue(), fields, "coordinates", "location " + name);
+            Node coordinates = require(keyNode, fields, "coordinates", "location " + name);
             List<Node> latLon = yaml.sequence(coordinates, "coordinates of " + name);
             if (latLon.size() != 2) {
                 throw yaml.problem(coordinates, "coordinates of " + name + " must be [latitude, longitude]");
             }
             double latitude = yaml.number(latLon.get(0), "latitude of " + name, -90, 90);
             double longitude = yaml.number(latLon.get(1), "longitude of " + name, -180, 180);
-            List<GeoConfig.Node> nodes = nodes(name, require(e.getValue(), fields, "nodes", "location " + name),
+            List<GeoConfig.Node> nodes = nodes(name, require(keyNode, fields, "nodes", "location " + name),
                     nodeNames, local);
             locations.put(name, new GeoConfig.Location(name, latitude, longitude, nodes, yaml.line(keyNode)));
         }
@@ -128,7 +134,10 @@ final class GeoConfigReader {
     private <A extends InetAddress> A address(Node node, Class<A> family) throws YamlReader.Problem {
         String text = yaml.scalar(node, "an address");
         String kind = family == Inet4Address.class ? "IPv4" : "IPv6";
-        boolean literal = family == Inet4Address.class ? text.matches("[0-9.]+") : text.contains(":");
+        // Only literals reach InetAddress, which would otherwise look a name up in DNS.
+        boolean literal = family == Inet4Address.class ? DOTTED_QUAD.matcher(text).matches()
+                && java.util.Arrays.stream(text.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255)
+                : text.contains(":");
         try {
             InetAddress address = literal ? InetAddress.getByName(text) : null;
             if (family.isInstance(address)) {
@@ -150,14 +159,14 @@ final class GeoConfigReader {
         Map<String, Node> fields = yaml.mapping(node, "name " + text);
         yaml.onlyKeys(node, fields, "name " + text, "ttl", "locations", "unknown", "max-answers",
                 "continents", "countries", "subdivisions");
-        long ttl = fields.containsKey("ttl") ? (long) yaml.number(fields.get("ttl"), "ttl", 0, 86400) : DEFAULT_TTL;
+        long ttl = fields.containsKey("ttl") ? yaml.whole(fields.get("ttl"), "ttl", 0, 86400) : DEFAULT_TTL;
         List<String> spans = fields.containsKey("locations")
                 ? locationList(fields.get("locations"), "locations of " + text, List.copyOf(locations.keySet()))
                 : List.copyOf(locations.keySet());
         List<String> unknown = fields.containsKey("unknown")
                 ? locationList(fields.get("unknown"), "unknown order of " + text, spans) : spans;
         int maxAnswers = fields.containsKey("max-answers")
-                ? (int) yaml.number(fields.get("max-answers"), "max-answers", 1, 64) : 0;
+                ? (int) yaml.whole(fields.get("max-answers"), "max-answers", 1, 64) : 0;
         GeoConfig.Overrides overrides = new GeoConfig.Overrides(
                 overrides(fields.get("continents"), CONTINENT, "continent code (AF AN AS EU NA OC SA)", spans),
                 overrides(fields.get("countries"), COUNTRY, "ISO 3166 country code like DE", spans),
@@ -181,17 +190,20 @@ final class GeoConfigReader {
     }
 
     private List<String> locationList(Node node, String what, List<String> allowed) throws YamlReader.Problem {
-        List<String> names = yaml.strings(node, what);
-        if (names.isEmpty()) {
+        List<Node> items = yaml.sequence(node, what + " (e.g. [london, frankfurt])");
+        if (items.isEmpty()) {
             throw yaml.problem(node, what + " is empty");
         }
-        for (String name : names) {
+        List<String> names = new ArrayList<>();
+        for (Node item : items) {
+            String name = yaml.scalar(item, "an item of " + what);
             if (!locations.containsKey(name)) {
-                throw yaml.problem(node, "unknown location '" + name + "' in " + what);
+                throw yaml.problem(item, "unknown location '" + name + "' in " + what);
             }
             if (!allowed.contains(name)) {
-                throw yaml.problem(node, "location '" + name + "' in " + what + " is not one this name spans");
+                throw yaml.problem(item, "location '" + name + "' in " + what + " is not one this name spans");
             }
+            names.add(name);
         }
         if (new HashSet<>(names).size() != names.size()) {
             throw yaml.problem(node, what + " names a location twice");

@@ -73,9 +73,18 @@ final class HealthConfigReader {
         int rise = count(s.values().get("rise"), "rise", 2);
         boolean initiallyUp = choice(s.values().get("initial"), "initial", "up", "down", true);
         boolean insecure = choice(s.values().get("insecure"), "insecure", "true", "false", false);
-        String host = s.values().containsKey("host") ? yaml.scalar(s.values().get("host"), "host") : null;
+        String host = s.values().containsKey("host") ? host(s.values().get("host")) : null;
         return new ProbeTarget(node, uri, host, expect[0], expect[1], timeout, interval, jitter, fall, rise,
                 initiallyUp, insecure);
+    }
+
+    /** A Host header value: a name or address with an optional port, nothing that could break the request. */
+    private String host(Node node) throws YamlReader.Problem {
+        String text = yaml.scalar(node, "host");
+        if (!text.matches("[A-Za-z0-9.\\-\\[\\]:]+")) {
+            throw yaml.problem(node, "host must be a host name, optionally with :port, not '" + text + "'");
+        }
+        return text;
     }
 
     private int[] expect(Node node) throws YamlReader.Problem {
@@ -113,7 +122,7 @@ final class HealthConfigReader {
     }
 
     private int count(Node node, String what, int fallback) throws YamlReader.Problem {
-        return node == null ? fallback : (int) yaml.number(node, what, 1, 100);
+        return node == null ? fallback : (int) yaml.whole(node, what, 1, 100);
     }
 
     private boolean choice(Node node, String what, String yes, String no, boolean fallback)

@@ -128,6 +128,18 @@ final class YamlReader {
         throw problem(node, what + " must be a number from " + fmt(min) + " to " + fmt(max) + ", not '" + text + "'");
     }
 
+    /** A whole number: 2.5 where a count is meant is a mistake, not 2. */
+    long whole(Node node, String what, long min, long max) throws Problem {
+        String text = scalar(node, what);
+        if (text.matches("-?[0-9]{1,12}")) {
+            long value = Long.parseLong(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        }
+        throw problem(node, what + " must be a whole number from " + min + " to " + max + ", not '" + text + "'");
+    }
+
     private static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }

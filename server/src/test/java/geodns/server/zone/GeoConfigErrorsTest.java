@@ -9,7 +9,6 @@ import geodns.server.testing.Dns;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,9 +144,6 @@ class GeoConfigErrorsTest {
     }
 
     @Test
-    @Disabled("BUG: an unknown location in a block-style list (one '- item' per line) is reported at the line of the"
-            + " list's first item, not at the line of the unknown location: GeoConfigReader.locationList reports at"
-            + " the sequence node instead of the offending item node")
     void unknownLocationInABlockListIsAnErrorAtItsOwnLine() {
         String yaml = geo(LOCATIONS + """
                 names:
@@ -275,9 +271,6 @@ class GeoConfigErrorsTest {
     }
 
     @Test
-    @Disabled("BUG (minor): a location without 'coordinates' is reported at the first line of its body (e.g. its"
-            + " 'nodes:' line), not at the location's own name line as a node without addresses is;"
-            + " GeoConfigReader.require reports at the value mapping instead of the key node")
     void locationWithoutCoordinatesIsAnErrorAtTheLocation() {
         String yaml = geo(LOCATIONS.replace("    coordinates: [50.110, 8.682]\n", ""));
         assertErrorAt(yaml, "frankfurt:", "frankfurt", "coordinates");
@@ -365,9 +358,6 @@ class GeoConfigErrorsTest {
     }
 
     @Test
-    @Disabled("BUG: an IPv4 address with fewer than four parts is accepted: 'ipv4: 192.0.2' loads as 192.0.0.2 and"
-            + " 'ipv4: 10' as 0.0.0.10, because GeoConfigReader.address hands any [0-9.]+ text to"
-            + " InetAddress.getByName, which takes BSD-style short forms")
     void ipv4WithThreePartsIsAnError() {
         String yaml = geo(LOCATIONS.replace("ipv4: 192.0.2.21", "ipv4: 192.0.2"));
         assertErrorAt(yaml, "ipv4: 192.0.2 ", "192.0.2", "IPv4");
@@ -524,6 +514,18 @@ class GeoConfigErrorsTest {
     }
 
     @Test
+    void sameGeoNameWrittenTwiceIsAnErrorAtTheSecond() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    ttl: 30
+                  app.example.com.:
+                    ttl: 60
+                """);
+        assertErrorAt(yaml, "app.example.com.:", "app.example.com");
+    }
+
+    @Test
     void everyBadGeoNameIsReported() {
         String yaml = geo(LOCATIONS + """
                 names:
@@ -607,6 +609,12 @@ class GeoConfigErrorsTest {
     void fallOfZeroIsAnError() {
         String yaml = geo(PROBED.formatted("  fall: 0"));
         assertErrorAt(yaml, "fall: 0", "fall", "'0'");
+    }
+
+    @Test
+    void fractionalFallIsAnError() {
+        String yaml = geo(PROBED.formatted("  fall: 2.5"));
+        assertErrorAt(yaml, "fall: 2.5", "fall");
     }
 
     @Test
