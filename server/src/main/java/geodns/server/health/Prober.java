@@ -85,13 +85,13 @@ public final class Prober implements AutoCloseable {
                     try {
                         record(t, outcome, millis);
                     } finally {
-                        scheduleNext(t);
+                        scheduleNext(t, (long) millis);
                     }
                 });
             });
         } catch (RejectedExecutionException busyOrClosed) {
             // Every worker is waiting on a slow node: skip this turn rather than queue without bound.
-            scheduleNext(t);
+            scheduleNext(t, 0);
         }
     }
 
@@ -104,12 +104,16 @@ public final class Prober implements AutoCloseable {
         }
     }
 
-    private void scheduleNext(ProbeTarget t) {
+    /**
+     * Probes start one interval (with jitter) after the previous one started, so a node whose probes hang is
+     * still probed about once per interval: it goes down after about fall × interval + timeout.
+     */
+    private void scheduleNext(ProbeTarget t, long tookMillis) {
         if (closed) {
             return;
         }
         double spread = 1 + t.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-        long delay = Math.max(1, (long) (t.interval().toMillis() * spread));
+        long delay = Math.max(1, (long) (t.interval().toMillis() * spread) - tookMillis);
         try {
             timer.schedule(() -> probe(t), delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
