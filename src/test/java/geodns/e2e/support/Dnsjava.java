@@ -75,6 +75,15 @@ public final class Dnsjava {
         }
     }
 
+    /**
+     * Sends the dnsjava-built query for {@code ask} through a plain socket ({@link Wire}) with a 64 kB receive
+     * buffer: for cases where SimpleResolver's own buffer (the advertised EDNS size) would cut the reply.
+     */
+    public static Reply askRaw(InetSocketAddress server, Transport transport, Ask ask) {
+        byte[] reply = Wire.exchange(transport, server, query(ask).toWire());
+        return reply(Wire.parse(reply), reply.length);
+    }
+
     /** The {@link Reply} view of a dnsjava message of {@code size} bytes. */
     public static Reply reply(Message m, int size) {
         Set<String> flags = new LinkedHashSet<>();

@@ -86,18 +86,19 @@ public final class GeodnsServer implements AutoCloseable, ExtensionContext.Store
 
     /** Starts the server on {@code zones} with {@code extraArgs} after the address flags. */
     public static GeodnsServer start(Path zones, String... extraArgs) {
-        return start(zones, false, extraArgs);
+        return start(zones, (InetAddress) null, extraArgs);
     }
 
     /**
-     * Starts the server; with {@code alsoIpv6} the --dns list has a second address {@code [::1]:PORT} (see
-     * {@link #dnsAddresses()}). Retries with other ports if the first ones turn out to be taken.
+     * Starts the server; with {@code second} (::1 or an IPv4 loopback address) the --dns list has a second
+     * address on that host and another port (see {@link #dnsAddresses()}). Retries with other ports if the first
+     * ones turn out to be taken.
      */
-    public static GeodnsServer start(Path zones, boolean alsoIpv6, String... extraArgs) {
+    public static GeodnsServer start(Path zones, InetAddress second, String... extraArgs) {
         AssertionError last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return startOnce(zones, alsoIpv6, extraArgs);
+                return startOnce(zones, second, extraArgs);
             } catch (PortsTaken e) {
                 last = e;
             }
@@ -111,17 +112,17 @@ public final class GeodnsServer implements AutoCloseable, ExtensionContext.Store
         }
     }
 
-    private static GeodnsServer startOnce(Path zones, boolean alsoIpv6, String... extraArgs) {
+    private static GeodnsServer startOnce(Path zones, InetAddress second, String... extraArgs) {
         int dnsPort = freePort(LOOPBACK, true);
         int httpPort = freePort(LOOPBACK, false);
         List<InetSocketAddress> dnsAddresses = new ArrayList<>();
         dnsAddresses.add(new InetSocketAddress(LOOPBACK, dnsPort));
         String dnsFlag = LOOPBACK.getHostAddress() + ":" + dnsPort;
-        if (alsoIpv6) {
-            InetAddress v6 = ipv6Loopback();
-            int v6Port = freePort(v6, true);
-            dnsAddresses.add(new InetSocketAddress(v6, v6Port));
-            dnsFlag += ",[::1]:" + v6Port;
+        if (second != null) {
+            int secondPort = freePort(second, true);
+            dnsAddresses.add(new InetSocketAddress(second, secondPort));
+            String host = second instanceof java.net.Inet6Address ? "[::1]" : second.getHostAddress();
+            dnsFlag += "," + host + ":" + secondPort;
         }
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString(), "serve",
                 "--zones", zones.toString(), "--dns", dnsFlag, "--http", LOOPBACK.getHostAddress() + ":" + httpPort));
@@ -290,14 +291,6 @@ public final class GeodnsServer implements AutoCloseable, ExtensionContext.Store
         } catch (IOException e) {
             return null;
         }
-    }
-
-    private static InetAddress ipv6Loopback() {
-        InetAddress v6 = ipv6LoopbackOrNull();
-        if (v6 == null) {
-            throw new AssertionError("::1 is not available on this host");
-        }
-        return v6;
     }
 
     static void sleep(long millis) {
