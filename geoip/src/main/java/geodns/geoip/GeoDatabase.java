@@ -134,9 +134,10 @@ public final class GeoDatabase implements Closeable {
             // For an IPv4 address in an IPv6 tree the reader starts at ::/96, so the prefix is already IPv4's.
             DatabaseRecord<MmdbRecord.Data> record = reader.getRecord(address, MmdbRecord.Data.class);
             return new GeoLookup(record.getNetwork().getPrefixLength(), MmdbRecord.toPlace(record.getData()));
-        } catch (IOException | RuntimeException e) {
-            // A damaged record, or a lookup racing close(): "unknown" for this one address beats an exception
-            // on the hot path, and the full prefix keeps the answer from being cached for its neighbours.
+        } catch (IOException | RuntimeException | InternalError e) {
+            // A damaged record, a lookup racing close(), or a memory-mapped file truncated under us (the JVM
+            // reports that as InternalError): "unknown" for this one address beats no answer, and the full
+            // prefix keeps the answer from being cached for its neighbours.
             return new GeoLookup(v4 ? 32 : 128, null);
         }
     }

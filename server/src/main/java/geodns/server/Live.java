@@ -141,14 +141,27 @@ final class Live implements AutoCloseable {
 
     /** Re-reads the zones folder and the GeoIP DB; what fails to load is logged and the old snapshot stays. */
     Future<?> reload() {
-        return builder.submit(this::reloadNow);
+        return builder.submit(this::reloadIfAsked);
     }
 
-    private void reloadIfChanged() {
-        Fingerprint now = Fingerprint.of(zonesDir, geoipFiles);
-        if (!now.equals(fingerprint)) {
-            LOG.info("change in {} noticed: reloading", zonesDir);
+    private void reloadIfAsked() {
+        try {
             reloadNow();
+        } catch (Throwable t) {
+            failed(List.of("reload: " + t));
+        }
+    }
+
+    /** Never throws: an escaping error would cancel the periodic check for good. */
+    private void reloadIfChanged() {
+        try {
+            Fingerprint now = Fingerprint.of(zonesDir, geoipFiles);
+            if (!now.equals(fingerprint)) {
+                LOG.info("change in {} noticed: reloading", zonesDir);
+                reloadNow();
+            }
+        } catch (Throwable t) {
+            failed(List.of("reload: " + t));
         }
     }
 
@@ -192,10 +205,10 @@ final class Live implements AutoCloseable {
         prober.set(fresh);
         health = fresh.view();
         snapshot.set(Zones.compile(sources, database, health, metrics));
-        snapshot.get().zones().forEach(z -> {
-            LOG.info("serving zone {} serial {} ({} records)", z.name(), z.serial(), z.records());
-            metrics.zoneSerial(z.name(), z.serial());
-        });
+        snapshot.get().zones().forEach(z -> LOG.info("serving zone {} serial {} ({} records)", z.name(), z.serial(),
+                z.records()));
+        metrics.zoneSerials(snapshot.get().zones().stream()
+                .collect(java.util.stream.Collectors.toMap(Snapshot.LoadedZone::name, Snapshot.LoadedZone::serial)));
         lastLoad.set(new LoadResult(Instant.now(), true, List.of()));
         fresh.start();
     }

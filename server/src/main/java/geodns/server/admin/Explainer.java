@@ -109,7 +109,7 @@ public final class Explainer {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("location", r.location().name());
             entry.put("distance_km", r.distanceKm());
-            entry.put("skipped_as_down", d.skipped().contains(r.location().name()));
+            entry.put("skipped", d.skipped().contains(r.location().name()));
             ranked.add(entry);
         }
         out.put("ranked_locations", ranked);

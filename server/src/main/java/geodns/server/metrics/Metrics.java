@@ -109,13 +109,22 @@ public final class Metrics {
         (ok ? reloadsOk : reloadsFailed).increment();
     }
 
-    public void zoneSerial(String zone, long serial) {
-        if (zoneSerials.put(zone, serial) == null) {
-            Gauge.builder("geodns_zone_serial", zoneSerials, m -> m.getOrDefault(zone, 0L)).tag("zone", zone)
-                    .register(registry);
-        }
+    /** The serial of every zone served now; zones no longer served lose their gauge. */
+    public void zoneSerials(Map<String, Long> serials) {
+        zoneSerials.keySet().stream().filter(zone -> !serials.containsKey(zone)).toList().forEach(zone -> {
+            zoneSerials.remove(zone);
+            Gauge gone = registry.find("geodns_zone_serial").tag("zone", zone).gauge();
+            if (gone != null) {
+                registry.remove(gone);
+            }
+        });
+        serials.forEach((zone, serial) -> {
+            if (zoneSerials.put(zone, serial) == null) {
+                Gauge.builder("geodns_zone_serial", zoneSerials, m -> m.getOrDefault(zone, 0L)).tag("zone", zone)
+                        .register(registry);
+            }
+        });
     }
-
     public void probe(String node, boolean ok, Duration took) {
         Timer.builder("geodns_probe_duration").tags("node", node, "result", ok ? "ok" : "failed")
                 .register(registry).record(took);

@@ -24,6 +24,15 @@ final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+        try {
+            reply(ctx, frame);
+        } catch (InternalError e) {
+            // See UdpHandler: a GeoIP file rewritten in place; answer again rather than drop the query.
+            reply(ctx, frame);
+        }
+    }
+
+    private void reply(ChannelHandlerContext ctx, ByteBuf frame) {
         Scratch s = Scratch.current();
         int length = frame.readableBytes();
         frame.getBytes(frame.readerIndex(), s.in, 0, length);

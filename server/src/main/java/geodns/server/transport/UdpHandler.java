@@ -21,6 +21,16 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        try {
+            reply(ctx, packet);
+        } catch (InternalError e) {
+            // A memory-mapped GeoIP file rewritten in place faults a read, and the JVM reports it a little later
+            // as this error; answering again reads the file as it is now instead of leaving the client waiting.
+            reply(ctx, packet);
+        }
+    }
+
+    private void reply(ChannelHandlerContext ctx, DatagramPacket packet) {
         Scratch s = Scratch.current();
         ByteBuf content = packet.content();
         int length = content.readableBytes();

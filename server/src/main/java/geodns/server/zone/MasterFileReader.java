@@ -35,20 +35,21 @@ final class MasterFileReader {
             errors.add(new ZoneError(display, 0, "cannot read: " + e.getMessage()));
             return;
         }
-        Map<String, int[]> startLines = new HashMap<>();
+        Map<String, RecordStartLines> startLines = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
         // dnsjava closes the file on any error, so the first one ends this file.
         try (master) {
             for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
                 Position at = position(master, display);
                 int index = counts.merge(at.file, 1, Integer::sum) - 1;
-                int[] starts = startLines.computeIfAbsent(at.file, f -> RecordStartLines.of(Path.of(f)));
+                RecordStartLines lines = startLines.computeIfAbsent(at.file, f -> RecordStartLines.of(Path.of(f)));
                 // Without start lines, the tokenizer's line is past the record's end of line: one below it.
-                int line = starts != null && index < starts.length ? starts[index] : Math.max(1, at.line - 1);
+                int line = lines != null && lines.start(index) > 0 ? lines.start(index) : Math.max(1, at.line - 1);
                 records.add(new PlacedRecord(r, at.file, line));
             }
+            unclosedParentheses(startLines, errors);
         } catch (TextParseException e) {
-            errors.add(parseError(e, master, display));
+            errors.add(parseError(e, master, display, startLines, counts));
         } catch (IOException e) {
             // A missing $INCLUDE file: the tokenizer is past the directive's end of line.
             Position at = position(master, display);
@@ -61,17 +62,36 @@ final class MasterFileReader {
         }
     }
 
-    /** dnsjava's messages already start with "file:line: "; keep them, add the position when missing. */
-    private static ZoneError parseError(TextParseException e, Master master, String display) {
+    /**
+     * dnsjava's messages start with "file:line: ". When dnsjava ran out of tokens it is already past the
+     * record's end of line; then the record that failed is the one after the last it returned, and its start
+     * line is reported.
+     */
+    private static ZoneError parseError(TextParseException e, Master master, String display,
+                                        Map<String, RecordStartLines> startLines, Map<String, Integer> counts) {
         String message = String.valueOf(e.getMessage());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?):(\\d+): (.*)$").matcher(message);
-        if (m.matches()) {
-            return new ZoneError(position(master, display).file, Integer.parseInt(m.group(2)), m.group(3));
-        }
         Position at = position(master, display);
-        return new ZoneError(at.file, at.line, message);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?):(\\d+): (.*)$").matcher(message);
+        if (!m.matches()) {
+            return new ZoneError(at.file, at.line, message);
+        }
+        int line = Integer.parseInt(m.group(2));
+        RecordStartLines lines = startLines.computeIfAbsent(at.file, f -> RecordStartLines.of(Path.of(f)));
+        int failing = counts.getOrDefault(at.file, 0);
+        if (lines != null && lines.start(failing) > 0 && line > lines.end(failing)) {
+            line = lines.start(failing);
+        }
+        return new ZoneError(at.file, line, m.group(3));
     }
 
+    /** dnsjava reads an unclosed "(" to the end of the file without complaint; we do not. */
+    private static void unclosedParentheses(Map<String, RecordStartLines> startLines, List<ZoneError> errors) {
+        startLines.forEach((file, lines) -> {
+            if (lines != null && lines.unclosedParenthesisLine() > 0) {
+                errors.add(new ZoneError(file, lines.unclosedParenthesisLine(), "'(' is never closed"));
+            }
+        });
+    }
     private record Position(String file, int line) {}
 
     private static Position position(Master master, String display) {

@@ -10,11 +10,20 @@ import java.util.Arrays;
  * parentheses, comments, $-directives). dnsjava returns records in file order, so the n-th record it returns from
  * a file starts on the n-th of these lines. Files with $GENERATE, where one line makes many records, get none.
  */
-final class RecordStartLines {
-    private RecordStartLines() {}
+record RecordStartLines(int[] starts, int lastLine, int unclosedParenthesisLine) {
+
+    /** The line the record with this index starts on, or 0 when unknown. */
+    int start(int index) {
+        return index < starts.length ? starts[index] : 0;
+    }
+
+    /** The last line record {@code index} may span: up to the next record's start, or the file's end. */
+    int end(int index) {
+        return index + 1 < starts.length ? starts[index + 1] - 1 : lastLine;
+    }
 
     /** The start lines, or null when they cannot be told from the text. */
-    static int[] of(Path file) {
+    static RecordStartLines of(Path file) {
         String text;
         try {
             text = Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -25,6 +34,7 @@ final class RecordStartLines {
         int count = 0;
         int line = 1;
         int depth = 0;
+        int openedAt = 0;
         boolean quoted = false;
         boolean lineStart = true;
         for (int i = 0; i < text.length(); i++) {
@@ -55,7 +65,9 @@ final class RecordStartLines {
             } else if (c == '\\') {
                 i++;
             } else if (c == '(') {
-                depth++;
+                if (depth++ == 0) {
+                    openedAt = line;
+                }
             } else if (c == ')') {
                 depth = Math.max(0, depth - 1);
             } else if (c == ';') {
@@ -68,7 +80,8 @@ final class RecordStartLines {
                 lineStart = true;
             }
         }
-        return Arrays.copyOf(starts, count);
+        int lastLine = text.endsWith("\n") ? line - 1 : line;
+        return new RecordStartLines(Arrays.copyOf(starts, count), lastLine, depth > 0 ? openedAt : 0);
     }
 
     private static int firstVisible(String text, int from) {

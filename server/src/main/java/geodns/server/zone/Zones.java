@@ -43,8 +43,8 @@ public final class Zones {
         public List<Site> sites() {
             return geo.locations().stream().map(l -> new Site(l.name(), l.latitude(), l.longitude(),
                     l.nodes().stream().map(n -> new Site.Node(n.name(),
-                            n.ipv4() == null ? null : n.ipv4().getHostAddress(),
-                            n.ipv6() == null ? null : n.ipv6().getHostAddress())).toList())).toList();
+                            n.ipv4() == null ? null : AddressText.of(n.ipv4()),
+                            n.ipv6() == null ? null : AddressText.of(n.ipv6()))).toList())).toList();
         }
     }
 
@@ -67,7 +67,8 @@ public final class Zones {
         if (zones.isEmpty() && errors.isEmpty()) {
             errors.add(new ZoneError(dir.toString(), 0, "no *" + ZoneLoader.SUFFIX + " files"));
         }
-        Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone = geo == null ? Map.of()
+        // Geo names are placed only in zones that loaded; a broken zone must not also blame geo.yaml.
+        Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone = geo == null || !errors.isEmpty() ? Map.of()
                 : GeoChecks.place(geo, zones, errors);
         if (!errors.isEmpty()) {
             return new Read(null, List.copyOf(errors));

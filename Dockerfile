@@ -1,0 +1,60 @@
+# syntax=docker/dockerfile:1
+#
+# geodns for linux/amd64 and linux/arm64 (Raspberry Pi 4/5 with a 64-bit OS):
+#
+#   docker buildx build --platform linux/amd64,linux/arm64 -t ghcr.io/OWNER/geodns:0.1.0 --push .
+#
+# Runs as user 10001 and answers on port 53 without root (see the runtime stage). Kubernetes: k8s/README.md.
+
+# ---- build: the runnable jar server/target/geodns.jar (maven-shade, outputFile in server/pom.xml) ----------
+# The jar is the same for every platform (it carries Netty's epoll library for x86_64 and aarch64), so it is
+# built once, on the builder's own platform, rather than under emulation for each target.
+FROM --platform=$BUILDPLATFORM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+# The Maven repository is a BuildKit cache: dependencies are downloaded once and survive changes to the poms
+# and the sources alike. The root pom lists every module, so every module's pom is needed; only the server
+# and what it depends on (geoip) are built.
+COPY pom.xml ./
+COPY geoip/pom.xml geoip/
+COPY server/pom.xml server/
+COPY src/test/pom.xml src/test/
+COPY geoip/src geoip/src
+COPY server/src server/src
+RUN --mount=type=cache,target=/root/.m2 \
+    mvn -B -q -pl server -am package -DskipTests
+
+# ---- runtime: a JRE, the jar, the example zones -------------------------------------------------------------
+FROM eclipse-temurin:17-jre
+
+# Port 53 without root. Kubernetes gives a non-root process no capability of its own (no ambient
+# capabilities), so java carries cap_net_bind_service as a file capability; the pod keeps NET_BIND_SERVICE in
+# its bounding set and drops everything else. A binary with file capabilities runs in secure-execution mode,
+# where the loader ignores java's $ORIGIN run path and would not find libjli.so: the loader cache gets it.
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends libcap2-bin; \
+    setcap cap_net_bind_service=+ep "$JAVA_HOME/bin/java"; \
+    ln -s "$JAVA_HOME/lib/libjli.so" /usr/local/lib/libjli.so; \
+    ldconfig; \
+    apt-get purge -y --auto-remove libcap2-bin; \
+    rm -rf /var/lib/apt/lists/*; \
+    groupadd --gid 10001 geodns; \
+    useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin geodns
+
+COPY --from=build /src/server/target/geodns.jar /opt/geodns/geodns.jar
+COPY zones/ /zones/
+
+USER 10001:10001
+EXPOSE 53/udp 53/tcp 8053
+
+# JVM flags for small machines (1 GB Raspberry Pi, container limit 192 MiB; measured in k8s/README.md):
+#   SerialGC         one GC thread and the smallest GC overhead; pauses are short on a heap this size
+#   MaxRAMPercentage heap at most half the container's memory limit, the rest for metaspace, code, threads,
+#                    Netty's buffers and the memory-mapped GeoIP database
+#   MaxMetaspaceSize a bound on class metadata (about 10 MB used)
+#   Xss512k          half the default thread stack
+#   TieredStopAtLevel=1  C1 only: no C2 compiler threads and arenas (the largest memory spikes); answers
+#                    stay well above what a personal domain's name server is asked
+#   ExitOnOutOfMemoryError  exit and let Kubernetes restart the pod rather than limp on
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:MaxMetaspaceSize=64m", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/geodns/geodns.jar"]
+CMD ["serve", "--zones", "/zones", "--dns", "0.0.0.0:53", "--http", "0.0.0.0:8053"]
