@@ -1,6 +1,7 @@
 package geodns.server;
 
 import geodns.geoip.GeoDatabase;
+import geodns.server.answer.GeoRouting;
 import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
 import geodns.server.health.Prober;
@@ -51,6 +52,7 @@ final class Live implements AutoCloseable {
     // Written by the builder thread only; volatile so the status page reads them.
     private volatile Zones.Sources sources;
     private volatile GeoDatabase database;
+    private GeoRouting routing;
     private HealthView health = HealthView.allUp();
     private Fingerprint fingerprint;
 
@@ -204,7 +206,8 @@ final class Live implements AutoCloseable {
         Prober fresh = new Prober(sources.probes(), health, metrics, changed -> builder.submit(this::healthChanged));
         prober.set(fresh);
         health = fresh.view();
-        snapshot.set(Zones.compile(sources, database, health, metrics));
+        routing = Zones.routing(sources, database, metrics);
+        snapshot.set(Zones.compile(sources, routing, health, metrics));
         snapshot.get().zones().forEach(z -> LOG.info("serving zone {} serial {} ({} records)", z.name(), z.serial(),
                 z.records()));
         metrics.zoneSerials(snapshot.get().zones().stream()
@@ -220,7 +223,7 @@ final class Live implements AutoCloseable {
             return;
         }
         health = view;
-        snapshot.set(Zones.compile(sources, database, health, metrics));
+        snapshot.set(Zones.compile(sources, routing, health, metrics));
     }
 
     private GeoDatabase openDatabase() throws IOException {

@@ -84,7 +84,8 @@ public final class Main {
                 : GeoDatabase.open(options.geoip())) {
             Metrics metrics = new Metrics();
             AtomicReference<Snapshot> snapshot = new AtomicReference<>(
-                    Zones.compile(read.sources(), database, HealthView.allUp(), metrics));
+                    Zones.compile(read.sources(), Zones.routing(read.sources(), database, metrics),
+                            HealthView.allUp(), metrics));
             Explainer explainer = new Explainer(snapshot, new Answerer(snapshot, options.udpMax(), metrics));
             List<String> args = options.arguments();
             System.out.print(Explainer.text(explainer.explain(Explainer.address(args.get(0)), args.get(1),

@@ -79,10 +79,17 @@ public final class Zones {
     }
 
     /**
+     * The routing for these sources and DB. Its decision cache holds as long as both do, so health changes,
+     * which recompile the snapshot, keep it.
+     *
      * @param database places clients for geo names; null gives every client the configured default order
-     * @param health   which nodes answers may carry
      */
-    public static Snapshot compile(Sources sources, GeoDatabase database, HealthView health, Metrics metrics) {
+    public static GeoRouting routing(Sources sources, GeoDatabase database, Metrics metrics) {
+        return new GeoRouting(database, GeoRoutes.of(sources.geo), metrics);
+    }
+
+    /** @param health which nodes answers may carry */
+    public static Snapshot compile(Sources sources, GeoRouting routing, HealthView health, Metrics metrics) {
         Snapshot.Builder builder = new Snapshot.Builder();
         List<Snapshot.LoadedZone> loaded = new ArrayList<>();
         List<GeoConfig.GeoName> names = sources.geo.names();
@@ -100,12 +107,13 @@ public final class Zones {
                     zone.records().size(), zone.file()));
         }
         loaded.sort(Comparator.comparing(Snapshot.LoadedZone::name));
-        return builder.build(loaded, new GeoRouting(database, GeoRoutes.of(sources.geo), metrics));
+        return builder.build(loaded, routing);
     }
 
     /** As above, counting into metrics of its own. */
     static Snapshot compile(Sources sources, GeoDatabase database, HealthView health) {
-        return compile(sources, database, health, new Metrics());
+        Metrics metrics = new Metrics();
+        return compile(sources, routing(sources, database, metrics), health, metrics);
     }
 
     /** Reads and compiles with every node up and every client unplaced, as {@code check} and tests do. */

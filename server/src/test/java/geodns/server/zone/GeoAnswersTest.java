@@ -164,7 +164,7 @@ class GeoAnswersTest {
 
     /** {@link Zones#compile} for a database and health view; the one place its signature is written. */
     static geodns.server.answer.Snapshot compile(Zones.Sources sources, GeoDatabase database, HealthView health) {
-        return Zones.compile(sources, database, health, new geodns.server.metrics.Metrics());
+        return Zones.compile(sources, database, health);
     }
 
     static Message viaSubnet(String name, int type, String cidr) {
@@ -589,5 +589,19 @@ class GeoAnswersTest {
         assertEquals(LONDON, a(viaSubnet("app.example.com", Type.A, "10.7.0.0/24")), "Madrid");
         assertEquals(SINGAPORE, a(viaSubnet("app.example.com", Type.A, "10.7.1.0/24")), "Tokyo");
         assertEquals(LONDON, a(viaSubnet("app.example.com", Type.A, "10.7.2.0/24")), "Madrid");
+    }
+
+    @Test
+    void aHealthChangeKeepsTheDecisionCacheOfTheDatabaseAndConfig() {
+        geodns.server.metrics.Metrics metrics = new geodns.server.metrics.Metrics();
+        geodns.server.answer.GeoRouting routing = Zones.routing(sources, cities, metrics);
+        Dns before = new Dns(Zones.compile(sources, routing, HealthView.allUp(), metrics));
+        before.ask(Dns.queryWithClientSubnet("app.example.com", Type.A, "10.1.2.0/24"), RESOLVER);
+        HealthView changed = new HealthView(java.util.Map.of("unrelated-node",
+                new geodns.server.health.NodeHealth(false, "timeout", 1, null, java.time.Instant.now(), 3, false)));
+        Dns after = new Dns(Zones.compile(sources, routing, changed, metrics));
+        after.ask(Dns.queryWithClientSubnet("app.example.com", Type.A, "10.1.2.0/24"), RESOLVER);
+        assertTrue(metrics.scrape().contains("geodns_geoip_cache_total{result=\"hit\",} 1.0"),
+                () -> "the second snapshot reuses the first one's decision:\n" + metrics.scrape());
     }
 }
