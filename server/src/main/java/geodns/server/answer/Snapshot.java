@@ -43,7 +43,7 @@ public final class Snapshot {
         if (geo == null || !GeoAnswers.handles(q.qtype())) {
             return node.answer(q.qtype());
         }
-        Route route = route(geo.geoName(), q);
+        Route route = routing.route(geo.geoName(), q.clientFamily(), q.clientAddress(), q.clientPrefix());
         q.replyScope(route.scopePrefix());
         return geo.answer(q.qtype(), route.order());
     }
@@ -58,10 +58,7 @@ public final class Snapshot {
         if (geo == null || !GeoAnswers.handles(q.qtype())) {
             return null;
         }
-        boolean subnet = q.hasClientSubnet() && q.ecsSourcePrefix() > 0;
-        GeoDecision decision = subnet
-                ? routing.explain(geo.geoName(), q.ecsFamily(), q.ecsAddress(), q.ecsSourcePrefix())
-                : routing.explain(geo.geoName(), q.sourceFamily(), q.sourceAddress(), q.sourceFamily() == 1 ? 32 : 128);
+        GeoDecision decision = routing.explain(geo.geoName(), q.clientFamily(), q.clientAddress(), q.clientPrefix());
         List<String> skipped = new java.util.ArrayList<>();
         String chosen = null;
         for (var ranked : decision.ranking().locations()) {
@@ -75,13 +72,6 @@ public final class Snapshot {
         return decision.withChoice(skipped, chosen);
     }
 
-    /** RFC 7871 §7.1.2: the client subnet when given; source prefix 0 means "use the resolver's address". */
-    private Route route(int geoName, Query q) {
-        if (q.hasClientSubnet() && q.ecsSourcePrefix() > 0) {
-            return routing.route(geoName, q.ecsFamily(), q.ecsAddress(), q.ecsSourcePrefix());
-        }
-        return routing.route(geoName, q.sourceFamily(), q.sourceAddress(), q.sourceFamily() == 1 ? 32 : 128);
-    }
 
     /** A loaded zone as reported by check and status. */
     public record LoadedZone(String name, long serial, int records, String file) {}

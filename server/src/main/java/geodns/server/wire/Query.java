@@ -50,8 +50,14 @@ public final class Query {
     public int ecsSourcePrefix() { return ecsSourcePrefix; }
     public byte[] ecsAddress() { return ecsAddress; }
 
-    public int sourceFamily() { return sourceFamily; }
-    public byte[] sourceAddress() { return sourceAddress; }
+    /**
+     * The client an answer is tailored to (RFC 7871 §7.1.2): the client subnet when the query carries one with
+     * a prefix, else the sender; source prefix 0 means "use the resolver's address".
+     */
+    private boolean forSubnet() { return hasClientSubnet && ecsSourcePrefix > 0; }
+    public int clientFamily() { return forSubnet() ? ecsFamily : sourceFamily; }
+    public byte[] clientAddress() { return forSubnet() ? ecsAddress : sourceAddress; }
+    public int clientPrefix() { return forSubnet() ? ecsSourcePrefix : sourceFamily == 1 ? 32 : 128; }
     public void replyScope(int prefix) { replyScope = prefix; }
 
     /** Records the sender; IPv4-mapped IPv6 senders (from a dual-stack socket) count as IPv4. */

@@ -42,7 +42,7 @@ class ProberTest {
     static final Duration TIMEOUT = Duration.ofSeconds(1);
     /** For the tests of slow endpoints, which sleep well past it. */
     static final Duration SHORT_TIMEOUT = Duration.ofMillis(200);
-    static final Duration PATIENCE = Duration.ofSeconds(5);
+    static final Duration PATIENCE = Duration.ofSeconds(15);
     private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(1);
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
@@ -475,7 +475,7 @@ class ProberTest {
     void insecureNodeWithASelfSignedCertificateIsProbedWithSniOfTheHostHeader() throws Exception {
         TlsEndpoint endpoint = new TlsEndpoint();
         ProbeTarget target = new ProbeTarget("tls", URI.create("https://" + endpoint.address.getHostAddress() + ":"
-                + endpoint.port + "/ping"), "app.example.com", 200, 399, Duration.ofSeconds(2), INTERVAL, 0, 2, 2,
+                + endpoint.port + "/ping"), "app.example.com", 200, 399, Duration.ofSeconds(5), INTERVAL, 0, 2, 2,
                 false, true);
         Prober prober = start(target, new Changes());
         await("up over TLS", () -> isUp(prober, "tls"));
@@ -489,7 +489,7 @@ class ProberTest {
     void certificateIsCheckedByDefault() throws Exception {
         TlsEndpoint endpoint = new TlsEndpoint();
         ProbeTarget target = new ProbeTarget("tls", URI.create("https://" + endpoint.address.getHostAddress() + ":"
-                + endpoint.port + "/ping"), "app.example.com", 200, 399, Duration.ofSeconds(2), INTERVAL, 0, 2, 2,
+                + endpoint.port + "/ping"), "app.example.com", 200, 399, Duration.ofSeconds(5), INTERVAL, 0, 2, 2,
                 true, false);
         Prober prober = start(target, new Changes());
         await("down: the self-signed certificate is not trusted", () -> !isUp(prober, "tls"));
