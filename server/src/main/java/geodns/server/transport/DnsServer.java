@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -35,6 +36,9 @@ public final class DnsServer implements AutoCloseable {
     /** Transport limits: RFC 7766 §6.2.3 idle timeout and a cap on open connections. */
     public record Limits(int tcpIdleSeconds, int tcpMaxConnections) {}
 
+    /** Larger UDP queries are cut off and answered FORMERR; a question with EDNS options fits many times over. */
+    private static final int MAX_UDP_QUERY = 4096;
+    private static final int BATCH = 32;
     private final boolean epoll = Epoll.isAvailable();
     private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private final EventLoopGroup workers;
@@ -68,7 +72,11 @@ public final class DnsServer implements AutoCloseable {
     private Bootstrap udpBootstrap() {
         Bootstrap b = new Bootstrap().group(workers).handler(udp);
         if (epoll) {
-            b.channel(EpollDatagramChannel.class).option(EpollChannelOption.SO_REUSEPORT, true);
+            // recvmmsg: one system call reads up to BATCH datagrams, each into its own MAX_QUERY slot; replies
+            // written in the same read batch leave together through sendmmsg when the batch is flushed.
+            b.channel(EpollDatagramChannel.class).option(EpollChannelOption.SO_REUSEPORT, true)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_UDP_QUERY)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_QUERY * BATCH));
         } else {
             b.channel(NioDatagramChannel.class);
         }
