@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayDeque;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -15,9 +16,10 @@ import java.util.concurrent.TimeUnit;
  *     NSD do, so a client cannot keep one for ever (frames pipelined past the budget are not answered);</li>
  * <li>at most {@code lifetimeSeconds} in all, however busy: a client that drips a frame byte by byte, just often
  *     enough to beat the idle timer, is closed all the same;</li>
- * <li>no reading while the channel is not writable (the write buffer is above its high-water mark): a client
- *     that sends queries but never reads the replies cannot make the server buffer them without bound; with
- *     nothing read and nothing written the idle timer then closes it.</li>
+ * <li>no answering and no reading while the channel is not writable (unsent replies above the write buffer's
+ *     high-water mark): a client that sends queries but never reads the replies cannot make the server buffer
+ *     them without bound. Frames already read wait (at most one read's worth) until the client catches up;
+ *     with nothing read and nothing written the idle timer closes the connection.</li>
  * </ul>
  * 0 turns the query and lifetime budgets off.
  */
@@ -27,6 +29,8 @@ final class ConnectionBudget extends ChannelInboundHandlerAdapter {
     private int queries;
     private boolean closing;
     private ScheduledFuture<?> lifetime;
+    /** Frames read while the channel was not writable, answered in order once it is. */
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
 
     ConnectionBudget(int maxQueries, int lifetimeSeconds) {
         this.maxQueries = maxQueries;
@@ -45,8 +49,14 @@ final class ConnectionBudget extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object frame) {
         if (closing) {
             ReferenceCountUtil.release(frame);
-            return;
+        } else if (!ctx.channel().isWritable() || !waiting.isEmpty()) {
+            waiting.add(frame);
+        } else {
+            answer(ctx, frame);
         }
+    }
+
+    private void answer(ChannelHandlerContext ctx, Object frame) {
         queries++;
         ctx.fireChannelRead(frame);
         if (maxQueries > 0 && queries >= maxQueries) {
@@ -60,13 +70,22 @@ final class ConnectionBudget extends ChannelInboundHandlerAdapter {
             return;
         }
         closing = true;
+        waiting.forEach(ReferenceCountUtil::release);
+        waiting.clear();
         ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && !closing);
+        boolean writable = ctx.channel().isWritable();
+        if (writable && !waiting.isEmpty()) {
+            while (!closing && ctx.channel().isWritable() && !waiting.isEmpty()) {
+                answer(ctx, waiting.poll());
+            }
+            ctx.flush(); // TcpHandler flushes at the end of a read; these replies come after none
+        }
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable() && waiting.isEmpty() && !closing);
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -75,6 +94,8 @@ final class ConnectionBudget extends ChannelInboundHandlerAdapter {
         if (lifetime != null) {
             lifetime.cancel(false);
         }
+        waiting.forEach(ReferenceCountUtil::release);
+        waiting.clear();
         ctx.fireChannelInactive();
     }
 }
