@@ -122,7 +122,8 @@ class CommandLineTest {
         Cli.Result result = Cli.run(30, "--help");
         assertEquals(0, result.exitCode(), result::toString);
         for (String word : List.of("serve", "check", "--zones", "--dns", "--http", "--geoip", "--udp-max",
-                "--tcp-idle", "--tcp-max-conns")) {
+                "--tcp-idle", "--tcp-max-conns", "--tcp-max-conns-per-client", "--tcp-max-queries", "--tcp-lifetime",
+                "--rrl-rate", "--rrl-slip", "--rrl-window", "--rrl-exempt")) {
             assertTrue(result.stdout().contains(word), () -> "usage mentions " + word + ":\n" + result);
         }
     }
@@ -138,6 +139,8 @@ class CommandLineTest {
                 Arguments.of(List.of("serve", "--dns", "127.0.0.1:70000")),
                 Arguments.of(List.of("serve", "--http", "nonsense")),
                 Arguments.of(List.of("serve", "--udp-max", "-5")),
+                Arguments.of(List.of("serve", "--rrl-exempt", "example.com")),
+                Arguments.of(List.of("serve", "--rrl-rate", "-1")),
                 Arguments.of(List.of("serve", "--tcp-idle", "abc")),
                 Arguments.of(List.of("serve", "--tcp-max-conns", "many")),
                 Arguments.of(List.of("check", "--bogus")));

@@ -52,6 +52,16 @@ class TcpIdleTimeoutTest {
     }
 
     @Test
+    void partialFrameThatNeverCompletesIsClosed() throws IOException {
+        try (Socket socket = Wire.connect(server.dns())) {
+            byte[] frame = Wire.frame(Wire.probe(0x5201));
+            socket.getOutputStream().write(frame, 0, frame.length / 2);
+            socket.getOutputStream().flush();
+            assertTrue(Wire.closedByServerWithin(socket, 5000), "half a frame and then silence is closed after 1 s");
+        }
+    }
+
+    @Test
     void busyConnectionIsKeptOpen() throws IOException, InterruptedException {
         try (Socket socket = Wire.connect(server.dns())) {
             for (int i = 0; i < 6; i++) {

@@ -3,6 +3,7 @@ package geodns.server;
 import geodns.server.admin.AdminServer;
 import geodns.server.admin.Explainer;
 import geodns.server.answer.Answerer;
+import geodns.server.answer.RateLimiter;
 import geodns.server.answer.Snapshot;
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.QueryLog;
@@ -114,12 +115,13 @@ public final class Main {
             Signal.handle(new Signal("HUP"), s -> live.reload());
             QueryLog queryLog = options.queryLog() == null ? null
                     : new QueryLog(options.queryLog(), options.queryLogSample());
-            Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics, queryLog);
+            RateLimiter rateLimiter = options.rrl().enabled() ? new RateLimiter(options.rrl()) : null;
+            Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics, queryLog, rateLimiter);
             Explainer explainer = new Explainer(live.snapshot(), answerer);
             try (AdminServer admin = new AdminServer(options.http(), ready::get, metrics, explainer, live::status);
-                 DnsServer dns = new DnsServer(answerer,
-                         new DnsServer.Limits(options.tcpIdleSeconds(), options.tcpMaxConnections()))) {
+                 DnsServer dns = new DnsServer(answerer, options.tcp())) {
                 log.info("admin http on {}", format(admin.address()));
+                log.info("udp rate limiting: {}", describe(options.rrl()));
                 for (InetSocketAddress address : options.dns()) {
                     dns.listen(address);
                 }
@@ -139,6 +141,12 @@ public final class Main {
         }
         log.info("stopped");
         return 0;
+    }
+
+    private static String describe(RateLimiter.Settings rrl) {
+        return !rrl.enabled() ? "off"
+                : rrl.rate() + " responses/s per network and kind, slip " + rrl.slip() + ", window " + rrl.window()
+                        + " s, exempt " + (rrl.exempt().isEmpty() ? "none" : rrl.exempt());
     }
 
     private static String describe(Exception e) {

@@ -1,5 +1,8 @@
 package geodns.server;
 
+import geodns.server.answer.Network;
+import geodns.server.answer.RateLimiter;
+import geodns.server.transport.DnsServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -9,13 +12,15 @@ import java.util.List;
 
 /** The command line, checked: every mistake becomes a {@link UsageException} with a one-line reason. */
 record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
-               int udpMax, int tcpIdleSeconds, int tcpMaxConnections, Path queryLog, double queryLogSample,
+               int udpMax, DnsServer.Limits tcp, RateLimiter.Settings rrl, Path queryLog, double queryLogSample,
                List<String> arguments) {
 
     static final String USAGE = """
             Usage:
               geodns serve [--zones DIR] [--dns HOST:PORT[,HOST:PORT...]] [--http HOST:PORT] [--geoip FILE[,FILE]]
                            [--udp-max BYTES] [--tcp-idle SECONDS] [--tcp-max-conns N]
+                           [--tcp-max-conns-per-client N] [--tcp-max-queries N] [--tcp-lifetime SECONDS]
+                           [--rrl-rate N] [--rrl-slip N] [--rrl-window SECONDS] [--rrl-exempt CIDR,...|none]
                            [--query-log FILE [--query-log-sample FRACTION]]
               geodns check [--zones DIR]
               geodns explain [--zones DIR] [--geoip FILE[,FILE]] ADDR NAME [TYPE]
@@ -36,6 +41,17 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               --udp-max BYTES      largest UDP reply, whatever EDNS clients offer (default: 1232)
               --tcp-idle SECONDS   close TCP connections idle this long        (default: 10)
               --tcp-max-conns N    most TCP connections open at once           (default: 1000)
+              --tcp-max-conns-per-client N
+                                   most open at once from one IPv4 address or IPv6 /64 (default: 16)
+              --tcp-max-queries N  close a connection after answering N queries, 0: never (default: 100)
+              --tcp-lifetime SECONDS
+                                   close a connection this long after it opened, 0: never (default: 120)
+              --rrl-rate N         UDP responses per second per client network (/24, /56) and kind
+                                   (answer, negative, error); 0 turns rate limiting off (default: 200)
+              --rrl-slip N         every Nth limited response is sent truncated (TC) so real clients
+                                   retry over TCP; 0 drops them all             (default: 2)
+              --rrl-window SECONDS a flooding network stays limited this long after it stops (default: 15)
+              --rrl-exempt CIDR,...  senders never rate limited, or none  (default: 127.0.0.0/8,::1)
               --query-log FILE     append sampled queries as JSON lines        (default: off)
               --query-log-sample F fraction of queries logged, 0.0001 to 1     (default: 1)
 
@@ -45,7 +61,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
 
     private static final java.util.Set<String> FLAGS = java.util.Set.of(
             "--zones", "--dns", "--http", "--geoip", "--udp-max", "--tcp-idle", "--tcp-max-conns", "--query-log",
-            "--query-log-sample");
+            "--query-log-sample", "--tcp-max-conns-per-client", "--tcp-max-queries", "--tcp-lifetime", "--rrl-rate",
+            "--rrl-slip", "--rrl-window", "--rrl-exempt");
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -66,15 +83,25 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         InetSocketAddress http = address("127.0.0.1:8053");
         List<Path> geoip = List.of();
         int udpMax = 1232;
-        int tcpIdle = 10;
-        int tcpMax = 1000;
+        DnsServer.Limits defaultTcp = DnsServer.Limits.defaults();
+        int tcpIdle = defaultTcp.tcpIdleSeconds();
+        int tcpMax = defaultTcp.tcpMaxConnections();
+        int tcpPerClient = defaultTcp.tcpMaxConnectionsPerClient();
+        int tcpQueries = defaultTcp.tcpMaxQueries();
+        int tcpLifetime = defaultTcp.tcpLifetimeSeconds();
+        RateLimiter.Settings defaultRrl = RateLimiter.Settings.defaults();
+        int rrlRate = defaultRrl.rate();
+        int rrlSlip = defaultRrl.slip();
+        int rrlWindow = defaultRrl.window();
+        List<Network> rrlExempt = defaultRrl.exempt();
         Path queryLog = null;
         double sample = 1;
         List<String> arguments = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
-                return new Options("--help", zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, null, 1, List.of());
+                return new Options("--help", zones, dns, http, geoip, udpMax, defaultTcp, defaultRrl, null, 1,
+                        List.of());
             }
             if (command.equals("explain") && !flag.startsWith("-")) {
                 arguments.add(flag);
@@ -95,6 +122,13 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--udp-max" -> udpMax = number(flag, value, 512, 65535);
                 case "--tcp-idle" -> tcpIdle = number(flag, value, 1, 3600);
                 case "--tcp-max-conns" -> tcpMax = number(flag, value, 1, 1_000_000);
+                case "--tcp-max-conns-per-client" -> tcpPerClient = number(flag, value, 1, 1_000_000);
+                case "--tcp-max-queries" -> tcpQueries = number(flag, value, 0, 1_000_000);
+                case "--tcp-lifetime" -> tcpLifetime = number(flag, value, 0, 86_400);
+                case "--rrl-rate" -> rrlRate = number(flag, value, 0, RateLimiter.Settings.MAX_RATE);
+                case "--rrl-slip" -> rrlSlip = number(flag, value, 0, RateLimiter.Settings.MAX_SLIP);
+                case "--rrl-window" -> rrlWindow = number(flag, value, 1, RateLimiter.Settings.MAX_WINDOW);
+                case "--rrl-exempt" -> rrlExempt = networks(flag, value);
                 case "--query-log" -> queryLog = Path.of(value);
                 case "--query-log-sample" -> sample = fraction(flag, value);
                 default -> throw new IllegalStateException(flag);
@@ -103,8 +137,26 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         if (command.equals("explain") && (arguments.size() < 2 || arguments.size() > 3)) {
             throw new UsageException("explain needs ADDR NAME [TYPE], e.g. explain 203.0.113.7 app.example.com A");
         }
-        return new Options(command, zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, queryLog, sample,
+        return new Options(command, zones, dns, http, geoip, udpMax,
+                new DnsServer.Limits(tcpIdle, tcpMax, tcpPerClient, tcpQueries, tcpLifetime),
+                new RateLimiter.Settings(rrlRate, rrlSlip, rrlWindow, rrlExempt), queryLog, sample,
                 List.copyOf(arguments));
+    }
+
+    /** CIDR blocks separated by commas, or "none". */
+    private static List<Network> networks(String flag, String value) throws UsageException {
+        if (value.trim().equals("none")) {
+            return List.of();
+        }
+        List<Network> result = new ArrayList<>();
+        for (String item : value.split(",", -1)) {
+            try {
+                result.add(Network.parse(item));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(flag + ": " + e.getMessage() + " (or none)");
+            }
+        }
+        return List.copyOf(result);
     }
 
     private static List<InetSocketAddress> addresses(String list) throws UsageException {

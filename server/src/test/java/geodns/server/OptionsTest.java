@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.server.answer.Network;
+import geodns.server.answer.RateLimiter;
+import geodns.server.transport.DnsServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -40,8 +43,9 @@ class OptionsTest {
         assertEquals(at("127.0.0.1", 8053), o.http());
         assertEquals(List.of(), o.geoip());
         assertEquals(1232, o.udpMax());
-        assertEquals(10, o.tcpIdleSeconds());
-        assertEquals(1000, o.tcpMaxConnections());
+        assertEquals(new DnsServer.Limits(10, 1000, 16, 100, 120), o.tcp());
+        assertEquals(new RateLimiter.Settings(200, 2, 15, List.of(Network.parse("127.0.0.0/8"), Network.parse("::1"))),
+                o.rrl());
     }
 
     @Test
@@ -60,8 +64,30 @@ class OptionsTest {
         assertEquals(at("::1", 9000), o.http());
         assertEquals(List.of(Path.of("g.mmdb")), o.geoip());
         assertEquals(4096, o.udpMax());
-        assertEquals(30, o.tcpIdleSeconds());
-        assertEquals(50, o.tcpMaxConnections());
+        assertEquals(30, o.tcp().tcpIdleSeconds());
+        assertEquals(50, o.tcp().tcpMaxConnections());
+    }
+
+    @Test
+    void abuseLimitsAreRead() throws Exception {
+        Options o = parse("serve", "--tcp-max-conns-per-client", "4", "--tcp-max-queries", "0", "--tcp-lifetime", "30",
+                "--rrl-rate", "50", "--rrl-slip", "0", "--rrl-window", "5", "--rrl-exempt", "10.0.0.0/8, 2001:db8::/32");
+        assertEquals(new DnsServer.Limits(10, 1000, 4, 0, 30), o.tcp());
+        assertEquals(new RateLimiter.Settings(50, 0, 5,
+                List.of(Network.parse("10.0.0.0/8"), Network.parse("2001:db8::/32"))), o.rrl());
+    }
+
+    @Test
+    void rateLimitingIsOffAtRateZeroAndExemptsNobodyWithNone() throws Exception {
+        assertFalse(parse("serve", "--rrl-rate", "0").rrl().enabled());
+        assertEquals(List.of(), parse("serve", "--rrl-exempt", "none").rrl().exempt());
+    }
+
+    @Test
+    void badExemptBlockIsAUsageError() {
+        assertTrue(usageError("serve", "--rrl-exempt", "10.0.0.0/33").contains("10.0.0.0/33"));
+        assertTrue(usageError("serve", "--rrl-exempt", "localhost").contains("localhost"));
+        assertTrue(usageError("serve", "--rrl-slip", "16").contains("--rrl-slip"));
     }
 
     @Test

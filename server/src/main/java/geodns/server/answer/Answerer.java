@@ -8,10 +8,14 @@ import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
 import geodns.server.wire.Replies;
 import geodns.server.wire.Sections;
+import io.micrometer.core.instrument.Counter;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The one place a packet becomes a reply. Reads the current snapshot once per query; holds no other state. */
+/**
+ * The one place a packet becomes a reply. Reads the current snapshot once per query; its only other state is the
+ * optional UDP rate limiter's table, consulted once the kind of response is known.
+ */
 public final class Answerer {
     public static final int CLASS_IN = 1;
     public static final int CLASS_ANY = 255;
@@ -24,6 +28,10 @@ public final class Answerer {
     private final int udpPayloadCap;
     private final Metrics metrics;
     private final QueryLog queryLog;
+    /** Null when UDP responses are not rate limited. */
+    private final RateLimiter rateLimiter;
+    /** By {@link RateLimiter.Kind} ordinal: [dropped, slipped]. */
+    private final Counter[][] rateLimited;
 
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap) {
         this(snapshot, udpPayloadCap, new Metrics());
@@ -35,10 +43,24 @@ public final class Answerer {
 
     /** @param queryLog where sampled queries are logged; null for none */
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics, QueryLog queryLog) {
+        this(snapshot, udpPayloadCap, metrics, queryLog, null);
+    }
+
+    /** @param rateLimiter limits UDP responses per client network; null for none */
+    public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics, QueryLog queryLog,
+                    RateLimiter rateLimiter) {
         this.queryLog = queryLog;
         this.snapshot = snapshot;
         this.udpPayloadCap = udpPayloadCap;
         this.metrics = metrics;
+        this.rateLimiter = rateLimiter;
+        RateLimiter.Kind[] kinds = RateLimiter.Kind.values();
+        this.rateLimited = new Counter[kinds.length][];
+        for (RateLimiter.Kind kind : kinds) {
+            String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+            rateLimited[kind.ordinal()] = new Counter[] {
+                metrics.rateLimited(name, "dropped"), metrics.rateLimited(name, "slipped")};
+        }
     }
 
     /**
@@ -54,22 +76,29 @@ public final class Answerer {
                 return 0;
             case FORMERR:
                 metrics.malformed();
-                return error(q, overTcp, Header.FORMERR, out);
+                return error(q, overTcp, source, Header.FORMERR, out);
             case NOTIMP:
-                return error(q, overTcp, Header.NOTIMP, out);
+                return error(q, overTcp, source, Header.NOTIMP, out);
             case BADVERS:
-                return error(q, overTcp, Header.BADVERS, out);
+                return error(q, overTcp, source, Header.BADVERS, out);
             default:
                 break;
         }
         metrics.clientSubnet(q.hasClientSubnet());
         // Zone transfers are not offered (yet); REFUSED tells a secondary so at once.
         if (q.qclass() != CLASS_IN && q.qclass() != CLASS_ANY || q.qtype() == TYPE_IXFR || q.qtype() == TYPE_AXFR) {
-            return error(q, overTcp, Header.REFUSED, out);
+            return error(q, overTcp, source, Header.REFUSED, out);
         }
         int limit = overTcp ? TCP_LIMIT : udpLimit(q);
         q.source(source);
         Sections sections = snapshot.get().find(q);
+        if (!overTcp && rateLimiter != null) {
+            RateLimiter.Kind kind = kind(sections);
+            RateLimiter.Verdict verdict = rateLimiter.check(q, kind);
+            if (verdict != RateLimiter.Verdict.SEND) {
+                return limited(q, kind, verdict, true, out);
+            }
+        }
         metrics.query(overTcp, q.qtype(), sections.rcode());
         if (queryLog != null && queryLog.sampled()) {
             queryLog.log(source.getHostAddress(), overTcp, q.nameText(), q.qtype(), sections.rcode(),
@@ -78,9 +107,31 @@ public final class Answerer {
         return Replies.answer(q, sections, limit, udpPayloadCap, out);
     }
 
-    private int error(Query q, boolean overTcp, int rcode, byte[] out) {
+    private int error(Query q, boolean overTcp, InetAddress source, int rcode, byte[] out) {
+        if (!overTcp && rateLimiter != null) {
+            q.source(source);
+            RateLimiter.Verdict verdict = rateLimiter.check(q, RateLimiter.Kind.ERROR);
+            if (verdict != RateLimiter.Verdict.SEND) {
+                return limited(q, RateLimiter.Kind.ERROR, verdict, rcode != Header.FORMERR, out);
+            }
+        }
         metrics.query(overTcp, q.qtype(), rcode == Header.BADVERS ? Metrics.RCODE_BADVERS : rcode);
         return Replies.error(q, rcode, udpPayloadCap, out);
+    }
+
+    private static RateLimiter.Kind kind(Sections sections) {
+        return switch (sections.rcode()) {
+            case Header.NOERROR -> sections.answerCount() > 0 ? RateLimiter.Kind.ANSWER : RateLimiter.Kind.NEGATIVE;
+            case Header.NXDOMAIN -> RateLimiter.Kind.NEGATIVE;
+            default -> RateLimiter.Kind.ERROR;
+        };
+    }
+
+    /** A response over the rate limit: nothing, or (slip) an empty truncated reply that sends the client to TCP. */
+    private int limited(Query q, RateLimiter.Kind kind, RateLimiter.Verdict verdict, boolean withOpt, byte[] out) {
+        boolean slip = verdict == RateLimiter.Verdict.SLIP;
+        rateLimited[kind.ordinal()][slip ? 1 : 0].increment();
+        return slip ? Replies.truncated(q, withOpt, udpPayloadCap, out) : 0;
     }
 
     /** RFC 6891 §6.2.5: honour the advertised size up to our cap, and never below 512. */

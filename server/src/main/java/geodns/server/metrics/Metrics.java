@@ -79,6 +79,13 @@ public final class Metrics {
         queries[overTcp ? 1 : 0][q][Math.min(rcode, RCODES.length - 1)].increment();
     }
 
+    /** The counter of UDP responses of one kind that rate limiting dropped ("dropped") or truncated ("slipped"). */
+    public Counter rateLimited(String kind, String action) {
+        return Counter.builder("geodns_rate_limited_responses")
+                .description("UDP responses over the rate limit: dropped, or slipped as truncated replies")
+                .tags("kind", kind, "action", action).register(registry);
+    }
+
     public void dropped() {
         dropped.increment();
     }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -33,8 +34,19 @@ import org.slf4j.LoggerFactory;
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
 
-    /** Transport limits: RFC 7766 §6.2.3 idle timeout and a cap on open connections. */
-    public record Limits(int tcpIdleSeconds, int tcpMaxConnections) {}
+    /**
+     * TCP limits: RFC 7766 §6.2.3 idle timeout, caps on open connections in all and per client, and what one
+     * connection may use (queries, seconds; 0 for no limit). See {@link ConnectionBudget}.
+     */
+    public record Limits(int tcpIdleSeconds, int tcpMaxConnections, int tcpMaxConnectionsPerClient,
+                         int tcpMaxQueries, int tcpLifetimeSeconds) {
+        public static Limits defaults() {
+            return new Limits(10, 1000, 16, 100, 120);
+        }
+    }
+
+    /** Above this many bytes of unsent replies a connection stops being read until the client catches up. */
+    private static final WriteBufferWaterMark WRITE_BUFFER = new WriteBufferWaterMark(64 << 10, 256 << 10);
 
     /** Larger UDP queries are cut off and answered FORMERR; a question with EDNS options fits many times over. */
     private static final int MAX_UDP_QUERY = 4096;
@@ -47,6 +59,7 @@ public final class DnsServer implements AutoCloseable {
     private final UdpHandler udp;
     private final TcpHandler tcp;
     private final ConnectionLimit connectionLimit;
+    private final ClientConnectionLimit clientConnectionLimit;
     private final Limits limits;
 
     public DnsServer(Answerer answerer, Limits limits) {
@@ -56,6 +69,7 @@ public final class DnsServer implements AutoCloseable {
         this.udp = new UdpHandler(answerer);
         this.tcp = new TcpHandler(answerer);
         this.connectionLimit = new ConnectionLimit(limits.tcpMaxConnections());
+        this.clientConnectionLimit = new ClientConnectionLimit(limits.tcpMaxConnectionsPerClient());
     }
 
     /** Binds UDP and TCP on {@code address}; throws when either cannot be bound. */
@@ -88,12 +102,14 @@ public final class DnsServer implements AutoCloseable {
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(connectionLimit,
+                        ch.pipeline().addLast(connectionLimit, clientConnectionLimit,
                                 new IdleStateHandler(0, 0, limits.tcpIdleSeconds(), TimeUnit.SECONDS),
                                 new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+                                new ConnectionBudget(limits.tcpMaxQueries(), limits.tcpLifetimeSeconds()),
                                 tcp);
                     }
                 });

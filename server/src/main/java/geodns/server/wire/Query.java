@@ -49,6 +49,9 @@ public final class Query {
     public int ecsFamily() { return ecsFamily; }
     public int ecsSourcePrefix() { return ecsSourcePrefix; }
     public byte[] ecsAddress() { return ecsAddress; }
+    /** The sender (family 1 IPv4 in the first 4 bytes, 2 IPv6), set by {@link #source}. */
+    public int sourceFamily() { return sourceFamily; }
+    public byte[] sourceAddress() { return sourceAddress; }
 
     /**
      * The client an answer is tailored to (RFC 7871 §7.1.2): the client subnet when the query carries one with

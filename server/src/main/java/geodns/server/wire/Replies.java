@@ -61,6 +61,30 @@ public final class Replies {
         return at;
     }
 
+    /**
+     * A rate-limited reply that slips through (RRL): TC set, the question when it was read, OPT (with the
+     * client subnet, scope 0) when {@code withOpt} and the query had one, and nothing else, so a real client
+     * retries over TCP.
+     */
+    public static int truncated(Query q, boolean withOpt, int advertisedPayload, byte[] out) {
+        boolean withQuestion = q.questionEnd > Header.LENGTH;
+        int at = Header.LENGTH;
+        if (withQuestion) {
+            System.arraycopy(q.packet, Header.LENGTH, out, at, q.questionLength());
+            at += q.questionLength();
+        }
+        boolean opt = withOpt && q.hasOpt;
+        if (opt) {
+            at = writeOpt(out, at, advertisedPayload, 0, q.dnssecOk);
+            if (q.hasClientSubnet) {
+                at = writeClientSubnet(out, at, q, 0);
+            }
+        }
+        int flags = (q.flags & (Header.OPCODE_MASK | Header.RD | Header.CD)) | Header.QR | Header.TC;
+        writeHeader(out, q.id, flags, withQuestion ? 1 : 0, 0, 0, opt ? 1 : 0);
+        return at;
+    }
+
     private static int optLength(Query q) {
         if (!q.hasOpt) {
             return 0;

@@ -185,4 +185,51 @@ class AnswererTest {
         assertEquals(1, m.getSection(Section.ANSWER).size());
         assertNull(m.getOPT());
     }
+
+    /** An Answerer that limits every network to 1 response/s and slips every limited one (slip 1). */
+    private static Answerer limited() {
+        RateLimiter limiter = new RateLimiter(new RateLimiter.Settings(1, 1, 1, java.util.List.of()), () -> 0L, 7);
+        return new Answerer(new AtomicReference<>(snapshot), 1232, new geodns.server.metrics.Metrics(), null, limiter);
+    }
+
+    private int answerFrom(Answerer answerer, byte[] packet, boolean overTcp) throws Exception {
+        return answerer.answer(packet, packet.length, overTcp, java.net.InetAddress.getByName("192.0.2.1"), query, out);
+    }
+
+    @Test
+    void rateLimitedUdpReplySlipsAsTruncatedWithQuestionAndClientSubnetEchoed() throws Exception {
+        Answerer answerer = limited();
+        byte[] packet = Packet.query(1).question("www.example.com", Type.A)
+                .opt(1232, 0, false, Packet.clientSubnet(1, 24, 0, 198, 51, 100)).build();
+        assertTrue(answerFrom(answerer, packet, false) > 0);
+        Message m = new Message(Arrays.copyOf(out, answerFrom(answerer, packet, false)));
+        assertTrue(m.getHeader().getFlag(Flags.TC), "TC set");
+        assertTrue(m.getHeader().getFlag(Flags.QR), "a response");
+        assertFalse(m.getHeader().getFlag(Flags.RA), "no recursion");
+        assertEquals(0, m.getSection(Section.ANSWER).size() + m.getSection(Section.AUTHORITY).size());
+        assertEquals("www.example.com.", m.getQuestion().getName().toString());
+        assertNotNull(m.getOPT(), "OPT echoed");
+        assertNotNull(m.getOPT().getOptions(org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET), "client subnet echoed");
+    }
+
+    @Test
+    void rateLimitedRefusalSlipsWithoutAnAnswer() throws Exception {
+        Answerer answerer = limited();
+        byte[] packet = Packet.query(0).name("version.bind").u16(Type.TXT).u16(DClass.CH).build();
+        answerFrom(answerer, packet, false);
+        Message m = new Message(Arrays.copyOf(out, answerFrom(answerer, packet, false)));
+        assertTrue(m.getHeader().getFlag(Flags.TC), "TC set");
+        assertEquals(Rcode.NOERROR, m.getRcode(), "the refusal itself comes over TCP");
+    }
+
+    @Test
+    void tcpIsNeverRateLimited() throws Exception {
+        Answerer answerer = limited();
+        byte[] packet = Packet.query(0).question("www.example.com", Type.A).build();
+        for (int i = 0; i < 10; i++) {
+            Message m = new Message(Arrays.copyOf(out, answerFrom(answerer, packet, true)));
+            assertFalse(m.getHeader().getFlag(Flags.TC));
+            assertEquals(1, m.getSection(Section.ANSWER).size());
+        }
+    }
 }

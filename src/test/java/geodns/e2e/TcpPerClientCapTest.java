@@ -1,0 +1,105 @@
+package geodns.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import geodns.e2e.support.FromAddress;
+import geodns.e2e.support.GeodnsServer;
+import geodns.e2e.support.ServerLogOnFailure;
+import geodns.e2e.support.Wire;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@code --tcp-max-conns-per-client 2}: a client's connections beyond two are closed, other clients (other 127.x
+ * source addresses) still connect. Each test uses its own addresses.
+ */
+@ExtendWith(ServerLogOnFailure.class)
+class TcpPerClientCapTest {
+    private static GeodnsServer server;
+
+    @BeforeAll
+    static void start() {
+        server = GeodnsServer.start(GeodnsServer.exampleZones(), "--tcp-max-conns-per-client", "2");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** A connection from {@code local} on which a query got its answer; retries while the server frees slots. */
+    private static Socket workingConnection(String local, int id) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + 5000;
+        while (true) {
+            Socket socket = FromAddress.connect(local, server.dns());
+            try {
+                if (answers(socket, id)) {
+                    return socket;
+                }
+            } catch (IOException e) {
+                // closed: a slot was not free yet
+            }
+            socket.close();
+            if (System.currentTimeMillis() > deadline) {
+                fail("no working TCP connection from " + local + " within 5 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean answers(Socket socket, int id) throws IOException {
+        Wire.writeFrame(socket.getOutputStream(), Wire.probe(id));
+        byte[] reply = Wire.readFrame(socket.getInputStream());
+        return reply != null && Wire.id(reply) == id;
+    }
+
+    /** True if the server closes the connection instead of answering. */
+    private static boolean refused(Socket socket) throws IOException {
+        try {
+            Wire.writeFrame(socket.getOutputStream(), Wire.probe(0x6999));
+            socket.setSoTimeout(3000);
+            return Wire.readFrame(socket.getInputStream()) == null;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void thirdConnectionFromOneClientIsClosedWhileAnotherClientConnects() throws Exception {
+        try (Socket first = workingConnection("127.0.0.21", 0x6201);
+             Socket second = workingConnection("127.0.0.21", 0x6202);
+             Socket third = FromAddress.connect("127.0.0.21", server.dns())) {
+            assertTrue(refused(third), "a third connection from 127.0.0.21 is closed without an answer");
+            try (Socket other = workingConnection("127.0.0.22", 0x6203)) {
+                assertTrue(answers(other, 0x6213), "another client still gets a connection");
+            }
+            assertTrue(answers(first, 0x6211), "the first connection still answers");
+            assertTrue(answers(second, 0x6212), "the second connection still answers");
+        }
+    }
+
+    @Test
+    void closingAConnectionFreesTheClientsSlot() throws Exception {
+        try (Socket first = workingConnection("127.0.0.31", 0x6301)) {
+            try (Socket second = workingConnection("127.0.0.31", 0x6302);
+                 Socket over = FromAddress.connect("127.0.0.31", server.dns())) {
+                assertTrue(refused(over), "the cap of 2 is reached");
+            }
+            try (Socket third = workingConnection("127.0.0.31", 0x6303)) {
+                assertTrue(answers(first, 0x6311), "the first connection still answers");
+                assertTrue(answers(third, 0x6313), "the new connection answers");
+            }
+        }
+    }
+}
