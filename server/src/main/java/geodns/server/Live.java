@@ -6,6 +6,7 @@ import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
 import geodns.server.health.Prober;
 import geodns.server.metrics.Metrics;
+import geodns.server.transfer.Notifier;
 import geodns.server.zone.Fingerprint;
 import geodns.server.zone.Zones;
 import java.io.IOException;
@@ -43,6 +44,7 @@ final class Live implements AutoCloseable {
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
     private final AtomicReference<LoadResult> lastLoad = new AtomicReference<>();
     private final AtomicReference<Prober> prober = new AtomicReference<>();
+    private final Notifier notifier;
     private final ScheduledExecutorService builder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "snapshot-builder");
         t.setDaemon(true);
@@ -60,6 +62,7 @@ final class Live implements AutoCloseable {
         this.zonesDir = zonesDir;
         this.geoipFiles = List.copyOf(geoipFiles);
         this.metrics = metrics;
+        this.notifier = new Notifier(metrics);
     }
 
     AtomicReference<Snapshot> snapshot() {
@@ -213,6 +216,7 @@ final class Live implements AutoCloseable {
         metrics.zoneSerials(snapshot.get().zones().stream()
                 .collect(java.util.stream.Collectors.toMap(Snapshot.LoadedZone::name, Snapshot.LoadedZone::serial)));
         lastLoad.set(new LoadResult(Instant.now(), true, List.of()));
+        notifier.loaded(sources.transfers());
         fresh.start();
     }
 
@@ -244,6 +248,7 @@ final class Live implements AutoCloseable {
     @Override
     public void close() {
         builder.shutdownNow();
+        notifier.close();
         Prober p = prober.get();
         if (p != null) {
             p.close();

@@ -8,6 +8,8 @@ import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
 import geodns.server.wire.Replies;
 import geodns.server.wire.Sections;
+import geodns.server.transfer.TransferStream;
+import geodns.server.transfer.Verified;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -15,8 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Answerer {
     public static final int CLASS_IN = 1;
     public static final int CLASS_ANY = 255;
-    private static final int TYPE_IXFR = 251;
-    private static final int TYPE_AXFR = 252;
+    private static final int OPCODE_NOTIFY = 4;
+    /** What {@link #answer} returns for a zone transfer over TCP: the caller then takes {@link #stream}. */
+    public static final int STREAM = -1;
     private static final int PLAIN_UDP_LIMIT = 512;
     public static final int TCP_LIMIT = 65535;
 
@@ -24,6 +27,7 @@ public final class Answerer {
     private final int udpPayloadCap;
     private final Metrics metrics;
     private final QueryLog queryLog;
+    private final TransferAnswers transfers;
 
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap) {
         this(snapshot, udpPayloadCap, new Metrics());
@@ -39,6 +43,7 @@ public final class Answerer {
         this.snapshot = snapshot;
         this.udpPayloadCap = udpPayloadCap;
         this.metrics = metrics;
+        this.transfers = new TransferAnswers(metrics, udpPayloadCap);
     }
 
     /**
@@ -56,18 +61,48 @@ public final class Answerer {
                 metrics.malformed();
                 return error(q, overTcp, Header.FORMERR, out);
             case NOTIMP:
-                return error(q, overTcp, Header.NOTIMP, out);
+                // We are the primary: a NOTIFY has nothing to tell us. Knot refuses one its ACL does not allow.
+                return error(q, overTcp, q.opcode() == OPCODE_NOTIFY ? Header.REFUSED : Header.NOTIMP, out);
             case BADVERS:
                 return error(q, overTcp, Header.BADVERS, out);
             default:
                 break;
         }
         metrics.clientSubnet(q.hasClientSubnet());
-        // Zone transfers are not offered (yet); REFUSED tells a secondary so at once.
-        if (q.qclass() != CLASS_IN && q.qclass() != CLASS_ANY || q.qtype() == TYPE_IXFR || q.qtype() == TYPE_AXFR) {
+        int limit = overTcp ? TCP_LIMIT : udpLimit(q);
+        if (TransferAnswers.isTransfer(q)) {
+            return overTcp ? STREAM
+                    : transfers.overUdp(packet, length, source, q, snapshot.get().transfers(), limit, out);
+        }
+        if (q.qclass() != CLASS_IN && q.qclass() != CLASS_ANY) {
             return error(q, overTcp, Header.REFUSED, out);
         }
-        int limit = overTcp ? TCP_LIMIT : udpLimit(q);
+        if (q.hasTsig()) {
+            return signed(packet, length, overTcp, source, q, limit, out);
+        }
+        return plain(overTcp, source, q, limit, out);
+    }
+
+    /**
+     * The reply to a zone transfer request over TCP, for which {@link #answer} returned {@link #STREAM}; call at
+     * once, while {@code q} still holds that query.
+     */
+    public TransferStream stream(byte[] packet, int length, InetAddress source, Query q, byte[] out) {
+        return transfers.stream(packet, length, source, q, snapshot.get().transfers(), out);
+    }
+
+    /** A query with a TSIG: answered as usual when it verifies, and the reply signed (RFC 8945 §5.3). */
+    private int signed(byte[] packet, int length, boolean overTcp, InetAddress source, Query q, int limit,
+                       byte[] out) {
+        Verified verified = snapshot.get().transfers().verify(packet, length);
+        if (!verified.ok()) {
+            return transfers.tsigError(q, verified, out);
+        }
+        int replyLength = plain(overTcp, source, q, limit - verified.key().recordLength(), out);
+        return TransferAnswers.sign(q, verified, out, replyLength);
+    }
+
+    private int plain(boolean overTcp, InetAddress source, Query q, int limit, byte[] out) {
         q.source(source);
         Sections sections = snapshot.get().find(q);
         metrics.query(overTcp, q.qtype(), sections.rcode());

@@ -17,6 +17,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -86,6 +87,7 @@ public final class DnsServer implements AutoCloseable {
                         ch.pipeline().addLast(connectionLimit,
                                 new IdleStateHandler(0, 0, limits.tcpIdleSeconds(), TimeUnit.SECONDS),
                                 new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+                                new ChunkedWriteHandler(),
                                 tcp);
                     }
                 });
