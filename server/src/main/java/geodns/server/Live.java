@@ -57,6 +57,8 @@ final class Live implements AutoCloseable {
     private GeoRouting routing;
     private HealthView health = HealthView.allUp();
     private Fingerprint fingerprint;
+    /** Set once DNS listens: a NOTIFY before then would send secondaries to a server not yet answering. */
+    private boolean serving;
 
     Live(Path zonesDir, List<Path> geoipFiles, Metrics metrics) {
         this.zonesDir = zonesDir;
@@ -144,6 +146,14 @@ final class Live implements AutoCloseable {
         return List.of();
     }
 
+    /** DNS is listening: NOTIFY the secondaries of every zone now, and of every new serial from here on. */
+    void serving() {
+        builder.execute(() -> {
+            serving = true;
+            notifier.loaded(sources.transfers());
+        });
+    }
+
     /** Re-reads the zones folder and the GeoIP DB; what fails to load is logged and the old snapshot stays. */
     Future<?> reload() {
         return builder.submit(this::reloadIfAsked);
@@ -216,7 +226,9 @@ final class Live implements AutoCloseable {
         metrics.zoneSerials(snapshot.get().zones().stream()
                 .collect(java.util.stream.Collectors.toMap(Snapshot.LoadedZone::name, Snapshot.LoadedZone::serial)));
         lastLoad.set(new LoadResult(Instant.now(), true, List.of()));
-        notifier.loaded(sources.transfers());
+        if (serving) {
+            notifier.loaded(sources.transfers());
+        }
         fresh.start();
     }
 

@@ -124,6 +124,7 @@ public final class Main {
                     dns.listen(address);
                 }
                 ready.set(true);
+                live.serving();
                 log.info("ready");
                 stop.await();
                 ready.set(false);

@@ -18,6 +18,7 @@ import org.xbill.DNS.TSIGRecord;
  */
 public final class TsigKey {
     private static final int ARCOUNT = 10;
+    private static final int MAX_MAC = 64;
 
     private final Name name;
     private final Name algorithm;
@@ -37,9 +38,13 @@ public final class TsigKey {
         return algorithm;
     }
 
-    /** Room a TSIG record of this key takes at the end of a message. */
+    /**
+     * Room a TSIG record of this key may take at the end of a message: owner, type, class, TTL, RDLENGTH, then
+     * algorithm, time, fudge, MAC size, a MAC of up to 64 bytes (SHA-512), original id, error and 6 bytes of
+     * other data (a BADTIME reply's clock). dnsjava's own estimate assumes a shorter MAC.
+     */
     public int recordLength() {
-        return tsig.recordLength();
+        return name.length() + 10 + algorithm.length() + 6 + 2 + 2 + MAX_MAC + 2 + 2 + 2 + 6;
     }
 
     /** The outcome of checking a signed request: an RFC 8945 error (0 when it verified) and the request's TSIG. */
