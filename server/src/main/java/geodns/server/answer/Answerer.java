@@ -96,7 +96,7 @@ public final class Answerer {
                        byte[] out) {
         Verified verified = snapshot.get().transfers().verify(packet, length);
         if (!verified.ok()) {
-            return transfers.tsigError(q, verified, out);
+            return transfers.tsigError(q, overTcp, verified, out);
         }
         int replyLength = plain(overTcp, source, q, limit - verified.key().recordLength(), out);
         return TransferAnswers.sign(q, verified, out, replyLength);

@@ -59,13 +59,13 @@ final class TransferAnswers {
         Verified verified = q.hasTsig() ? transfers.verify(packet, length) : Verified.UNSIGNED;
         if (!verified.ok()) {
             refused(q, source, "TSIG " + Rcode.TSIGstring(verified.error()));
-            return TransferStream.single(out, tsigError(q, verified, out));
+            return TransferStream.single(out, tsigError(q, true, verified, out));
         }
         ZoneTransfer zone = zone(q, transfers);
         int refusal = refusal(zone, verified, source);
         if (refusal != Header.NOERROR) {
             refused(q, source, reason(zone, verified));
-            return TransferStream.single(out, refusalReply(q, refusal, verified, out));
+            return TransferStream.single(out, refusalReply(q, true, refusal, verified, out));
         }
         if (q.qtype() == TYPE_IXFR && upToDate(packet, length, zone)) {
             metrics.transfer(true);
@@ -84,24 +84,27 @@ final class TransferAnswers {
         Verified verified = q.hasTsig() ? transfers.verify(packet, length) : Verified.UNSIGNED;
         if (!verified.ok()) {
             refused(q, source, "TSIG " + Rcode.TSIGstring(verified.error()));
-            return tsigError(q, verified, out);
+            return tsigError(q, false, verified, out);
         }
         ZoneTransfer zone = zone(q, transfers);
         int refusal = refusal(zone, verified, source);
         if (refusal != Header.NOERROR) {
             refused(q, source, reason(zone, verified));
-            return refusalReply(q, refusal, verified, out);
+            return refusalReply(q, false, refusal, verified, out);
         }
         metrics.query(false, q.qtype(), Header.NOERROR);
         return signed(q, q.qtype() == TYPE_IXFR ? zone.soaOnly() : TRUNCATED, limit, verified, out);
     }
 
-    int tsigError(Query q, Verified verified, byte[] out) {
+    int tsigError(Query q, boolean overTcp, Verified verified, byte[] out) {
+        if (isTransfer(q)) {
+            metrics.transfer(false);
+        }
         if (verified.error() == Rcode.FORMERR || verified.request() == null) {
-            metrics.query(false, q.qtype(), Header.FORMERR);
+            metrics.query(overTcp, q.qtype(), Header.FORMERR);
             return Replies.error(q, Header.FORMERR, udpPayloadCap, out);
         }
-        metrics.query(false, q.qtype(), Header.NOTAUTH);
+        metrics.query(overTcp, q.qtype(), Header.NOTAUTH);
         int length = Replies.error(q, Header.NOTAUTH, udpPayloadCap, out);
         TSIGRecord tsig = verified.error() == Rcode.BADTIME
                 ? verified.key().badTime(out, length, q.id(), verified.request())
@@ -123,9 +126,9 @@ final class TransferAnswers {
         return sign(q, verified, out, Replies.answer(q, sections, limit - reserve, udpPayloadCap, out));
     }
 
-    private int refusalReply(Query q, int rcode, Verified verified, byte[] out) {
+    private int refusalReply(Query q, boolean overTcp, int rcode, Verified verified, byte[] out) {
         metrics.transfer(false);
-        metrics.query(false, q.qtype(), rcode);
+        metrics.query(overTcp, q.qtype(), rcode);
         int length = Replies.error(q, rcode, udpPayloadCap, out);
         if (verified.signed() && verified.key() != null && rcode == Header.NOTAUTH) {
             // Signed with a key we hold, but not the zone's: RFC 8945 §5.2.2 BADKEY, unsigned.

@@ -44,8 +44,8 @@ public final class Notifier implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** The serial each zone was last announced with; touched only by the thread that calls {@link #loaded}. */
-    private final Map<Name, Long> announced = new HashMap<>();
+    /** What each zone was last announced as; touched only by the thread that calls {@link #loaded}. */
+    private final Map<Name, Announced> announced = new HashMap<>();
     /** The serial each zone has now, read by senders to drop superseded NOTIFYs. */
     private final Map<Name, Long> current = new ConcurrentHashMap<>();
 
@@ -55,15 +55,16 @@ public final class Notifier implements AutoCloseable {
 
     /** After each load: NOTIFY the secondaries of every zone whose serial is new to us. */
     public void loaded(Transfers transfers) {
-        Map<Name, Long> now = new HashMap<>();
+        Map<Name, Announced> now = new HashMap<>();
         for (ZoneTransfer zone : transfers.zones()) {
             if (zone.rules().secondaries().isEmpty()) {
                 continue;
             }
-            now.put(zone.origin(), zone.serial());
+            Announced announcement = new Announced(zone.serial(), zone.rules().secondaries());
+            now.put(zone.origin(), announcement);
             current.put(zone.origin(), zone.serial());
-            Long before = announced.get(zone.origin());
-            if (before == null || before != zone.serial()) {
+            // A new serial, or secondaries added to the list: tell them all (a NOTIFY too many costs one SOA query).
+            if (!announcement.equals(announced.get(zone.origin()))) {
                 for (InetSocketAddress secondary : zone.rules().secondaries()) {
                     senders.execute(() -> notify(zone, secondary));
                 }
@@ -107,6 +108,8 @@ public final class Notifier implements AutoCloseable {
             LOG.warn("NOTIFY {} serial {} to {}: {}", zone.origin(), zone.serial(), secondary, e.toString());
         }
     }
+
+    private record Announced(long serial, java.util.List<InetSocketAddress> secondaries) {}
 
     private record Request(byte[] bytes, TSIGRecord tsig) {}
 
