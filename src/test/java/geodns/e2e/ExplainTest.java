@@ -201,6 +201,13 @@ class ExplainTest {
         assertEquals(400, r.status(), () -> "" + r);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"AXFR", "IXFR"})
+    void explainRejectsAZoneTransferType(String type, GeodnsServer server) {
+        AdminHttp.Response r = AdminHttp.get(server, "/explain?ip=127.1.1.7&name=example.com&type=" + type);
+        assertEquals(400, r.status(), () -> type + ": " + r);
+    }
+
     // ------------------------------------------------------------------------------------------ command line
 
     @Test

@@ -6,6 +6,7 @@ import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
 import geodns.server.health.Prober;
 import geodns.server.metrics.Metrics;
+import geodns.server.transfer.Notifier;
 import geodns.server.zone.Fingerprint;
 import geodns.server.zone.Zones;
 import java.io.IOException;
@@ -43,6 +44,7 @@ final class Live implements AutoCloseable {
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
     private final AtomicReference<LoadResult> lastLoad = new AtomicReference<>();
     private final AtomicReference<Prober> prober = new AtomicReference<>();
+    private final Notifier notifier;
     private final ScheduledExecutorService builder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "snapshot-builder");
         t.setDaemon(true);
@@ -55,11 +57,14 @@ final class Live implements AutoCloseable {
     private GeoRouting routing;
     private HealthView health = HealthView.allUp();
     private Fingerprint fingerprint;
+    /** Set once DNS listens: a NOTIFY before then would send secondaries to a server not yet answering. */
+    private boolean serving;
 
     Live(Path zonesDir, List<Path> geoipFiles, Metrics metrics) {
         this.zonesDir = zonesDir;
         this.geoipFiles = List.copyOf(geoipFiles);
         this.metrics = metrics;
+        this.notifier = new Notifier(metrics);
     }
 
     AtomicReference<Snapshot> snapshot() {
@@ -141,6 +146,14 @@ final class Live implements AutoCloseable {
         return List.of();
     }
 
+    /** DNS is listening: NOTIFY the secondaries of every zone now, and of every new serial from here on. */
+    void serving() {
+        builder.execute(() -> {
+            serving = true;
+            notifier.loaded(sources.transfers());
+        });
+    }
+
     /** Re-reads the zones folder and the GeoIP DB; what fails to load is logged and the old snapshot stays. */
     Future<?> reload() {
         return builder.submit(this::reloadIfAsked);
@@ -213,6 +226,9 @@ final class Live implements AutoCloseable {
         metrics.zoneSerials(snapshot.get().zones().stream()
                 .collect(java.util.stream.Collectors.toMap(Snapshot.LoadedZone::name, Snapshot.LoadedZone::serial)));
         lastLoad.set(new LoadResult(Instant.now(), true, List.of()));
+        if (serving) {
+            notifier.loaded(sources.transfers());
+        }
         fresh.start();
     }
 
@@ -244,6 +260,7 @@ final class Live implements AutoCloseable {
     @Override
     public void close() {
         builder.shutdownNow();
+        notifier.close();
         Prober p = prober.get();
         if (p != null) {
             p.close();

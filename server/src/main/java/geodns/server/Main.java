@@ -8,6 +8,7 @@ import geodns.server.answer.Snapshot;
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.QueryLog;
 import java.util.List;
+import java.util.stream.Collectors;
 import geodns.server.transport.DnsServer;
 import geodns.server.zone.ZoneError;
 import geodns.server.zone.Zones;
@@ -70,6 +71,13 @@ public final class Main {
             out.printf("zone %s serial %d records %d (%s)%n", zone.name(), zone.serial(), zone.records(),
                     zone.file());
         }
+        loaded.snapshot().transfers().zones().stream()
+                .sorted(java.util.Comparator.comparing(z -> z.origin().toString()))
+                .forEach(z -> out.printf("transfer %s to %s%s%s%n", z.origin().toString(true),
+                        z.rules().allow().stream().map(Object::toString).collect(Collectors.joining(", ")),
+                        z.rules().key() == null ? "" : ", key " + z.rules().key().name().toString(true),
+                        z.rules().secondaries().isEmpty() ? "" : ", notify " + z.rules().secondaries().stream()
+                                .map(Main::format).collect(Collectors.joining(", "))));
         out.println("ok: " + loaded.snapshot().zones().size() + " zone(s)");
         return 0;
     }
@@ -126,6 +134,7 @@ public final class Main {
                     dns.listen(address);
                 }
                 ready.set(true);
+                live.serving();
                 log.info("ready");
                 stop.await();
                 ready.set(false);

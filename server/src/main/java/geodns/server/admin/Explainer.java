@@ -56,6 +56,10 @@ public final class Explainer {
         if (qtype < 0) {
             throw new IllegalArgumentException("unknown type '" + type + "'");
         }
+        if (qtype == Type.AXFR || qtype == Type.IXFR) {
+            throw new IllegalArgumentException("explain shows answers to queries, not zone transfers: try dig "
+                    + name + " " + Type.string(qtype));
+        }
         Name qname;
         try {
             qname = Name.fromString(name, Name.root);

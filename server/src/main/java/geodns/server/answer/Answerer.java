@@ -8,6 +8,8 @@ import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
 import geodns.server.wire.Replies;
 import geodns.server.wire.Sections;
+import geodns.server.transfer.TransferStream;
+import geodns.server.transfer.Verified;
 import io.micrometer.core.instrument.Counter;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,8 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Answerer {
     public static final int CLASS_IN = 1;
     public static final int CLASS_ANY = 255;
-    private static final int TYPE_IXFR = 251;
-    private static final int TYPE_AXFR = 252;
+    private static final int OPCODE_NOTIFY = 4;
+    /** What {@link #answer} returns for a zone transfer over TCP: the caller then takes {@link #stream}. */
+    public static final int STREAM = -1;
     private static final int PLAIN_UDP_LIMIT = 512;
     public static final int TCP_LIMIT = 65535;
 
@@ -32,6 +35,7 @@ public final class Answerer {
     private final RateLimiter rateLimiter;
     /** By {@link RateLimiter.Kind} ordinal: [dropped, slipped]. */
     private final Counter[][] rateLimited;
+    private final TransferAnswers transfers;
 
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap) {
         this(snapshot, udpPayloadCap, new Metrics());
@@ -61,6 +65,7 @@ public final class Answerer {
             rateLimited[kind.ordinal()] = new Counter[] {
                 metrics.rateLimited(name, "dropped"), metrics.rateLimited(name, "slipped")};
         }
+        this.transfers = new TransferAnswers(metrics, udpPayloadCap);
     }
 
     /**
@@ -78,18 +83,51 @@ public final class Answerer {
                 metrics.malformed();
                 return error(q, overTcp, source, Header.FORMERR, out);
             case NOTIMP:
-                return error(q, overTcp, source, Header.NOTIMP, out);
+                // We are the primary: a NOTIFY has nothing to tell us. Knot refuses one its ACL does not allow.
+                return error(q, overTcp, source, q.opcode() == OPCODE_NOTIFY ? Header.REFUSED : Header.NOTIMP, out);
             case BADVERS:
                 return error(q, overTcp, source, Header.BADVERS, out);
             default:
                 break;
         }
         metrics.clientSubnet(q.hasClientSubnet());
-        // Zone transfers are not offered (yet); REFUSED tells a secondary so at once.
-        if (q.qclass() != CLASS_IN && q.qclass() != CLASS_ANY || q.qtype() == TYPE_IXFR || q.qtype() == TYPE_AXFR) {
+        int limit = overTcp ? TCP_LIMIT : udpLimit(q);
+        if (TransferAnswers.isTransfer(q)) {
+            return overTcp ? STREAM
+                    : transfers.overUdp(packet, length, source, q, snapshot.get().transfers(), limit, out);
+        }
+        if (q.qclass() != CLASS_IN && q.qclass() != CLASS_ANY) {
             return error(q, overTcp, source, Header.REFUSED, out);
         }
-        int limit = overTcp ? TCP_LIMIT : udpLimit(q);
+        if (q.hasTsig()) {
+            return signed(packet, length, overTcp, source, q, limit, out);
+        }
+        return plain(overTcp, source, q, limit, out);
+    }
+
+    /**
+     * The reply to a zone transfer request over TCP, for which {@link #answer} returned {@link #STREAM}; call at
+     * once, while {@code q} still holds that query.
+     */
+    public TransferStream stream(byte[] packet, int length, InetAddress source, Query q, byte[] out) {
+        return transfers.stream(packet, length, source, q, snapshot.get().transfers(), out);
+    }
+
+    /** A query with a TSIG: answered as usual when it verifies, and the reply signed (RFC 8945 §5.3). */
+    private int signed(byte[] packet, int length, boolean overTcp, InetAddress source, Query q, int limit,
+                       byte[] out) {
+        Verified verified = snapshot.get().transfers().verify(packet, length);
+        if (!verified.ok()) {
+            return transfers.tsigError(q, overTcp, verified, out);
+        }
+        int replyLength = plain(overTcp, source, q, limit - verified.key().recordLength(), out);
+        if (replyLength == 0) {
+            return 0;  // rate limited: dropped
+        }
+        return TransferAnswers.sign(q, verified, out, replyLength);
+    }
+
+    private int plain(boolean overTcp, InetAddress source, Query q, int limit, byte[] out) {
         q.source(source);
         Sections sections = snapshot.get().find(q);
         if (!overTcp && rateLimiter != null) {

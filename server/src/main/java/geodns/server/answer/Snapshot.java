@@ -1,5 +1,6 @@
 package geodns.server.answer;
 
+import geodns.server.transfer.Transfers;
 import geodns.server.wire.Query;
 import geodns.server.wire.Sections;
 import java.util.HashMap;
@@ -14,15 +15,22 @@ public final class Snapshot {
     private final NameTable names;
     private final List<LoadedZone> zones;
     private final GeoRouting routing;
+    private final Transfers transfers;
 
-    private Snapshot(NameTable names, List<LoadedZone> zones, GeoRouting routing) {
+    private Snapshot(NameTable names, List<LoadedZone> zones, GeoRouting routing, Transfers transfers) {
         this.names = names;
+        this.transfers = transfers;
         this.zones = List.copyOf(zones);
         this.routing = routing;
     }
 
     public List<LoadedZone> zones() {
         return zones;
+    }
+
+    /** The zones offered for transfer and the keys signed requests may use. */
+    public Transfers transfers() {
+        return transfers;
     }
 
     /** Finds the closest enclosing name we hold; a name under none of our zones is refused. */
@@ -92,6 +100,10 @@ public final class Snapshot {
         }
 
         public Snapshot build(List<LoadedZone> zones, GeoRouting routing) {
+            return build(zones, routing, Transfers.none());
+        }
+
+        public Snapshot build(List<LoadedZone> zones, GeoRouting routing, Transfers transfers) {
             Map<byte[], NameNode> entries = new HashMap<>();
             nodes.forEach((name, node) -> {
                 entries.put(name.canonicalize().toWire(), node);
@@ -102,7 +114,7 @@ public final class Snapshot {
                     }
                 }
             });
-            return new Snapshot(new NameTable(entries), zones, routing);
+            return new Snapshot(new NameTable(entries), zones, routing, transfers);
         }
     }
 }

@@ -16,12 +16,13 @@ import java.util.function.Supplier;
  */
 public final class Metrics {
     /** Query types with a counter of their own; everything else counts as "other". */
-    private static final int[] QTYPES = {1, 28, 5, 15, 2, 6, 16, 33, 255, 257, 12};
+    private static final int[] QTYPES = {1, 28, 5, 15, 2, 6, 16, 33, 255, 257, 12, 252, 251};
     private static final String[] QTYPE_NAMES = {"A", "AAAA", "CNAME", "MX", "NS", "SOA", "TXT", "SRV", "ANY", "CAA",
-        "PTR", "other"};
+        "PTR", "AXFR", "IXFR", "other"};
     private static final String[] RCODES = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-        "BADVERS"};
+        "BADVERS", "NOTAUTH"};
     public static final int RCODE_BADVERS = 6;
+    private static final int RCODE_NOTAUTH = 9;
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Counter[][][] queries = new Counter[2][QTYPE_NAMES.length][RCODES.length];
@@ -34,6 +35,11 @@ public final class Metrics {
     private final Counter failOpen;
     private final Counter reloadsOk;
     private final Counter reloadsFailed;
+    private final Counter transfersServed;
+    private final Counter transfersRefused;
+    private final Counter notifiesSent;
+    private final Counter notifiesAcked;
+    private final Counter notifiesFailed;
     private final Map<String, Long> zoneSerials = new ConcurrentHashMap<>();
     private final Map<String, Boolean> nodesUp = new ConcurrentHashMap<>();
 
@@ -57,6 +63,39 @@ public final class Metrics {
         failOpen = counter("geodns_fail_open_answers", "geo answers given as if all nodes were up: none was");
         reloadsOk = Counter.builder("geodns_reloads").tag("result", "ok").register(registry);
         reloadsFailed = Counter.builder("geodns_reloads").tag("result", "failed").register(registry);
+        transfersServed = transferCounter("served");
+        transfersRefused = transferCounter("refused");
+        notifiesSent = notifyCounter("sent");
+        notifiesAcked = notifyCounter("acked");
+        notifiesFailed = notifyCounter("failed");
+    }
+
+    private Counter transferCounter(String result) {
+        return Counter.builder("geodns_transfers").description("zone transfer requests (AXFR, IXFR)")
+                .tag("result", result).register(registry);
+    }
+
+    private Counter notifyCounter(String result) {
+        return Counter.builder("geodns_notifies").description(
+                "NOTIFY messages: sent (each try), acked, failed (no ack after the last try)")
+                .tag("result", result).register(registry);
+    }
+
+    /** A transfer request served, or refused (not allowed, or not signed as the zone requires). */
+    public void transfer(boolean served) {
+        (served ? transfersServed : transfersRefused).increment();
+    }
+
+    public void notifySent() {
+        notifiesSent.increment();
+    }
+
+    public void notifyAcked() {
+        notifiesAcked.increment();
+    }
+
+    public void notifyFailed() {
+        notifiesFailed.increment();
     }
 
     private Counter counter(String name, String description) {
@@ -76,7 +115,8 @@ public final class Metrics {
                 break;
             }
         }
-        queries[overTcp ? 1 : 0][q][Math.min(rcode, RCODES.length - 1)].increment();
+        int r = rcode == RCODE_NOTAUTH ? RCODES.length - 1 : Math.min(rcode, RCODE_BADVERS);
+        queries[overTcp ? 1 : 0][q][r].increment();
     }
 
     /** The counter of UDP responses of one kind that rate limiting dropped ("dropped") or truncated ("slipped"). */

@@ -19,6 +19,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -109,6 +110,8 @@ public final class DnsServer implements AutoCloseable {
                         ch.pipeline().addLast(connectionLimit, clientConnectionLimit,
                                 new IdleStateHandler(0, 0, limits.tcpIdleSeconds(), TimeUnit.SECONDS),
                                 new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+                                // Before the budget: its closing write then queues behind a transfer still leaving.
+                                new ChunkedWriteHandler(),
                                 new ConnectionBudget(limits.tcpMaxQueries(), limits.tcpLifetimeSeconds()),
                                 tcp);
                     }

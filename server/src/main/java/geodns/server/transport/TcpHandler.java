@@ -12,6 +12,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 /**
  * Answers length-prefixed queries (RFC 1035 §4.2.2) in the order they arrive; pipelined queries are answered
  * one after another and flushed together (RFC 7766 §6.2.1). Idle connections are closed (RFC 7766 §6.2.3).
+ * A zone transfer is a stream of messages (RFC 5936 §2.2), handed to the ChunkedWriteHandler before this one.
  */
 @ChannelHandler.Sharable
 final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
@@ -37,7 +38,11 @@ final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
         int length = frame.readableBytes();
         frame.getBytes(frame.readerIndex(), s.in, 0, length);
         int replyLength = answerer.answer(s.in, length, true, remote(ctx), s.query, s.out);
-        if (replyLength > 0) {
+        if (replyLength == Answerer.STREAM) {
+            // Many messages: written as the connection drains, so a big zone neither floods memory nor holds
+            // the event loop; queries pipelined behind it are answered after it (ChunkedWriteHandler keeps order).
+            ctx.write(new ChunkedTransfer(answerer.stream(s.in, length, remote(ctx), s.query, s.out)));
+        } else if (replyLength > 0) {
             ByteBuf reply = ctx.alloc().directBuffer(replyLength + 2);
             reply.writeShort(replyLength);
             reply.writeBytes(s.out, 0, replyLength);

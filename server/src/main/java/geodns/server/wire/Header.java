@@ -17,6 +17,8 @@ public final class Header {
     public static final int NXDOMAIN = 3;
     public static final int NOTIMP = 4;
     public static final int REFUSED = 5;
+    /** RFC 8945 §5.3.2: the TSIG on a request did not verify. */
+    public static final int NOTAUTH = 9;
     /** Extended rcode 16: only its upper 8 bits travel, in the OPT record's TTL. */
     public static final int BADVERS = 16;
 

@@ -37,10 +37,18 @@ public final class Query {
     int sourceFamily;
     final byte[] sourceAddress = new byte[16];
 
+    /** A TSIG record ends the additional section (RFC 8945 §5.1); it starts at {@link #tsigStart} in the packet. */
+    boolean hasTsig;
+    int tsigStart;
+
     /** ECS scope prefix for the reply: how many bits of the client's address the answer depends on. */
     int replyScope;
 
     public int id() { return id; }
+    public int opcode() { return (flags & Header.OPCODE_MASK) >>> 11; }
+    public boolean hasTsig() { return hasTsig; }
+    /** Where the TSIG record starts in the packet: the bytes before it are what its MAC covers. */
+    public int tsigStart() { return tsigStart; }
     public int qtype() { return qtype; }
     public int qclass() { return qclass; }
     public boolean hasOpt() { return hasOpt; }

@@ -8,6 +8,7 @@ import static geodns.server.wire.Header.u16;
  */
 public final class QueryParser {
     static final int TYPE_OPT = 41;
+    static final int TYPE_TSIG = 250;
     static final int OPTION_CLIENT_SUBNET = 8;
     private static final int MALFORMED = -1;
 
@@ -18,6 +19,7 @@ public final class QueryParser {
         q.questionEnd = Header.LENGTH;
         q.hasOpt = false;
         q.hasClientSubnet = false;
+        q.hasTsig = false;
         q.replyScope = 0;
         q.nameLength = 0;
         q.labelCount = 0;
@@ -62,7 +64,8 @@ public final class QueryParser {
         }
         int additional = u16(packet, 10);
         for (int i = 0; i < additional && at != MALFORMED; i++) {
-            at = readAdditional(packet, length, at, q);
+            // RFC 8945 §5.1: a TSIG anywhere but last makes the message malformed.
+            at = q.hasTsig ? MALFORMED : readAdditional(packet, length, at, q);
         }
         return at;
     }
@@ -146,6 +149,11 @@ public final class QueryParser {
         int end = rdataStart + u16(p, at + 8);
         if (end > length) {
             return MALFORMED;
+        }
+        if (u16(p, at) == TYPE_TSIG) {
+            q.hasTsig = true;
+            q.tsigStart = nameStart;
+            return end;
         }
         if (u16(p, at) != TYPE_OPT) {
             return end;

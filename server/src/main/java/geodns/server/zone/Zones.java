@@ -6,6 +6,7 @@ import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
 import geodns.server.metrics.Metrics;
 import geodns.server.health.ProbeTarget;
+import geodns.server.transfer.Transfers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,11 +29,19 @@ public final class Zones {
         private final List<ZoneContent> zones;
         private final GeoConfig geo;
         private final Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone;
+        private final Transfers transfers;
 
-        private Sources(List<ZoneContent> zones, GeoConfig geo, Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone) {
+        private Sources(List<ZoneContent> zones, GeoConfig geo, Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone,
+                        Transfers transfers) {
             this.zones = zones;
             this.geo = geo;
             this.geoByZone = geoByZone;
+            this.transfers = transfers;
+        }
+
+        /** The zones offered for transfer, encoded once per read: health changes do not touch them. */
+        public Transfers transfers() {
+            return transfers;
         }
 
         public List<ProbeTarget> probes() {
@@ -64,18 +73,32 @@ public final class Zones {
         List<ZoneError> errors = new ArrayList<>();
         List<ZoneContent> zones = new ArrayList<>(ZoneLoader.load(dir, errors));
         GeoConfig geo = GeoConfigReader.read(dir, errors);
+        TransferConfig transfer = TransferConfigReader.read(dir, errors);
         if (zones.isEmpty() && errors.isEmpty()) {
             errors.add(new ZoneError(dir.toString(), 0, "no *" + ZoneLoader.SUFFIX + " files"));
         }
         // Geo names are placed only in zones that loaded; a broken zone must not also blame geo.yaml.
         Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone = geo == null || !errors.isEmpty() ? Map.of()
                 : GeoChecks.place(geo, zones, errors);
+        if (transfer != null && errors.isEmpty()) {
+            checkTransferZones(transfer, zones, errors);
+        }
         if (!errors.isEmpty()) {
             return new Read(null, List.copyOf(errors));
         }
         // Parents first, so a child zone we also serve replaces the parent's delegation to it.
         zones.sort(Comparator.comparingInt(z -> z.origin().labels()));
-        return new Read(new Sources(List.copyOf(zones), geo, geoByZone), List.of());
+        Transfers transfers = TransferContent.build(transfer, zones, geo, geoByZone);
+        return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers), List.of());
+    }
+
+    private static void checkTransferZones(TransferConfig transfer, List<ZoneContent> zones, List<ZoneError> errors) {
+        transfer.zones().keySet().stream().sorted().forEach(name -> {
+            if (zones.stream().noneMatch(z -> z.origin().equals(name))) {
+                errors.add(new ZoneError(transfer.file(), transfer.lines().get(name), "zone " + name
+                        + " is not served here (no " + name.toString(true) + ZoneLoader.SUFFIX + " file)"));
+            }
+        });
     }
 
     /**
@@ -107,7 +130,7 @@ public final class Zones {
                     zone.records().size(), zone.file()));
         }
         loaded.sort(Comparator.comparing(Snapshot.LoadedZone::name));
-        return builder.build(loaded, routing);
+        return builder.build(loaded, routing, sources.transfers);
     }
 
     /** As above, counting into metrics of its own. */

@@ -81,11 +81,19 @@ class AnswererTest {
 
     @Test
     void unknownOpcodeWithOptGetsNotImpWithOpt() throws Exception {
-        byte[] packet = Packet.header(Opcode.NOTIFY << 11, 1, 0, 0, 1).question("example.com", Type.SOA)
+        byte[] packet = Packet.header(Opcode.UPDATE << 11, 1, 0, 0, 1).question("example.com", Type.SOA)
                 .opt(1232).build();
         Message m = reply(1232, packet);
         assertEquals(Rcode.NOTIMP, m.getRcode());
         assertNotNull(m.getOPT());
+    }
+
+    @Test
+    void notifyIsRefusedForWeAreThePrimary() throws Exception {
+        Message m = reply(1232, Packet.header(Opcode.NOTIFY << 11, 1, 0, 0, 0).question("example.com", Type.SOA)
+                .build());
+        assertEquals(Rcode.REFUSED, m.getRcode());
+        assertEquals(Opcode.NOTIFY, m.getHeader().getOpcode());
     }
 
     @Test

@@ -160,7 +160,17 @@ class MalformedInputPropertyTest {
             try {
                 ParseResult parsed = QueryParser.parse(packet, packet.length, query);
                 counts[parsed.ordinal()]++;
-                int length = answerer.answer(packet, packet.length, overTcp, java.net.InetAddress.getLoopbackAddress(), query, out);
+                java.net.InetAddress source = java.net.InetAddress.getLoopbackAddress();
+                int length = answerer.answer(packet, packet.length, overTcp, source, query, out);
+                if (length == Answerer.STREAM) {
+                    // A transfer request over TCP: the stream (here one refusal: no zone is offered) is the reply.
+                    geodns.server.transfer.TransferStream stream = answerer.stream(packet, packet.length, source,
+                            query, out);
+                    byte[] message = stream.next();
+                    assertTrue(stream.done(), "no zone is offered: the reply is one refusal");
+                    System.arraycopy(message, 0, out, 0, message.length);
+                    length = message.length;
+                }
                 check(packet, parsed, overTcp, query, out, length);
             } catch (RuntimeException | AssertionError e) {
                 fail("packet " + i + " (" + (overTcp ? "tcp" : "udp") + "): " + HexFormat.of().formatHex(packet), e);

@@ -49,6 +49,44 @@ class QueryParserTest {
         return wwwQuery(1).opt(1232, 0, false, ecsOption).build();
     }
 
+    // --- TSIG (RFC 8945 §5.1: the last record of the additional section) ---
+
+    private static byte[] signedQuery(Record... extraAdditional) {
+        Message query = Message.newQuery(Record.newRecord(Name.fromConstantString("example.com."), Type.AXFR,
+                DClass.IN));
+        for (Record r : extraAdditional) {
+            query.addRecord(r, Section.ADDITIONAL);
+        }
+        query.setTSIG(new org.xbill.DNS.TSIG(org.xbill.DNS.TSIG.HMAC_SHA256, Name.fromConstantString("k."),
+                new byte[32]));
+        return query.toWire(65535);
+    }
+
+    @Test
+    void aTsigEndingTheQueryIsNotedWithWhereItStarts() throws Exception {
+        byte[] packet = signedQuery();
+        assertEquals(ParseResult.QUERY, parse(packet));
+        assertTrue(q.hasTsig());
+        int tsigLength = new Message(packet).getTSIG().toWire(Section.ADDITIONAL).length;
+        assertEquals(packet.length - tsigLength, q.tsigStart());
+    }
+
+    @Test
+    void aTsigBeforeAnotherAdditionalRecordIsFormerr() {
+        byte[] signed = signedQuery();
+        byte[] extra = new OPTRecord(1232, 0, 0).toWire(Section.ADDITIONAL);
+        byte[] packet = Arrays.copyOf(signed, signed.length + extra.length);
+        System.arraycopy(extra, 0, packet, signed.length, extra.length);
+        packet[11]++;
+        assertEquals(ParseResult.FORMERR, parse(packet));
+    }
+
+    @Test
+    void anUnsignedQueryHasNoTsig() {
+        assertEquals(ParseResult.QUERY, parse(wwwQuery(0)));
+        assertFalse(q.hasTsig());
+    }
+
     // --- header ---
 
     @Test

@@ -1,0 +1,65 @@
+package geodns.server.transfer;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.TSIGRecord;
+
+/** The zones that may be transferred and the keys requests may be signed with, for one load of the config. */
+public final class Transfers {
+    private static final Transfers NONE = new Transfers(Map.of(), Map.of());
+
+    private final Map<Name, ZoneTransfer> zones;
+    private final Map<Name, TsigKey> keys;
+
+    public Transfers(Map<Name, ZoneTransfer> zones, Map<Name, TsigKey> keys) {
+        this.zones = Map.copyOf(zones);
+        this.keys = Map.copyOf(keys);
+    }
+
+    public static Transfers none() {
+        return NONE;
+    }
+
+    /** The zone with exactly this apex, when it is offered for transfer; null otherwise. */
+    public ZoneTransfer zone(Name apex) {
+        return zones.get(apex);
+    }
+
+    public Collection<ZoneTransfer> zones() {
+        return List.copyOf(zones.values());
+    }
+
+    /**
+     * Checks the TSIG that ends a request against the key it names: BADKEY when we hold no such key (or it is of
+     * another algorithm), BADSIG or BADTIME when it does not verify (RFC 8945 §5.2), FORMERR when unreadable.
+     */
+    public Verified verify(byte[] packet, int length) {
+        byte[] bytes = Arrays.copyOf(packet, length);
+        Message parsed;
+        try {
+            parsed = new Message(bytes);
+        } catch (IOException e) {
+            return new Verified(null, null, Rcode.FORMERR);
+        }
+        TSIGRecord request = parsed.getTSIG();
+        if (request == null) {
+            return new Verified(null, null, Rcode.FORMERR);
+        }
+        TsigKey known = keys.get(request.getName());
+        if (known == null || !known.algorithm().equals(request.getAlgorithm())) {
+            return new Verified(null, request, Rcode.BADKEY);
+        }
+        return new Verified(known, request, known.verify(parsed, bytes, null));
+    }
+
+    /** A key by its name; null when we hold no key of that name. */
+    public TsigKey key(Name name) {
+        return keys.get(name);
+    }
+}

@@ -1,0 +1,18 @@
+package geodns.server.zone;
+
+import geodns.server.transfer.Rules;
+import geodns.server.transfer.TsigKey;
+import java.util.Map;
+import org.xbill.DNS.Name;
+
+/**
+ * The transfer config ({@code transfer.yaml} in the zones folder): TSIG keys, and per zone who may transfer it
+ * and which secondaries to NOTIFY. No file: no zone is offered.
+ *
+ * @param lines where each zone's entry is, for errors found once the zones are known
+ */
+record TransferConfig(String file, Map<Name, TsigKey> keys, Map<Name, Rules> zones, Map<Name, Integer> lines) {
+    static TransferConfig none() {
+        return new TransferConfig(null, Map.of(), Map.of(), Map.of());
+    }
+}
