@@ -37,7 +37,7 @@ class ZoneTransferTest {
     private static final int TYPE_IXFR = 251;
     private static final int TYPE_AXFR = 252;
     private static final int OPCODE_NOTIFY = 4;
-    private static final int BIG_RECORDS = 3000;
+    static final int BIG_RECORDS = 3000;
     private static final String EXAMPLE_SERIAL = "2026112301";
 
     @TempDir

@@ -1,7 +1,5 @@
 package geodns.server.answer;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import geodns.geoip.GeoDatabase;
 import geodns.geoip.GeoLookup;
 import geodns.geoip.Ranker;
@@ -23,13 +21,13 @@ import java.util.List;
 public final class GeoRouting {
     static final int IPV4_GROUP = 24;
     static final int IPV6_GROUP = 56;
-    private static final int CACHE_SIZE = 100_000;
+    private static final int CACHE_SLOTS = 1 << 17;
 
     private final GeoDatabase database;
     private final Metrics metrics;
     private final List<Ranker> rankers;
     private final Route[] unplaced;
-    private final Cache<Long, Route[]> decisions = Caffeine.newBuilder().maximumSize(CACHE_SIZE).build();
+    private final DecisionCache decisions = new DecisionCache(CACHE_SLOTS);
 
     /**
      * @param database where clients are; null ranks every client as unknown (the configured default order)
@@ -54,7 +52,7 @@ public final class GeoRouting {
         }
         int group = Math.min(prefix, family == 1 ? IPV4_GROUP : IPV6_GROUP);
         long key = groupKey(family, address, group);
-        Route[] routes = decisions.getIfPresent(key);
+        Route[] routes = decisions.get(key);
         metrics.geoipCache(routes != null);
         if (routes == null) {
             routes = decide(family, address, group);
