@@ -653,7 +653,8 @@ def main():
                     help="skip the p99 of the throughput runs (dnsperf -v costs the client some CPU)")
     ap.add_argument("--jar", default=os.path.join(REPO, "server/target/geodns.jar"))
     ap.add_argument("--jvm", default="-XX:+UseSerialGC -XX:MaxRAM=192m -XX:MaxRAMPercentage=50 "
-                    "-XX:MaxMetaspaceSize=64m -Xss512k -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError",
+                    "-XX:MaxMetaspaceSize=64m -Xss512k -XX:ReservedCodeCacheSize=24m -XX:TrimNativeHeapInterval=2000 "
+                    "-XX:+ExitOnOutOfMemoryError",
                     help="JVM flags for geodns (default: the image's, heap sized as under the DaemonSet's 192Mi)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (DB, query files, configs, logs)")
     args = ap.parse_args()
