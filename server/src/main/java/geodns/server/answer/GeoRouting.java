@@ -21,7 +21,7 @@ import java.util.List;
 public final class GeoRouting {
     static final int IPV4_GROUP = 24;
     static final int IPV6_GROUP = 56;
-    private static final int CACHE_SLOTS = 1 << 17;
+    private static final int CACHE_SLOTS = 1 << 18;
 
     private final GeoDatabase database;
     private final Metrics metrics;

@@ -28,11 +28,31 @@ class DecisionCacheTest {
     }
 
     @Test
-    void aNewGroupInATakenSlotReplacesTheOldOneAndTheOldIsDecidedAgain() {
-        DecisionCache cache = new DecisionCache(1);
+    void twoGroupsSharingAPairOfSlotsAreBothKept() {
+        DecisionCache cache = new DecisionCache(2);
         cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
         cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
+        assertSame(LONDON_FIRST, cache.get(ipv4Group(81, 2, 69)));
         assertSame(FRANKFURT_FIRST, cache.get(ipv4Group(5, 9, 1)));
+    }
+
+    @Test
+    void aThirdGroupInAFullPairDropsTheLeastRecentlyAddedAndItIsDecidedAgain() {
+        DecisionCache cache = new DecisionCache(2);
+        cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
+        cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
+        cache.put(ipv4Group(203, 0, 113), LONDON_FIRST);
         assertNull(cache.get(ipv4Group(81, 2, 69)));
+        assertSame(FRANKFURT_FIRST, cache.get(ipv4Group(5, 9, 1)));
+        assertSame(LONDON_FIRST, cache.get(ipv4Group(203, 0, 113)));
+    }
+
+    @Test
+    void decidingAGroupAgainDoesNotPushItsPairMateOut() {
+        DecisionCache cache = new DecisionCache(2);
+        cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
+        cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
+        cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
+        assertSame(FRANKFURT_FIRST, cache.get(ipv4Group(5, 9, 1)));
     }
 }
