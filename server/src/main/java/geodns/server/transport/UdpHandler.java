@@ -39,7 +39,7 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         if (replyLength > 0) {
             ByteBuf reply = ctx.alloc().directBuffer(replyLength);
             reply.writeBytes(s.out, 0, replyLength);
-            ctx.write(new DatagramPacket(reply, packet.sender()));
+            ctx.write(new DatagramPacket(reply, packet.sender()), ctx.voidPromise());  // no promise per reply
         }
     }
 
