@@ -56,8 +56,11 @@ final class Live implements AutoCloseable {
     private HealthView health = HealthView.allUp();
     private Fingerprint fingerprint;
 
-    Live(Path zonesDir, List<Path> geoipFiles, Metrics metrics) {
+    private final int maxRecords;
+
+    Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Metrics metrics) {
         this.zonesDir = zonesDir;
+        this.maxRecords = maxRecords;
         this.geoipFiles = List.copyOf(geoipFiles);
         this.metrics = metrics;
     }
@@ -130,7 +133,7 @@ final class Live implements AutoCloseable {
     /** The first load; on failure the caller exits with the errors printed. */
     List<String> start() throws IOException {
         fingerprint = Fingerprint.of(zonesDir, geoipFiles);
-        Zones.Read read = Zones.read(zonesDir);
+        Zones.Read read = Zones.read(zonesDir, maxRecords);
         if (!read.ok()) {
             return read.errors().stream().map(Object::toString).toList();
         }
@@ -169,7 +172,7 @@ final class Live implements AutoCloseable {
 
     private void reloadNow() {
         fingerprint = Fingerprint.of(zonesDir, geoipFiles);
-        Zones.Read read = Zones.read(zonesDir);
+        Zones.Read read = Zones.read(zonesDir, maxRecords);
         if (!read.ok()) {
             failed(read.errors().stream().map(Object::toString).toList());
             return;

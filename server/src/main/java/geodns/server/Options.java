@@ -10,15 +10,15 @@ import java.util.List;
 /** The command line, checked: every mistake becomes a {@link UsageException} with a one-line reason. */
 record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
                int udpMax, int tcpIdleSeconds, int tcpMaxConnections, Path queryLog, double queryLogSample,
-               List<String> arguments) {
+               int maxRecords, List<String> arguments) {
 
     static final String USAGE = """
             Usage:
               geodns serve [--zones DIR] [--dns HOST:PORT[,HOST:PORT...]] [--http HOST:PORT] [--geoip FILE[,FILE]]
                            [--udp-max BYTES] [--tcp-idle SECONDS] [--tcp-max-conns N]
-                           [--query-log FILE [--query-log-sample FRACTION]]
-              geodns check [--zones DIR]
-              geodns explain [--zones DIR] [--geoip FILE[,FILE]] ADDR NAME [TYPE]
+                           [--query-log FILE [--query-log-sample FRACTION]] [--max-records N]
+              geodns check [--zones DIR] [--max-records N]
+              geodns explain [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] ADDR NAME [TYPE]
               geodns --help
 
             Commands:
@@ -38,6 +38,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               --tcp-max-conns N    most TCP connections open at once           (default: 1000)
               --query-log FILE     append sampled queries as JSON lines        (default: off)
               --query-log-sample F fraction of queries logged, 0.0001 to 1     (default: 1)
+              --max-records N      most records in all zone files together;
+                                   about 1 KB of heap each while reloading    (default: 50000)
 
             Signals (serve): TERM stops gracefully; HUP reloads zones, geo config and GeoIP DB.
             Exit status: 0 ok, 1 bad zones or config, 2 bad command line.
@@ -45,7 +47,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
 
     private static final java.util.Set<String> FLAGS = java.util.Set.of(
             "--zones", "--dns", "--http", "--geoip", "--udp-max", "--tcp-idle", "--tcp-max-conns", "--query-log",
-            "--query-log-sample");
+            "--query-log-sample", "--max-records");
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -70,11 +72,13 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         int tcpMax = 1000;
         Path queryLog = null;
         double sample = 1;
+        int maxRecords = geodns.server.zone.Zones.DEFAULT_MAX_RECORDS;
         List<String> arguments = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
-                return new Options("--help", zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, null, 1, List.of());
+                return new Options("--help", zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, null, 1, maxRecords,
+                        List.of());
             }
             if (command.equals("explain") && !flag.startsWith("-")) {
                 arguments.add(flag);
@@ -97,6 +101,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--tcp-max-conns" -> tcpMax = number(flag, value, 1, 1_000_000);
                 case "--query-log" -> queryLog = Path.of(value);
                 case "--query-log-sample" -> sample = fraction(flag, value);
+                case "--max-records" -> maxRecords = number(flag, value, 1, 100_000_000);
                 default -> throw new IllegalStateException(flag);
             }
         }
@@ -104,7 +109,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             throw new UsageException("explain needs ADDR NAME [TYPE], e.g. explain 203.0.113.7 app.example.com A");
         }
         return new Options(command, zones, dns, http, geoip, udpMax, tcpIdle, tcpMax, queryLog, sample,
-                List.copyOf(arguments));
+                maxRecords, List.copyOf(arguments));
     }
 
     private static List<InetSocketAddress> addresses(String list) throws UsageException {

@@ -42,6 +42,12 @@ class OptionsTest {
         assertEquals(1232, o.udpMax());
         assertEquals(10, o.tcpIdleSeconds());
         assertEquals(1000, o.tcpMaxConnections());
+        assertEquals(50_000, o.maxRecords());
+    }
+
+    @Test
+    void maxRecordsIsRead() throws Exception {
+        assertEquals(2_000_000, parse("check", "--max-records", "2000000").maxRecords());
     }
 
     @Test

@@ -24,10 +24,26 @@ final class MasterFileReader {
     private static final Field LINE = field(org.xbill.DNS.Tokenizer.class, "line");
     private static final Field FILE = field(Master.class, "file");
 
+    /**
+     * A master file (with what it includes) larger than this is refused before it is read: the record start
+     * lines are found in the whole text at once, and no sane zone for this server comes near it.
+     */
+    static final long MAX_FILE_BYTES = 16 << 20;
+
+    /** How many records the zones folder may still take: the limit, and how many earlier files used. */
+    record Budget(int limit, int used) {
+        boolean allows(int more) {
+            return used + more <= limit;
+        }
+    }
+
     private MasterFileReader() {}
 
-    static void read(Path file, Name origin, List<PlacedRecord> records, List<ZoneError> errors) {
+    static void read(Path file, Name origin, Budget budget, List<PlacedRecord> records, List<ZoneError> errors) {
         String display = file.toString();
+        if (tooLarge(file, display, 1, errors)) {
+            return;
+        }
         Master master;
         try {
             master = new Master(display, origin);
@@ -41,6 +57,16 @@ final class MasterFileReader {
         try (master) {
             for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
                 Position at = position(master, display);
+                if (!startLines.containsKey(at.file) && !at.file.equals(display)
+                        && tooLarge(Path.of(at.file), at.file, 1, errors)) {
+                    return;
+                }
+                if (!budget.allows(records.size() + 1)) {
+                    // Stops $GENERATE and huge files alike, before their records fill the heap.
+                    errors.add(new ZoneError(at.file, Math.max(1, at.line - 1), "more than " + budget.limit()
+                            + " records in the zones folder (the limit; --max-records raises it)"));
+                    return;
+                }
                 int index = counts.merge(at.file, 1, Integer::sum) - 1;
                 RecordStartLines lines = startLines.computeIfAbsent(at.file, f -> RecordStartLines.of(Path.of(f)));
                 // Without start lines, the tokenizer's line is past the record's end of line: one below it.
@@ -82,6 +108,18 @@ final class MasterFileReader {
             line = lines.start(failing);
         }
         return new ZoneError(at.file, line, m.group(3));
+    }
+
+    private static boolean tooLarge(Path file, String display, int line, List<ZoneError> errors) {
+        try {
+            if (java.nio.file.Files.size(file) <= MAX_FILE_BYTES) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;  // reading it reports why
+        }
+        errors.add(new ZoneError(display, line, "larger than the limit of " + (MAX_FILE_BYTES >> 20) + " MiB"));
+        return true;
     }
 
     /** dnsjava reads an unclosed "(" to the end of the file without complaint; we do not. */
