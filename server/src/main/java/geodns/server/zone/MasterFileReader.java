@@ -23,6 +23,7 @@ final class MasterFileReader {
     private static final Field TOKENIZER = field(Master.class, "st");
     private static final Field LINE = field(org.xbill.DNS.Tokenizer.class, "line");
     private static final Field FILE = field(Master.class, "file");
+    private static final Field GENERATOR = field(Master.class, "generator");
 
     /**
      * A master file (with what it includes) larger than this is refused before it is read: the record start
@@ -61,16 +62,18 @@ final class MasterFileReader {
                         && tooLarge(Path.of(at.file), at.file, 1, errors)) {
                     return;
                 }
+                int index = counts.merge(at.file, 1, Integer::sum) - 1;
+                RecordStartLines lines = startLines.computeIfAbsent(at.file, f -> RecordStartLines.of(Path.of(f)));
+                // A $GENERATE record: the tokenizer is still on the directive's line. Otherwise, without start
+                // lines, the tokenizer's line is past the record's end of line: one below it.
+                int line = at.generating ? at.line
+                        : lines != null && lines.start(index) > 0 ? lines.start(index) : Math.max(1, at.line - 1);
                 if (!budget.allows(records.size() + 1)) {
                     // Stops $GENERATE and huge files alike, before their records fill the heap.
-                    errors.add(new ZoneError(at.file, Math.max(1, at.line - 1), "more than " + budget.limit()
+                    errors.add(new ZoneError(at.file, line, "more than " + budget.limit()
                             + " records in the zones folder (the limit; --max-records raises it)"));
                     return;
                 }
-                int index = counts.merge(at.file, 1, Integer::sum) - 1;
-                RecordStartLines lines = startLines.computeIfAbsent(at.file, f -> RecordStartLines.of(Path.of(f)));
-                // Without start lines, the tokenizer's line is past the record's end of line: one below it.
-                int line = lines != null && lines.start(index) > 0 ? lines.start(index) : Math.max(1, at.line - 1);
                 records.add(new PlacedRecord(r, at.file, line));
             }
             unclosedParentheses(startLines, errors);
@@ -130,7 +133,7 @@ final class MasterFileReader {
             }
         });
     }
-    private record Position(String file, int line) {}
+    private record Position(String file, int line, boolean generating) {}
 
     private static Position position(Master master, String display) {
         try {
@@ -139,12 +142,14 @@ final class MasterFileReader {
                 innermost = (Master) INCLUDED.get(innermost);
             }
             if (innermost == null || TOKENIZER == null || LINE == null) {
-                return new Position(display, 0);
+                return new Position(display, 0, false);
             }
             Object file = FILE == null ? null : FILE.get(innermost);
-            return new Position(file == null ? display : file.toString(), LINE.getInt(TOKENIZER.get(innermost)));
+            boolean generating = GENERATOR != null && GENERATOR.get(innermost) != null;
+            return new Position(file == null ? display : file.toString(), LINE.getInt(TOKENIZER.get(innermost)),
+                    generating);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return new Position(display, 0);
+            return new Position(display, 0, false);
         }
     }
 

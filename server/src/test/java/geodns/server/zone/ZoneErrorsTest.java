@@ -87,8 +87,18 @@ class ZoneErrorsTest {
         long started = System.nanoTime();
         ZoneError error = onlyError();
         assertEquals(file.toString(), error.file());
+        assertEquals(6, error.line(), "the $GENERATE line");
         assertReason(error, "more than " + Zones.DEFAULT_MAX_RECORDS + " records", "--max-records");
         assertTrue(System.nanoTime() - started < 60_000_000_000L, "stops early rather than expanding all of it");
+    }
+
+    @Test
+    void recordMadeByGenerateOutsideTheZoneIsAnErrorAtTheGenerateLine() {
+        Path file = zone(HEAD + "www IN A 192.0.2.2\n$GENERATE 1-1 host-$.example.net. A 192.0.2.9\nmail IN A 192.0.2.4\n");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(7, error.line(), () -> "error: " + error);
+        assertReason(error, "host-1.example.net.", "outside");
     }
 
     @Test
