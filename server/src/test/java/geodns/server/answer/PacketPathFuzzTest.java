@@ -76,6 +76,10 @@ class PacketPathFuzzTest {
     @AfterAll
     static void close() throws IOException {
         database.close();
+        for (String file : new String[] {"example.com.zone", "geo.yaml", "city.mmdb"}) {
+            Files.deleteIfExists(dir.resolve(file));
+        }
+        Files.deleteIfExists(dir);
     }
 
     @FuzzTest(maxDuration = "30s")

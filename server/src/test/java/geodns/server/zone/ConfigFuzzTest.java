@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Type;
@@ -38,6 +39,13 @@ class ConfigFuzzTest {
         dir = Files.createTempDirectory("geodns-config-fuzz");
         zone = dir.resolve("example.com.zone");
         geo = dir.resolve("geo.yaml");
+    }
+
+    @AfterAll
+    static void removeFolder() throws IOException {
+        delete(zone);
+        delete(geo);
+        Files.deleteIfExists(dir);
     }
 
     @FuzzTest(maxDuration = "30s")
