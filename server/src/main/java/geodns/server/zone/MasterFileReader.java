@@ -85,6 +85,11 @@ final class MasterFileReader {
             errors.add(new ZoneError(at.file, Math.max(1, at.line - 1), "cannot read: " + e.getMessage()));
         } catch (StackOverflowError e) {
             errors.add(new ZoneError(display, 0, "$INCLUDE nested too deep (does a file include itself?)"));
+        } catch (StringIndexOutOfBoundsException e) {
+            // dnsjava 3.6 looks at the first character of the owner token, which "" does not have.
+            Position at = position(master, display);
+            errors.add(new ZoneError(at.file, Math.max(1, at.line), "an empty quoted name \"\" where a record's owner"
+                    + " or a $directive belongs (write @ for the zone's origin)"));
         } catch (RuntimeException e) {
             Position at = position(master, display);
             errors.add(new ZoneError(at.file, at.line, "unreadable: " + e));

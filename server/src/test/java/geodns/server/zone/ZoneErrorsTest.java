@@ -121,6 +121,14 @@ class ZoneErrorsTest {
     }
 
     @Test
+    void emptyQuotedOwnerIsAnErrorAtItsLineNotAJavaException() {
+        // Found by ConfigFuzzTest: dnsjava threw StringIndexOutOfBoundsException, reported as "unreadable: java...".
+        Path file = zone(HEAD + "www IN A 192.0.2.2\n\"\" IN A 192.0.2.3\n");
+        assertEquals(new ZoneError(file.toString(), 7, "an empty quoted name \"\" where a record's owner or a"
+                + " $directive belongs (write @ for the zone's origin)"), onlyError());
+    }
+
+    @Test
     void zoneErrorPrintsAsFileLineReason() {
         assertEquals("a/b.zone:7: bad", new ZoneError("a/b.zone", 7, "bad").toString());
     }
