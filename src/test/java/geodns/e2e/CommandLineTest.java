@@ -105,6 +105,18 @@ class CommandLineTest {
     }
 
     @Test
+    void checkRefusesMoreRecordsThanMaxRecordsNamingTheLimit(@TempDir Path zones) throws IOException {
+        Files.writeString(zones.resolve("small.test.zone"), SMALL_ZONE);
+        Cli.Result tight = Cli.run(60, "check", "--zones", zones.toString(), "--max-records", "3");
+        assertEquals(1, tight.exitCode(), tight::toString);
+        assertTrue(tight.stderr().contains("small.test.zone:"), tight::toString);
+        assertTrue(tight.stderr().contains("more than 3 records in the zones folder (the limit; --max-records raises it)"),
+                tight::toString);
+        Cli.Result enough = Cli.run(60, "check", "--zones", zones.toString(), "--max-records", "4");
+        assertEquals(0, enough.exitCode(), enough::toString);
+    }
+
+    @Test
     void serveRefusesToStartOnAZoneError(@TempDir Path zones) throws IOException {
         Files.writeString(zones.resolve("broken.test.zone"), BROKEN_AFTER_MULTILINE_SOA);
         Cli.Result result = Cli.run(30, "serve", "--zones", zones.toString(),

@@ -200,6 +200,22 @@ class ReloadTest {
     }
 
     @Test
+    void aZoneOfMillionsOfRecordsIsRefusedOnReloadNamingTheLimitAndTheOldAnswersStay() {
+        Path zones = startOn(plainZones());
+        int[] line = new int[1];
+        ConfigFiles.replace(zones.resolve("example.com.zone"),
+                brokenZone(changedZone(), "$GENERATE 1-50000000 host-$ A 192.0.2.9", line));
+        Signals.hangUp(server);
+        String log = Poll.until(SIGNAL_WAIT, STEP, "the reload done (failed or not)", server::log,
+                l -> l.contains("reload failed") || l.contains("reloaded"));
+        assertTrue(log.contains("example.com.zone:" + line[0] + ": more than 50000 records in the zones folder"
+                + " (the limit; --max-records raises it)"), () -> "the limit named at the $GENERATE line:\n" + log);
+        assertTrue(server.isAlive(), "the server is still running");
+        assertEquals(OLD_WWW, www(), "old www still served");
+        assertEquals(OLD_SERIAL, serial(), "old serial still served");
+    }
+
+    @Test
     void aBrokenGeoConfigKeepsTheOldAnswersAndLogsFileLineReason() {
         Path zones = startOn(plainZones());
         // Line 1 of geo.yaml: an unknown top-level key. Broken first, so no reload can see the new zone alone.

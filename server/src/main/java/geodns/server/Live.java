@@ -60,8 +60,11 @@ final class Live implements AutoCloseable {
     /** Set once DNS listens: a NOTIFY before then would send secondaries to a server not yet answering. */
     private boolean serving;
 
-    Live(Path zonesDir, List<Path> geoipFiles, Metrics metrics) {
+    private final int maxRecords;
+
+    Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Metrics metrics) {
         this.zonesDir = zonesDir;
+        this.maxRecords = maxRecords;
         this.geoipFiles = List.copyOf(geoipFiles);
         this.metrics = metrics;
         this.notifier = new Notifier(metrics);
@@ -135,7 +138,7 @@ final class Live implements AutoCloseable {
     /** The first load; on failure the caller exits with the errors printed. */
     List<String> start() throws IOException {
         fingerprint = Fingerprint.of(zonesDir, geoipFiles);
-        Zones.Read read = Zones.read(zonesDir);
+        Zones.Read read = Zones.read(zonesDir, maxRecords);
         if (!read.ok()) {
             return read.errors().stream().map(Object::toString).toList();
         }
@@ -182,7 +185,7 @@ final class Live implements AutoCloseable {
 
     private void reloadNow() {
         fingerprint = Fingerprint.of(zonesDir, geoipFiles);
-        Zones.Read read = Zones.read(zonesDir);
+        Zones.Read read = Zones.read(zonesDir, maxRecords);
         if (!read.ok()) {
             failed(read.errors().stream().map(Object::toString).toList());
             return;

@@ -61,7 +61,7 @@ public final class Main {
     }
 
     static int check(Options options, PrintStream out, PrintStream err) {
-        Zones.Loaded loaded = Zones.load(options.zones());
+        Zones.Loaded loaded = Zones.load(options.zones(), options.maxRecords());
         if (!loaded.ok()) {
             loaded.errors().forEach(e -> err.println(e));
             err.println("geodns: " + loaded.errors().size() + " error(s) in " + options.zones());
@@ -84,7 +84,7 @@ public final class Main {
 
     /** The /explain page's answer on the command line, with every node up. */
     private static int explain(Options options) throws java.io.IOException {
-        Zones.Read read = Zones.read(options.zones());
+        Zones.Read read = Zones.read(options.zones(), options.maxRecords());
         if (!read.ok()) {
             read.errors().forEach(System.err::println);
             return EXIT_CONFIG;
@@ -113,7 +113,7 @@ public final class Main {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         AtomicBoolean ready = new AtomicBoolean();
         Metrics metrics = new Metrics();
-        try (Live live = new Live(options.zones(), options.geoip(), metrics)) {
+        try (Live live = new Live(options.zones(), options.geoip(), options.maxRecords(), metrics)) {
             List<String> errors = live.start();
             if (!errors.isEmpty()) {
                 errors.forEach(System.err::println);

@@ -13,7 +13,7 @@ import java.util.List;
 /** The command line, checked: every mistake becomes a {@link UsageException} with a one-line reason. */
 record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
                int udpMax, DnsServer.Limits tcp, RateLimiter.Settings rrl, Path queryLog, double queryLogSample,
-               List<String> arguments) {
+               int maxRecords, List<String> arguments) {
 
     static final String USAGE = """
             Usage:
@@ -21,9 +21,9 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                            [--udp-max BYTES] [--tcp-idle SECONDS] [--tcp-max-conns N]
                            [--tcp-max-conns-per-client N] [--tcp-max-queries N] [--tcp-lifetime SECONDS]
                            [--rrl-rate N] [--rrl-slip N] [--rrl-window SECONDS] [--rrl-exempt CIDR,...|none]
-                           [--query-log FILE [--query-log-sample FRACTION]]
-              geodns check [--zones DIR]
-              geodns explain [--zones DIR] [--geoip FILE[,FILE]] ADDR NAME [TYPE]
+                           [--query-log FILE [--query-log-sample FRACTION]] [--max-records N]
+              geodns check [--zones DIR] [--max-records N]
+              geodns explain [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] ADDR NAME [TYPE]
               geodns --help
 
             Commands:
@@ -54,6 +54,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               --rrl-exempt CIDR,...  senders never rate limited, or none  (default: 127.0.0.0/8,::1)
               --query-log FILE     append sampled queries as JSON lines        (default: off)
               --query-log-sample F fraction of queries logged, 0.0001 to 1     (default: 1)
+              --max-records N      most records in all zone files together;
+                                   about 1 KB of heap each while reloading    (default: 50000)
 
             Signals (serve): TERM stops gracefully; HUP reloads zones, geo config and GeoIP DB.
             Exit status: 0 ok, 1 bad zones or config, 2 bad command line.
@@ -62,7 +64,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
     private static final java.util.Set<String> FLAGS = java.util.Set.of(
             "--zones", "--dns", "--http", "--geoip", "--udp-max", "--tcp-idle", "--tcp-max-conns", "--query-log",
             "--query-log-sample", "--tcp-max-conns-per-client", "--tcp-max-queries", "--tcp-lifetime", "--rrl-rate",
-            "--rrl-slip", "--rrl-window", "--rrl-exempt");
+            "--rrl-slip", "--rrl-window", "--rrl-exempt", "--max-records");
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -96,12 +98,13 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         List<Network> rrlExempt = defaultRrl.exempt();
         Path queryLog = null;
         double sample = 1;
+        int maxRecords = geodns.server.zone.Zones.DEFAULT_MAX_RECORDS;
         List<String> arguments = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
                 return new Options("--help", zones, dns, http, geoip, udpMax, defaultTcp, defaultRrl, null, 1,
-                        List.of());
+                        maxRecords, List.of());
             }
             if (command.equals("explain") && !flag.startsWith("-")) {
                 arguments.add(flag);
@@ -131,6 +134,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--rrl-exempt" -> rrlExempt = networks(flag, value);
                 case "--query-log" -> queryLog = Path.of(value);
                 case "--query-log-sample" -> sample = fraction(flag, value);
+                case "--max-records" -> maxRecords = number(flag, value, 1, 100_000_000);
                 default -> throw new IllegalStateException(flag);
             }
         }
@@ -140,7 +144,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         return new Options(command, zones, dns, http, geoip, udpMax,
                 new DnsServer.Limits(tcpIdle, tcpMax, tcpPerClient, tcpQueries, tcpLifetime),
                 new RateLimiter.Settings(rrlRate, rrlSlip, rrlWindow, rrlExempt), queryLog, sample,
-                List.copyOf(arguments));
+                maxRecords, List.copyOf(arguments));
     }
 
     /** CIDR blocks separated by commas, or "none". */

@@ -46,6 +46,12 @@ class OptionsTest {
         assertEquals(new DnsServer.Limits(10, 1000, 16, 100, 120), o.tcp());
         assertEquals(new RateLimiter.Settings(200, 2, 15, List.of(Network.parse("127.0.0.0/8"), Network.parse("::1"))),
                 o.rrl());
+        assertEquals(50_000, o.maxRecords());
+    }
+
+    @Test
+    void maxRecordsIsRead() throws Exception {
+        assertEquals(2_000_000, parse("check", "--max-records", "2000000").maxRecords());
     }
 
     @Test

@@ -130,9 +130,10 @@ public final class QueryParser {
         return MALFORMED;
     }
 
+    /** Skips an answer or authority record; an OPT there is malformed (RFC 6891 §6.1.1: additional only). */
     private static int skipRecord(byte[] p, int length, int at) {
         at = skipName(p, length, at);
-        if (at == MALFORMED || at + 10 > length) {
+        if (at == MALFORMED || at + 10 > length || u16(p, at) == TYPE_OPT) {
             return MALFORMED;
         }
         int end = at + 10 + u16(p, at + 8);

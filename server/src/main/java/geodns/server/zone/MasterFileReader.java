@@ -23,11 +23,28 @@ final class MasterFileReader {
     private static final Field TOKENIZER = field(Master.class, "st");
     private static final Field LINE = field(org.xbill.DNS.Tokenizer.class, "line");
     private static final Field FILE = field(Master.class, "file");
+    private static final Field GENERATOR = field(Master.class, "generator");
+
+    /**
+     * A master file (with what it includes) larger than this is refused before it is read: the record start
+     * lines are found in the whole text at once, and no sane zone for this server comes near it.
+     */
+    static final long MAX_FILE_BYTES = 16 << 20;
+
+    /** How many records the zones folder may still take: the limit, and how many earlier files used. */
+    record Budget(int limit, int used) {
+        boolean allows(int more) {
+            return used + more <= limit;
+        }
+    }
 
     private MasterFileReader() {}
 
-    static void read(Path file, Name origin, List<PlacedRecord> records, List<ZoneError> errors) {
+    static void read(Path file, Name origin, Budget budget, List<PlacedRecord> records, List<ZoneError> errors) {
         String display = file.toString();
+        if (tooLarge(file, display, 1, errors)) {
+            return;
+        }
         Master master;
         try {
             master = new Master(display, origin);
@@ -41,10 +58,22 @@ final class MasterFileReader {
         try (master) {
             for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
                 Position at = position(master, display);
+                if (!startLines.containsKey(at.file) && !at.file.equals(display)
+                        && tooLarge(Path.of(at.file), at.file, 1, errors)) {
+                    return;
+                }
                 int index = counts.merge(at.file, 1, Integer::sum) - 1;
                 RecordStartLines lines = startLines.computeIfAbsent(at.file, f -> RecordStartLines.of(Path.of(f)));
-                // Without start lines, the tokenizer's line is past the record's end of line: one below it.
-                int line = lines != null && lines.start(index) > 0 ? lines.start(index) : Math.max(1, at.line - 1);
+                // A $GENERATE record: the tokenizer is still on the directive's line. Otherwise, without start
+                // lines, the tokenizer's line is past the record's end of line: one below it.
+                int line = at.generating ? at.line
+                        : lines != null && lines.start(index) > 0 ? lines.start(index) : Math.max(1, at.line - 1);
+                if (!budget.allows(records.size() + 1)) {
+                    // Stops $GENERATE and huge files alike, before their records fill the heap.
+                    errors.add(new ZoneError(at.file, line, "more than " + budget.limit()
+                            + " records in the zones folder (the limit; --max-records raises it)"));
+                    return;
+                }
                 records.add(new PlacedRecord(r, at.file, line));
             }
             unclosedParentheses(startLines, errors);
@@ -56,6 +85,11 @@ final class MasterFileReader {
             errors.add(new ZoneError(at.file, Math.max(1, at.line - 1), "cannot read: " + e.getMessage()));
         } catch (StackOverflowError e) {
             errors.add(new ZoneError(display, 0, "$INCLUDE nested too deep (does a file include itself?)"));
+        } catch (StringIndexOutOfBoundsException e) {
+            // dnsjava 3.6 looks at the first character of the owner token, which "" does not have.
+            Position at = position(master, display);
+            errors.add(new ZoneError(at.file, Math.max(1, at.line), "an empty quoted name \"\" where a record's owner"
+                    + " or a $directive belongs (write @ for the zone's origin)"));
         } catch (RuntimeException e) {
             Position at = position(master, display);
             errors.add(new ZoneError(at.file, at.line, "unreadable: " + e));
@@ -84,6 +118,18 @@ final class MasterFileReader {
         return new ZoneError(at.file, line, m.group(3));
     }
 
+    private static boolean tooLarge(Path file, String display, int line, List<ZoneError> errors) {
+        try {
+            if (java.nio.file.Files.size(file) <= MAX_FILE_BYTES) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;  // reading it reports why
+        }
+        errors.add(new ZoneError(display, line, "larger than the limit of " + (MAX_FILE_BYTES >> 20) + " MiB"));
+        return true;
+    }
+
     /** dnsjava reads an unclosed "(" to the end of the file without complaint; we do not. */
     private static void unclosedParentheses(Map<String, RecordStartLines> startLines, List<ZoneError> errors) {
         startLines.forEach((file, lines) -> {
@@ -92,7 +138,7 @@ final class MasterFileReader {
             }
         });
     }
-    private record Position(String file, int line) {}
+    private record Position(String file, int line, boolean generating) {}
 
     private static Position position(Master master, String display) {
         try {
@@ -101,12 +147,14 @@ final class MasterFileReader {
                 innermost = (Master) INCLUDED.get(innermost);
             }
             if (innermost == null || TOKENIZER == null || LINE == null) {
-                return new Position(display, 0);
+                return new Position(display, 0, false);
             }
             Object file = FILE == null ? null : FILE.get(innermost);
-            return new Position(file == null ? display : file.toString(), LINE.getInt(TOKENIZER.get(innermost)));
+            boolean generating = GENERATOR != null && GENERATOR.get(innermost) != null;
+            return new Position(file == null ? display : file.toString(), LINE.getInt(TOKENIZER.get(innermost)),
+                    generating);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return new Position(display, 0);
+            return new Position(display, 0, false);
         }
     }
 

@@ -1,7 +1,8 @@
 package geodns.server.zone;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,6 +23,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * {@code file:line: reason}. Problems are thrown as {@link Problem}s and collected by the caller.
  */
 final class YamlReader {
+    /** geo.yaml is a few kilobytes; anything near this is a mistake, and reading it must not exhaust the heap. */
+    static final int MAX_BYTES = 8 << 20;
+
     private final String file;
 
     YamlReader(String file) {
@@ -40,21 +44,47 @@ final class YamlReader {
     Node parse(Path path) throws Problem {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
-        options.setCodePointLimit(8 << 20);
-        try (Reader reader = Files.newBufferedReader(path)) {
-            Node root = new Yaml(options).compose(reader);
+        options.setCodePointLimit(MAX_BYTES);
+        try {
+            Node root = new Yaml(options).compose(new java.io.StringReader(text(path)));
             if (root == null) {
                 throw new Problem(new ZoneError(file, 1, "empty file"));
             }
             return root;
         } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
             throw new Problem(new ZoneError(file, line, "YAML: " + e.getProblem()));
-        } catch (IOException e) {
-            throw new Problem(new ZoneError(file, 0, "cannot read: " + e.getMessage()));
         } catch (RuntimeException e) {
-            throw new Problem(new ZoneError(file, 0, "YAML: " + e.getMessage()));
+            throw new Problem(new ZoneError(file, 1, "YAML: " + e.getMessage()));
         }
+    }
+
+    /** The file as text: at most {@link #MAX_BYTES}, and UTF-8, or a problem naming the line of the first bad byte. */
+    private String text(Path path) throws Problem {
+        byte[] bytes;
+        try {
+            if (Files.size(path) > MAX_BYTES) {
+                throw new Problem(new ZoneError(file, 1, "larger than the limit of " + (MAX_BYTES >> 20) + " MiB"));
+            }
+            bytes = Files.readAllBytes(path);
+        } catch (IOException e) {
+            throw new Problem(new ZoneError(file, 1, "cannot read: " + e.getMessage()));
+        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(in, out, true);
+        if (result.isError()) {
+            int line = 1;
+            for (int i = 0; i < in.position(); i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            throw new Problem(new ZoneError(file, line, String.format("not UTF-8 text (byte 0x%02x)",
+                    bytes[in.position()] & 0xff)));
+        }
+        return out.flip().toString();
     }
 
     int line(Node node) {

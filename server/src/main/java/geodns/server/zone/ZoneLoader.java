@@ -15,8 +15,9 @@ final class ZoneLoader {
 
     private ZoneLoader() {}
 
-    static List<ZoneContent> load(Path dir, List<ZoneError> errors) {
+    static List<ZoneContent> load(Path dir, int maxRecords, List<ZoneError> errors) {
         List<ZoneContent> zones = new ArrayList<>();
+        int total = 0;
         java.util.Map<Name, Path> seen = new java.util.HashMap<>();
         for (Path file : zoneFiles(dir, errors)) {
             String fileName = file.getFileName().toString();
@@ -31,7 +32,8 @@ final class ZoneLoader {
             }
             List<PlacedRecord> records = new ArrayList<>();
             int errorsBefore = errors.size();
-            MasterFileReader.read(file, origin, records, errors);
+            MasterFileReader.read(file, origin, new MasterFileReader.Budget(maxRecords, total), records, errors);
+            total += records.size();
             if (errors.size() == errorsBefore) {
                 ZoneContent zone = ZoneChecks.check(origin, file.toString(), records, errors);
                 if (zone != null) {

@@ -419,6 +419,35 @@ class QueryParserTest {
     }
 
     @Test
+    void optInTheAuthoritySectionBesideOneInAdditionalIsFormErr() {
+        // RFC 6891 §6.1.1: more than one OPT RR in the message, wherever the other one is.
+        Packet p = Packet.header(0x0100, 1, 0, 1, 1).question("www.example.com", A).opt(1232).opt(1232);
+        assertEquals(ParseResult.FORMERR, parse(p));
+    }
+
+    @Test
+    void optInTheAnswerSectionIsFormErr() {
+        assertEquals(ParseResult.FORMERR, parse(Packet.header(0x0100, 1, 1, 0, 0).question("www.example.com", A)
+                .opt(1232)));
+    }
+
+    @Test
+    void optionOf65000BytesInAnOptThatFitsTheMessageIsSkipped() {
+        byte[] huge = option(65001, new byte[65000]);
+        byte[] packet = wwwQuery(1).opt(4096, 0, false, huge).build();
+        assertTrue(packet.length <= 65535, "fits a TCP message");
+        assertEquals(ParseResult.QUERY, parse(packet));
+        assertEquals(4096, q.udpPayloadSize());
+    }
+
+    @Test
+    void optionLongerThanItsOptRecordIsFormErrEvenWhenThePacketHasTheBytes() {
+        byte[] option = new Packet().u16(65001).u16(60000).bytes(new byte[10]).build();
+        byte[] packet = concat(wwwQuery(1).opt(1232, 0, false, option).build(), new byte[60000]);
+        assertEquals(ParseResult.FORMERR, parse(packet));
+    }
+
+    @Test
     void optWithNonRootOwnerIsFormErr() {
         Packet p = wwwQuery(1).name("example.com").u16(41).u16(1232).u32(0).u16(0);
         assertEquals(ParseResult.FORMERR, parse(p));
@@ -569,6 +598,21 @@ class QueryParserTest {
     @Test
     void clientSubnetShorterThanItsFixedFieldsIsFormErr() {
         assertEquals(ParseResult.FORMERR, parse(ecsQuery(option(8, new byte[] {0, 1, 0}))));
+    }
+
+    @Test
+    void clientSubnetWithAScopeInTheQueryIsReadAndTheScopeIgnored() {
+        // RFC 7871 §6: SCOPE PREFIX-LENGTH MUST be 0 in queries, but §7.1.1 lists no FORMERR for it; the reply
+        // carries our own scope, never the client's.
+        assertEquals(ParseResult.QUERY, parse(ecsQuery(clientSubnet(1, 24, 24, 192, 0, 2))));
+        assertTrue(q.hasClientSubnet());
+        assertEquals(24, q.ecsSourcePrefix());
+        assertEquals(0, q.replyScope());
+    }
+
+    @Test
+    void clientSubnetWithFamilyZeroIsFormErr() {
+        assertEquals(ParseResult.FORMERR, parse(ecsQuery(clientSubnet(0, 0, 0))));
     }
 
     @Test

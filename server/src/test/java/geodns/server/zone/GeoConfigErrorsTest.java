@@ -100,6 +100,29 @@ class GeoConfigErrorsTest {
         return error;
     }
 
+    // ---- bytes that are not a config (found by ConfigFuzzTest) ----
+
+    @Test
+    void geoYamlThatIsNotUtf8IsAnErrorAtTheLineOfTheBadByte() throws Exception {
+        geo(LOCATIONS);
+        byte[] text = (LOCATIONS + "names:\n  caf\u00e9.example.com: {}\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.nio.file.Files.write(geoFile, text);
+        ZoneError error = onlyError();
+        assertEquals(LOCATIONS.split("\n").length + 2, error.line(), () -> "error: " + error);
+        assertEquals("not UTF-8 text (byte 0xe9)", error.reason());
+    }
+
+    @Test
+    void geoYamlLargerThanTheLimitIsAnErrorNamingTheLimit() throws Exception {
+        geo(LOCATIONS);
+        try (java.io.RandomAccessFile grown = new java.io.RandomAccessFile(geoFile.toFile(), "rw")) {
+            grown.setLength(YamlReader.MAX_BYTES + 1L);
+        }
+        ZoneError error = onlyError();
+        assertEquals(1, error.line());
+        assertEquals("larger than the limit of 8 MiB", error.reason());
+    }
+
     // ---- the baseline ----
 
     @Test

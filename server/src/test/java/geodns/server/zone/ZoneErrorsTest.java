@@ -60,6 +60,74 @@ class ZoneErrorsTest {
                 loaded.snapshot().zones());
     }
 
+    // ---- size limits: a runaway file is an error, not an out-of-memory on reload ----
+
+    @Test
+    void zoneWithMoreRecordsThanTheLimitIsAnErrorAtTheFirstRecordOverIt() {
+        Path file = zone(HEAD + "a IN A 192.0.2.2\nb IN A 192.0.2.3\nc IN A 192.0.2.4\n");
+        Zones.Read read = Zones.read(dir, 5);
+        assertEquals(List.of(new ZoneError(file.toString(), 8,
+                "more than 5 records in the zones folder (the limit; --max-records raises it)")), read.errors());
+        assertTrue(Zones.read(dir, 6).ok(), "six records fit a limit of six");
+    }
+
+    @Test
+    void recordsOfEveryZoneCountTowardsOneLimit() {
+        zone(HEAD + "www IN A 192.0.2.2\n");
+        Path net = Dns.write(dir, "example.net.zone", HEAD.replace("example.com.", "example.net."));
+        Zones.Read read = Zones.read(dir, 6);
+        assertEquals(1, read.errors().size(), () -> "errors: " + read.errors());
+        assertEquals(net.toString(), read.errors().get(0).file());
+        assertReason(read.errors().get(0), "more than 6 records");
+    }
+
+    @Test
+    void generateOfMillionsOfRecordsStopsAtTheDefaultLimit() {
+        Path file = zone(HEAD + "$GENERATE 1-100000000 host-$ A 192.0.2.9\n");
+        long started = System.nanoTime();
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(6, error.line(), "the $GENERATE line");
+        assertReason(error, "more than " + Zones.DEFAULT_MAX_RECORDS + " records", "--max-records");
+        assertTrue(System.nanoTime() - started < 60_000_000_000L, "stops early rather than expanding all of it");
+    }
+
+    @Test
+    void recordMadeByGenerateOutsideTheZoneIsAnErrorAtTheGenerateLine() {
+        Path file = zone(HEAD + "www IN A 192.0.2.2\n$GENERATE 1-1 host-$.example.net. A 192.0.2.9\nmail IN A 192.0.2.4\n");
+        ZoneError error = onlyError();
+        assertEquals(file.toString(), error.file());
+        assertEquals(7, error.line(), () -> "error: " + error);
+        assertReason(error, "host-1.example.net.", "outside");
+    }
+
+    @Test
+    void zoneFileLargerThanTheLimitIsRefusedBeforeItIsRead() throws Exception {
+        Path file = zone(HEAD);
+        try (java.io.RandomAccessFile grown = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            grown.setLength(MasterFileReader.MAX_FILE_BYTES + 1);
+        }
+        assertEquals(new ZoneError(file.toString(), 1, "larger than the limit of 16 MiB"), onlyError());
+    }
+
+    @Test
+    void includedFileLargerThanTheLimitIsAnErrorInThatFile() throws Exception {
+        Path big = Dns.write(dir, "big.inc", "www IN A 192.0.2.2\n");
+        try (java.io.RandomAccessFile grown = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            grown.setLength(MasterFileReader.MAX_FILE_BYTES + 1);
+        }
+        zone(HEAD + "$INCLUDE " + big + "\n");
+        assertEquals(new ZoneError(big.toString(), 1, "larger than the limit of 16 MiB"), onlyError());
+    }
+
+    @Test
+    void emptyQuotedOwnerIsAnErrorAtItsLineNotAJavaException() {
+        // Found by ConfigFuzzTest: dnsjava threw StringIndexOutOfBoundsException, reported as "unreadable: java...".
+        Path file = zone(HEAD + "www IN A 192.0.2.2\n\"\" IN A 192.0.2.3\n");
+        assertEquals(new ZoneError(file.toString(), 7, "an empty quoted name \"\" where a record's owner or a"
+                + " $directive belongs (write @ for the zone's origin)"), onlyError());
+    }
+
     @Test
     void zoneErrorPrintsAsFileLineReason() {
         assertEquals("a/b.zone:7: bad", new ZoneError("a/b.zone", 7, "bad").toString());
