@@ -104,6 +104,11 @@ class PacketPathFuzzTest {
         } catch (RuntimeException e) {
             throw new AssertionError("threw on " + HexFormat.of().formatHex(packet), e);
         }
+        if (length == Answerer.STREAM) {
+            assertTrue(overTcp, "a transfer is streamed over TCP only");
+            streamOut(answerer, packet, source);
+            return -1;
+        }
         boolean response = packet.length >= 3 && (packet[2] & 0x80) != 0;
         if (packet.length < 12 || response) {
             assertEquals(0, length, "no reply to a runt or a response (QR=1)");
@@ -145,6 +150,15 @@ class PacketPathFuzzTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** A zone transfer request: every message of the stream (a refusal is one message) is a DNS message. */
+    private void streamOut(Answerer answerer, byte[] packet, InetAddress source) {
+        geodns.server.transfer.TransferStream stream = answerer.stream(packet, packet.length, source, query, out);
+        while (!stream.done()) {
+            byte[] message = stream.next();
+            assertTrue(message.length >= 12, "every message of a transfer has a header");
         }
     }
 }
