@@ -1,8 +1,8 @@
 package geodns.server;
 
-import geodns.server.answer.Network;
 import geodns.server.answer.RateLimiter;
 import geodns.server.transport.DnsServer;
+import geodns.server.wire.Network;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import geodns.server.answer.Network;
 import geodns.server.answer.RateLimiter;
 import geodns.server.transport.DnsServer;
+import geodns.server.wire.Network;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

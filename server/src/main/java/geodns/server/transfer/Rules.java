@@ -1,5 +1,6 @@
 package geodns.server.transfer;
 
+import geodns.server.wire.Network;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;

@@ -1,8 +1,8 @@
 package geodns.server.zone;
 
-import geodns.server.transfer.Network;
 import geodns.server.transfer.Rules;
 import geodns.server.transfer.TsigKey;
+import geodns.server.wire.Network;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

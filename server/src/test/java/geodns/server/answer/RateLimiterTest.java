@@ -1,5 +1,6 @@
 package geodns.server.answer;
 
+import geodns.server.wire.Network;
 import static geodns.server.answer.RateLimiter.Verdict.DROP;
 import static geodns.server.answer.RateLimiter.Verdict.SEND;
 import static geodns.server.answer.RateLimiter.Verdict.SLIP;

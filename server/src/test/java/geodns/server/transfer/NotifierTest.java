@@ -1,5 +1,6 @@
 package geodns.server.transfer;
 
+import geodns.server.wire.Network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

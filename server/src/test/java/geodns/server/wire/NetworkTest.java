@@ -1,4 +1,4 @@
-package geodns.server.answer;
+package geodns.server.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
