@@ -49,7 +49,7 @@ public final class DnsServer implements AutoCloseable {
     /** Above this many bytes of unsent replies a connection stops being read until the client catches up. */
     private static final WriteBufferWaterMark WRITE_BUFFER = new WriteBufferWaterMark(64 << 10, 256 << 10);
 
-    /** Larger UDP queries are cut off and answered FORMERR; a question with EDNS options fits many times over. */
+    /** A UDP query is read into at most this many bytes; a question with EDNS options fits many times over. */
     private static final int MAX_UDP_QUERY = 4096;
     private static final int BATCH = 32;
     private final boolean epoll = Epoll.isAvailable();
