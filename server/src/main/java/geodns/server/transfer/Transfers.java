@@ -42,12 +42,14 @@ public final class Transfers {
     public Verified verify(byte[] packet, int length) {
         byte[] bytes = Arrays.copyOf(packet, length);
         Message parsed;
+        TSIGRecord request;
         try {
             parsed = new Message(bytes);
-        } catch (IOException e) {
+            // dnsjava reads a message with TC set leniently and then fails to find the TSIG the header counts.
+            request = parsed.getTSIG();
+        } catch (IOException | RuntimeException e) {
             return new Verified(null, null, Rcode.FORMERR);
         }
-        TSIGRecord request = parsed.getTSIG();
         if (request == null) {
             return new Verified(null, null, Rcode.FORMERR);
         }
