@@ -8,8 +8,6 @@ import geodns.e2e.support.ServerLogOnFailure;
 import geodns.e2e.support.Wire;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +36,7 @@ class TcpConnectionCapTest {
         while (true) {
             Socket socket = Wire.connect(server.dns());
             try {
-                if (answers(socket, id)) {
+                if (Wire.answers(socket, id)) {
                     return socket;
                 }
             } catch (IOException e) {
@@ -52,32 +50,13 @@ class TcpConnectionCapTest {
         }
     }
 
-    private static boolean answers(Socket socket, int id) throws IOException {
-        Wire.writeFrame(socket.getOutputStream(), Wire.probe(id));
-        byte[] reply = Wire.readFrame(socket.getInputStream());
-        return reply != null && Wire.id(reply) == id;
-    }
-
-    /** True if the server closes the connection (with or without reading the query) instead of answering. */
-    private static boolean refused(Socket socket) throws IOException {
-        try {
-            Wire.writeFrame(socket.getOutputStream(), Wire.probe(0x6999));
-            socket.setSoTimeout(3000);
-            return Wire.readFrame(socket.getInputStream()) == null;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (SocketException e) {
-            return true; // reset or broken pipe: closed by the server
-        }
-    }
-
     @Test
     void connectionBeyondTheCapIsClosedWhileTheFirstTwoKeepWorking() throws Exception {
         try (Socket first = workingConnection(0x6001); Socket second = workingConnection(0x6002);
              Socket third = Wire.connect(server.dns())) {
-            assertTrue(refused(third), "a third connection is closed without an answer");
-            assertTrue(answers(first, 0x6011), "the first connection still answers");
-            assertTrue(answers(second, 0x6012), "the second connection still answers");
+            assertTrue(Wire.closedInsteadOfAnswered(third), "a third connection is closed without an answer");
+            assertTrue(Wire.answers(first, 0x6011), "the first connection still answers");
+            assertTrue(Wire.answers(second, 0x6012), "the second connection still answers");
         }
     }
 
@@ -85,12 +64,12 @@ class TcpConnectionCapTest {
     void closingAConnectionFreesItsSlot() throws Exception {
         try (Socket first = workingConnection(0x6101)) {
             try (Socket second = workingConnection(0x6102); Socket over = Wire.connect(server.dns())) {
-                assertTrue(refused(over), "the cap of 2 is reached");
+                assertTrue(Wire.closedInsteadOfAnswered(over), "the cap of 2 is reached");
             }
             // The second slot is free again once the server has seen the close.
             try (Socket third = workingConnection(0x6103)) {
-                assertTrue(answers(first, 0x6111), "the first connection still answers");
-                assertTrue(answers(third, 0x6113), "the new connection answers");
+                assertTrue(Wire.answers(first, 0x6111), "the first connection still answers");
+                assertTrue(Wire.answers(third, 0x6113), "the new connection answers");
             }
         }
     }

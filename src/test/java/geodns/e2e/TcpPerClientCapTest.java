@@ -9,8 +9,6 @@ import geodns.e2e.support.ServerLogOnFailure;
 import geodns.e2e.support.Wire;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +40,7 @@ class TcpPerClientCapTest {
         while (true) {
             Socket socket = FromAddress.connect(local, server.dns());
             try {
-                if (answers(socket, id)) {
+                if (Wire.answers(socket, id)) {
                     return socket;
                 }
             } catch (IOException e) {
@@ -56,36 +54,17 @@ class TcpPerClientCapTest {
         }
     }
 
-    private static boolean answers(Socket socket, int id) throws IOException {
-        Wire.writeFrame(socket.getOutputStream(), Wire.probe(id));
-        byte[] reply = Wire.readFrame(socket.getInputStream());
-        return reply != null && Wire.id(reply) == id;
-    }
-
-    /** True if the server closes the connection instead of answering. */
-    private static boolean refused(Socket socket) throws IOException {
-        try {
-            Wire.writeFrame(socket.getOutputStream(), Wire.probe(0x6999));
-            socket.setSoTimeout(3000);
-            return Wire.readFrame(socket.getInputStream()) == null;
-        } catch (SocketTimeoutException e) {
-            return false;
-        } catch (SocketException e) {
-            return true;
-        }
-    }
-
     @Test
     void thirdConnectionFromOneClientIsClosedWhileAnotherClientConnects() throws Exception {
         try (Socket first = workingConnection("127.0.0.21", 0x6201);
              Socket second = workingConnection("127.0.0.21", 0x6202);
              Socket third = FromAddress.connect("127.0.0.21", server.dns())) {
-            assertTrue(refused(third), "a third connection from 127.0.0.21 is closed without an answer");
+            assertTrue(Wire.closedInsteadOfAnswered(third), "a third connection from 127.0.0.21 is closed without an answer");
             try (Socket other = workingConnection("127.0.0.22", 0x6203)) {
-                assertTrue(answers(other, 0x6213), "another client still gets a connection");
+                assertTrue(Wire.answers(other, 0x6213), "another client still gets a connection");
             }
-            assertTrue(answers(first, 0x6211), "the first connection still answers");
-            assertTrue(answers(second, 0x6212), "the second connection still answers");
+            assertTrue(Wire.answers(first, 0x6211), "the first connection still answers");
+            assertTrue(Wire.answers(second, 0x6212), "the second connection still answers");
         }
     }
 
@@ -94,11 +73,11 @@ class TcpPerClientCapTest {
         try (Socket first = workingConnection("127.0.0.31", 0x6301)) {
             try (Socket second = workingConnection("127.0.0.31", 0x6302);
                  Socket over = FromAddress.connect("127.0.0.31", server.dns())) {
-                assertTrue(refused(over), "the cap of 2 is reached");
+                assertTrue(Wire.closedInsteadOfAnswered(over), "the cap of 2 is reached");
             }
             try (Socket third = workingConnection("127.0.0.31", 0x6303)) {
-                assertTrue(answers(first, 0x6311), "the first connection still answers");
-                assertTrue(answers(third, 0x6313), "the new connection answers");
+                assertTrue(Wire.answers(first, 0x6311), "the first connection still answers");
+                assertTrue(Wire.answers(third, 0x6313), "the new connection answers");
             }
         }
     }

@@ -104,6 +104,26 @@ public final class Wire {
     }
 
     /** The next datagram on {@code socket}; a SocketTimeoutException when none came in time. */
+    /** True if a probe query over {@code socket} gets its reply. */
+    public static boolean answers(Socket socket, int id) throws IOException {
+        writeFrame(socket.getOutputStream(), probe(id));
+        byte[] reply = readFrame(socket.getInputStream());
+        return reply != null && id(reply) == id;
+    }
+
+    /** True if the server closes the connection (with or without reading a probe) instead of answering it. */
+    public static boolean closedInsteadOfAnswered(Socket socket) throws IOException {
+        try {
+            writeFrame(socket.getOutputStream(), probe(0x6999));
+            socket.setSoTimeout(TIMEOUT_MS);
+            return readFrame(socket.getInputStream()) == null;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true; // reset or broken pipe: closed by the server
+        }
+    }
+
     public static byte[] receive(DatagramSocket socket) throws IOException {
         byte[] buffer = new byte[65535];
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
