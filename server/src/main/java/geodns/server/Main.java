@@ -127,7 +127,7 @@ public final class Main {
             Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics, queryLog, rateLimiter);
             Explainer explainer = new Explainer(live.snapshot(), answerer);
             try (AdminServer admin = new AdminServer(options.http(), ready::get, metrics, explainer, live::status);
-                 DnsServer dns = new DnsServer(answerer, options.tcp())) {
+                 DnsServer dns = new DnsServer(answerer, options.tcp(), options.nativeUdp())) {
                 log.info("admin http on {}", format(admin.address()));
                 log.info("udp rate limiting: {}", describe(options.rrl()));
                 for (InetSocketAddress address : options.dns()) {

@@ -12,13 +12,13 @@ import java.util.List;
 
 /** The command line, checked: every mistake becomes a {@link UsageException} with a one-line reason. */
 record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
-               int udpMax, DnsServer.Limits tcp, RateLimiter.Settings rrl, Path queryLog, double queryLogSample,
-               int maxRecords, List<String> arguments) {
+               int udpMax, boolean nativeUdp, DnsServer.Limits tcp, RateLimiter.Settings rrl, Path queryLog,
+               double queryLogSample, int maxRecords, List<String> arguments) {
 
     static final String USAGE = """
             Usage:
               geodns serve [--zones DIR] [--dns HOST:PORT[,HOST:PORT...]] [--http HOST:PORT] [--geoip FILE[,FILE]]
-                           [--udp-max BYTES] [--tcp-idle SECONDS] [--tcp-max-conns N]
+                           [--udp-max BYTES] [--udp-transport native|netty] [--tcp-idle SECONDS] [--tcp-max-conns N]
                            [--tcp-max-conns-per-client N] [--tcp-max-queries N] [--tcp-lifetime SECONDS]
                            [--rrl-rate N] [--rrl-slip N] [--rrl-window SECONDS] [--rrl-exempt CIDR,...|none]
                            [--query-log FILE [--query-log-sample FRACTION]] [--max-records N]
@@ -39,6 +39,9 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               --geoip FILE[,FILE]  MaxMind DB (City or Country) instead of the embedded one;
                                    DB-IP city lite comes as an IPv4 and an IPv6 file: give both
               --udp-max BYTES      largest UDP reply, whatever EDNS clients offer (default: 1232)
+              --udp-transport native|netty
+                                   native: recvmmsg/sendmmsg on a socket and thread per core (Linux
+                                   x86_64, aarch64; elsewhere Netty); netty: Netty's epoll (default: native)
               --tcp-idle SECONDS   close TCP connections idle this long        (default: 10)
               --tcp-max-conns N    most TCP connections open at once           (default: 1000)
               --tcp-max-conns-per-client N
@@ -62,7 +65,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             """;
 
     private static final java.util.Set<String> FLAGS = java.util.Set.of(
-            "--zones", "--dns", "--http", "--geoip", "--udp-max", "--tcp-idle", "--tcp-max-conns", "--query-log",
+            "--zones", "--dns", "--http", "--geoip", "--udp-max", "--udp-transport", "--tcp-idle", "--tcp-max-conns", "--query-log",
             "--query-log-sample", "--tcp-max-conns-per-client", "--tcp-max-queries", "--tcp-lifetime", "--rrl-rate",
             "--rrl-slip", "--rrl-window", "--rrl-exempt", "--max-records");
 
@@ -85,6 +88,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         InetSocketAddress http = address("127.0.0.1:8053");
         List<Path> geoip = List.of();
         int udpMax = 1232;
+        boolean nativeUdp = true;
         DnsServer.Limits defaultTcp = DnsServer.Limits.defaults();
         int tcpIdle = defaultTcp.tcpIdleSeconds();
         int tcpMax = defaultTcp.tcpMaxConnections();
@@ -103,8 +107,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
-                return new Options("--help", zones, dns, http, geoip, udpMax, defaultTcp, defaultRrl, null, 1,
-                        maxRecords, List.of());
+                return new Options("--help", zones, dns, http, geoip, udpMax, nativeUdp, defaultTcp, defaultRrl,
+                        null, 1, maxRecords, List.of());
             }
             if (command.equals("explain") && !flag.startsWith("-")) {
                 arguments.add(flag);
@@ -123,6 +127,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--http" -> http = address(value);
                 case "--geoip" -> geoip = java.util.Arrays.stream(value.split(",")).map(Path::of).toList();
                 case "--udp-max" -> udpMax = number(flag, value, 512, 65535);
+                case "--udp-transport" -> nativeUdp = udpTransport(flag, value);
                 case "--tcp-idle" -> tcpIdle = number(flag, value, 1, 3600);
                 case "--tcp-max-conns" -> tcpMax = number(flag, value, 1, 1_000_000);
                 case "--tcp-max-conns-per-client" -> tcpPerClient = number(flag, value, 1, 1_000_000);
@@ -141,10 +146,18 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         if (command.equals("explain") && (arguments.size() < 2 || arguments.size() > 3)) {
             throw new UsageException("explain needs ADDR NAME [TYPE], e.g. explain 203.0.113.7 app.example.com A");
         }
-        return new Options(command, zones, dns, http, geoip, udpMax,
+        return new Options(command, zones, dns, http, geoip, udpMax, nativeUdp,
                 new DnsServer.Limits(tcpIdle, tcpMax, tcpPerClient, tcpQueries, tcpLifetime),
                 new RateLimiter.Settings(rrlRate, rrlSlip, rrlWindow, rrlExempt), queryLog, sample,
                 maxRecords, List.copyOf(arguments));
+    }
+
+    private static boolean udpTransport(String flag, String value) throws UsageException {
+        return switch (value) {
+            case "native" -> true;
+            case "netty" -> false;
+            default -> throw new UsageException(flag + ": '" + value + "' is neither native nor netty");
+        };
     }
 
     /** CIDR blocks separated by commas, or "none". */

@@ -43,6 +43,7 @@ class OptionsTest {
         assertEquals(at("127.0.0.1", 8053), o.http());
         assertEquals(List.of(), o.geoip());
         assertEquals(1232, o.udpMax());
+        assertTrue(o.nativeUdp());
         assertEquals(new DnsServer.Limits(10, 1000, 16, 100, 120), o.tcp());
         assertEquals(new RateLimiter.Settings(200, 2, 15, List.of(Network.parse("127.0.0.0/8"), Network.parse("::1"))),
                 o.rrl());
@@ -52,6 +53,12 @@ class OptionsTest {
     @Test
     void maxRecordsIsRead() throws Exception {
         assertEquals(2_000_000, parse("check", "--max-records", "2000000").maxRecords());
+    }
+
+    @Test
+    void udpTransportNettyTurnsTheNativeOneOff() throws Exception {
+        assertFalse(Options.parse(new String[] {"serve", "--udp-transport", "netty"}).nativeUdp());
+        assertTrue(Options.parse(new String[] {"serve", "--udp-transport", "native"}).nativeUdp());
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * UDP and TCP listeners on every address. With native epoll each address gets one UDP socket per event loop
- * thread (SO_REUSEPORT), so the kernel spreads datagrams over the cores; elsewhere NIO with one socket.
+ * UDP and TCP listeners on every address. UDP gets one SO_REUSEPORT socket per core, so the kernel spreads
+ * datagrams over the cores: on our own recvmmsg/sendmmsg threads ({@link NativeUdpListener}) where the native
+ * library loads, else on Netty's epoll event loops; without epoll, NIO with one socket. TCP is Netty's.
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
@@ -49,14 +51,15 @@ public final class DnsServer implements AutoCloseable {
     /** Above this many bytes of unsent replies a connection stops being read until the client catches up. */
     private static final WriteBufferWaterMark WRITE_BUFFER = new WriteBufferWaterMark(64 << 10, 256 << 10);
 
-    /** A UDP query is read into at most this many bytes; a question with EDNS options fits many times over. */
-    private static final int MAX_UDP_QUERY = 4096;
     private static final int BATCH = 32;
     private final boolean epoll = Epoll.isAvailable();
     private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private final EventLoopGroup workers;
     private final EventLoopGroup acceptor;
     private final List<Channel> channels = new ArrayList<>();
+    private final boolean nativeUdp;
+    private final List<NativeUdpListener> nativeListeners = new ArrayList<>();
+    private final Answerer answerer;
     private final UdpHandler udp;
     private final TcpHandler tcp;
     private final ConnectionLimit connectionLimit;
@@ -64,6 +67,17 @@ public final class DnsServer implements AutoCloseable {
     private final Limits limits;
 
     public DnsServer(Answerer answerer, Limits limits) {
+        this(answerer, limits, true);
+    }
+
+    /** @param nativeUdp UDP on our own recvmmsg/sendmmsg threads when the library loads; false: always Netty */
+    public DnsServer(Answerer answerer, Limits limits, boolean nativeUdp) {
+        String unavailable = NativeUdp.unavailable();
+        if (nativeUdp && unavailable != null) {
+            LOG.warn("native UDP transport unavailable, UDP goes through Netty: {}", unavailable);
+        }
+        this.nativeUdp = nativeUdp && unavailable == null;
+        this.answerer = answerer;
         this.limits = limits;
         this.workers = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
         this.acceptor = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
@@ -74,14 +88,18 @@ public final class DnsServer implements AutoCloseable {
     }
 
     /** Binds UDP and TCP on {@code address}; throws when either cannot be bound. */
-    public void listen(InetSocketAddress address) throws InterruptedException {
-        int udpSockets = epoll ? threads : 1;
-        for (int i = 0; i < udpSockets; i++) {
-            channels.add(udpBootstrap().bind(address).sync().channel());
+    public void listen(InetSocketAddress address) throws InterruptedException, BindException {
+        int udpSockets = nativeUdp || epoll ? threads : 1;
+        if (nativeUdp) {
+            nativeListeners.add(NativeUdpListener.bind(address, udpSockets, answerer));
+        } else {
+            for (int i = 0; i < udpSockets; i++) {
+                channels.add(udpBootstrap().bind(address).sync().channel());
+            }
         }
         channels.add(tcpBootstrap().bind(address).sync().channel());
-        LOG.info("listening on udp+tcp {} ({}, {} udp sockets)", format(address), epoll ? "epoll" : "nio",
-                udpSockets);
+        LOG.info("listening on udp+tcp {} (udp: {}, {} sockets; tcp: {})", format(address),
+                nativeUdp ? "recvmmsg" : epoll ? "epoll" : "nio", udpSockets, epoll ? "epoll" : "nio");
     }
 
     private Bootstrap udpBootstrap() {
@@ -90,8 +108,9 @@ public final class DnsServer implements AutoCloseable {
             // recvmmsg: one system call reads up to BATCH datagrams, each into its own MAX_QUERY slot; replies
             // written in the same read batch leave together through sendmmsg when the batch is flushed.
             b.channel(EpollDatagramChannel.class).option(EpollChannelOption.SO_REUSEPORT, true)
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_UDP_QUERY)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_QUERY * BATCH));
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, NativeUdpListener.MAX_QUERY)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(NativeUdpListener.MAX_QUERY * BATCH));
         } else {
             b.channel(NioDatagramChannel.class);
         }
@@ -122,6 +141,7 @@ public final class DnsServer implements AutoCloseable {
     /** Stops reading new queries, lets the event loops finish what they hold, then releases the threads. */
     @Override
     public void close() {
+        nativeListeners.forEach(NativeUdpListener::close);
         for (Channel channel : channels) {
             channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }

@@ -1,0 +1,169 @@
+/*
+ * The UDP socket calls of geodns's native transport (geodns.server.transport.NativeUdp), in the shape gdnsd and
+ * Knot use: one blocking SO_REUSEPORT socket per thread, recvmmsg for a batch of queries, sendmmsg for the batch
+ * of replies. Java owns every buffer (direct ByteBuffers); this file only points the kernel at them, so a query
+ * costs the kernel's work and nothing per packet on the Java heap.
+ *
+ * A slot record in the meta buffer, one per datagram of a batch (layout shared with NativeUdp.java):
+ *   [0, 4)   received length (a datagram larger than its slot is cut to the slot, as Netty's epoll does)
+ *   [4, 8)   reply offset in the out buffer
+ *   [8, 12)  reply length (0: no reply)
+ *   [12, 16) sender address length
+ *   [16, 44) sender address: struct sockaddr_in or sockaddr_in6
+ */
+#define _GNU_SOURCE /* recvmmsg, sendmmsg */
+#include <errno.h>
+#include <jni.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#define SLOT_RECORD 64
+#define MAX_BATCH 64
+
+enum { RECEIVED = 0, REPLY_OFFSET = 4, REPLY_LENGTH = 8, ADDRESS_LENGTH = 12, ADDRESS = 16 };
+
+static int32_t *field(unsigned char *meta, int slot, int at) {
+    return (int32_t *) (meta + (size_t) slot * SLOT_RECORD + at);
+}
+
+static int fail(int fd) {
+    int error = errno;
+    if (fd >= 0) {
+        close(fd);
+    }
+    return -error;
+}
+
+/* A bound UDP socket for address (4 or 16 bytes) and port, or -errno. */
+JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_open(JNIEnv *env, jclass cls, jbyteArray address,
+                                                                     jint port, jint bufferBytes) {
+    struct sockaddr_storage bound;
+    socklen_t boundLength;
+    jsize length = (*env)->GetArrayLength(env, address);
+    memset(&bound, 0, sizeof bound);
+    if (length == 4) {
+        struct sockaddr_in *v4 = (struct sockaddr_in *) &bound;
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t) port);
+        (*env)->GetByteArrayRegion(env, address, 0, 4, (jbyte *) &v4->sin_addr);
+        boundLength = sizeof *v4;
+    } else if (length == 16) {
+        struct sockaddr_in6 *v6 = (struct sockaddr_in6 *) &bound;
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t) port);
+        (*env)->GetByteArrayRegion(env, address, 0, 16, (jbyte *) &v6->sin6_addr);
+        boundLength = sizeof *v6;
+    } else {
+        return -EINVAL;
+    }
+    int fd = socket(bound.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        return fail(-1);
+    }
+    int on = 1;
+    /* A blocked receive wakes at least this often, so a close is never stuck behind a quiet socket. */
+    struct timeval wake = {.tv_sec = 0, .tv_usec = 500000};
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0
+            || setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufferBytes, sizeof bufferBytes) < 0
+            || setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufferBytes, sizeof bufferBytes) < 0
+            || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wake, sizeof wake) < 0
+            || (length == 16 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) < 0)
+            || bind(fd, (struct sockaddr *) &bound, boundLength) < 0) {
+        return fail(fd);
+    }
+    return fd;
+}
+
+/*
+ * Waits for at least one datagram, then takes what else is queued, up to count; datagram i goes to
+ * in[i * slotSize, ...). Returns how many arrived, 0 when the wait timed out or the socket was shut down, or
+ * -errno.
+ */
+JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_receive(JNIEnv *env, jclass cls, jint fd,
+                                                                        jobject in, jint slotSize, jint count,
+                                                                        jobject metaBuffer) {
+    unsigned char *base = (*env)->GetDirectBufferAddress(env, in);
+    unsigned char *meta = (*env)->GetDirectBufferAddress(env, metaBuffer);
+    struct mmsghdr messages[MAX_BATCH];
+    struct iovec vectors[MAX_BATCH];
+    if (count > MAX_BATCH) {
+        count = MAX_BATCH;
+    }
+    memset(messages, 0, sizeof(struct mmsghdr) * (size_t) count);
+    for (int i = 0; i < count; i++) {
+        vectors[i].iov_base = base + (size_t) i * slotSize;
+        vectors[i].iov_len = (size_t) slotSize;
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+        messages[i].msg_hdr.msg_name = meta + (size_t) i * SLOT_RECORD + ADDRESS;
+        messages[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in6);
+    }
+    int received = recvmmsg(fd, messages, (unsigned int) count, MSG_WAITFORONE, NULL);
+    if (received < 0) {
+        return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+    }
+    for (int i = 0; i < received; i++) {
+        *field(meta, i, RECEIVED) = (int32_t) messages[i].msg_len;
+        *field(meta, i, ADDRESS_LENGTH) = (int32_t) messages[i].msg_hdr.msg_namelen;
+        *field(meta, i, REPLY_LENGTH) = 0;
+    }
+    return received;
+}
+
+/*
+ * Sends the replies of slots [0, count) that have one, each to its slot's sender. A datagram the kernel refuses
+ * (say, an ICMP error queued for its client) is skipped rather than holding back the rest. Returns how many were
+ * sent.
+ */
+JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_send(JNIEnv *env, jclass cls, jint fd,
+                                                                     jobject outBuffer, jobject metaBuffer,
+                                                                     jint count) {
+    unsigned char *out = (*env)->GetDirectBufferAddress(env, outBuffer);
+    unsigned char *meta = (*env)->GetDirectBufferAddress(env, metaBuffer);
+    struct mmsghdr messages[MAX_BATCH];
+    struct iovec vectors[MAX_BATCH];
+    int replies = 0;
+    if (count > MAX_BATCH) {
+        count = MAX_BATCH;
+    }
+    for (int i = 0; i < count; i++) {
+        int32_t length = *field(meta, i, REPLY_LENGTH);
+        if (length <= 0) {
+            continue;
+        }
+        vectors[replies].iov_base = out + *field(meta, i, REPLY_OFFSET);
+        vectors[replies].iov_len = (size_t) length;
+        memset(&messages[replies], 0, sizeof messages[replies]);
+        messages[replies].msg_hdr.msg_iov = &vectors[replies];
+        messages[replies].msg_hdr.msg_iovlen = 1;
+        messages[replies].msg_hdr.msg_name = meta + (size_t) i * SLOT_RECORD + ADDRESS;
+        messages[replies].msg_hdr.msg_namelen = (socklen_t) *field(meta, i, ADDRESS_LENGTH);
+        replies++;
+    }
+    int done = 0;
+    int skipped = 0;
+    while (done < replies) {
+        int n = sendmmsg(fd, messages + done, (unsigned int) (replies - done), 0);
+        if (n > 0) {
+            done += n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else {
+            done++;  /* messages[done] failed: skip it */
+            skipped++;
+        }
+    }
+    return replies - skipped;
+}
+
+/* Wakes threads blocked in receive (they see 0) without freeing the descriptor under them. */
+JNIEXPORT void JNICALL Java_geodns_server_transport_NativeUdp_shutdown(JNIEnv *env, jclass cls, jint fd) {
+    shutdown(fd, SHUT_RDWR);
+}
+
+JNIEXPORT void JNICALL Java_geodns_server_transport_NativeUdp_close(JNIEnv *env, jclass cls, jint fd) {
+    close(fd);
+}

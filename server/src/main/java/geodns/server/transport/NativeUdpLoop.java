@@ -1,0 +1,109 @@
+package geodns.server.transport;
+
+import geodns.server.answer.Answerer;
+import geodns.server.wire.Query;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread's socket: receive a batch, answer each query into the out buffer, send the batch of replies. Every
+ * buffer is this thread's own and reused, so a query allocates nothing but, for a sender not seen lately, its
+ * address.
+ */
+final class NativeUdpLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(NativeUdpLoop.class);
+    static final int BATCH = 32;
+    private static final int OUT_BYTES = 64 << 10;
+
+    private final int fd;
+    private final Answerer answerer;
+    private final int slotSize;
+    private final ByteBuffer in;
+    private final ByteBuffer meta = ByteBuffer.allocateDirect(BATCH * NativeUdp.SLOT_RECORD)
+            .order(ByteOrder.nativeOrder());
+    private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BYTES);
+    private final byte[] packet;
+    private final byte[] reply = new byte[Answerer.TCP_LIMIT];
+    private final Query query = new Query();
+    private final SenderAddresses senders = new SenderAddresses();
+    private volatile boolean running = true;
+
+    NativeUdpLoop(int fd, Answerer answerer, int slotSize) {
+        this.fd = fd;
+        this.answerer = answerer;
+        this.slotSize = slotSize;
+        this.in = ByteBuffer.allocateDirect(BATCH * slotSize);
+        this.packet = new byte[slotSize];
+    }
+
+    void stop() {
+        running = false;
+        NativeUdp.shutdown(fd);
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            int received = NativeUdp.receive(fd, in, slotSize, BATCH, meta);
+            if (received < 0) {
+                LOG.warn("udp receive failed: errno {}", -received);
+                pause();
+            } else if (received > 0) {
+                answerAll(received);
+            }
+        }
+    }
+
+    private void answerAll(int received) {
+        int used = 0;
+        for (int slot = 0; slot < received; slot++) {
+            int length = answer(slot);
+            if (length > OUT_BYTES - used) {
+                NativeUdp.send(fd, out, meta, slot);  // a batch of very large replies: send what fits first
+                clearReplies(slot);
+                used = 0;
+            }
+            int record = slot * NativeUdp.SLOT_RECORD;
+            meta.putInt(record + NativeUdp.REPLY_OFFSET, used);
+            meta.putInt(record + NativeUdp.REPLY_LENGTH, length);
+            out.put(used, reply, 0, length);
+            used += length;
+        }
+        NativeUdp.send(fd, out, meta, received);
+    }
+
+    /** Answers slot's query into {@link #reply}; returns the reply's length, 0 for none. */
+    private int answer(int slot) {
+        int record = slot * NativeUdp.SLOT_RECORD;
+        int length = meta.getInt(record + NativeUdp.RECEIVED);
+        in.get(slot * slotSize, packet, 0, length);
+        InetAddress sender = senders.of(meta, record + NativeUdp.ADDRESS);
+        try {
+            return answerer.answer(packet, length, false, sender, query, reply);
+        } catch (InternalError e) {
+            // A memory-mapped GeoIP file rewritten in place faults a read, and the JVM reports it a little later
+            // as this error; answering again reads the file as it is now instead of leaving the client waiting.
+            return answerer.answer(packet, length, false, sender, query, reply);
+        } catch (RuntimeException e) {
+            LOG.debug("udp: no reply to a query from {}: {}", sender, e.toString());
+            return 0;
+        }
+    }
+
+    private void clearReplies(int slots) {
+        for (int slot = 0; slot < slots; slot++) {
+            meta.putInt(slot * NativeUdp.SLOT_RECORD + NativeUdp.REPLY_LENGTH, 0);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
