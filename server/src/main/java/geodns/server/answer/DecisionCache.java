@@ -1,48 +1,64 @@
 package geodns.server.answer;
 
 /**
- * The routes decided for client groups, in a fixed two-way set-associative table: a group's key picks a pair of
- * slots; a new group goes first in its pair and pushes the previous first one to second place, dropping what
- * was there. A hit is an array read or two and a comparison of primitive keys, with nothing allocated and
- * nothing locked; Caffeine's map of boxed keys cost three times as much per query here. Slots hold immutable
- * entries, so a racing reader sees a whole entry or none, never half of one; races only lose entries.
+ * The routes decided for client groups, in a fixed set-associative table: a group's key picks a set of
+ * {@code ways} adjacent slots; a new group goes first in its set and pushes the others one place down, dropping
+ * the last. A hit is a few array reads and comparisons of primitive keys, with nothing allocated and nothing
+ * locked; Caffeine's map of boxed keys cost three times as much per query here. Eight ways keep every group of
+ * a working set up to about half the slots (with two ways, 2% of the bench's 55,296 groups kept missing).
+ * Slots hold immutable entries, so a racing reader sees a whole entry or none, never half of one; races only
+ * lose entries.
  */
 final class DecisionCache {
     private record Entry(long key, Route[] routes) {}
 
     private final Entry[] slots;
-    private final int pairMask;
+    private final int ways;
+    private final int setMask;
 
-    /** @param slots rounded up to a power of two, at least 2 */
-    DecisionCache(int slots) {
-        int size = Integer.highestOneBit(Math.max(2, slots) - 1) << 1;
+    /**
+     * @param slots rounded up to a power of two, at least {@code ways}
+     * @param ways  slots per set, a power of two
+     */
+    DecisionCache(int slots, int ways) {
+        int size = Integer.highestOneBit(Math.max(ways, slots) - 1) << 1;
         this.slots = new Entry[size];
-        this.pairMask = size - 2;
+        this.ways = ways;
+        this.setMask = size - ways;
     }
 
     /** The routes cached for {@code key}, or null. */
     Route[] get(long key) {
         int first = index(key);
-        Entry entry = slots[first];
-        if (entry != null && entry.key == key) {
-            return entry.routes;
+        for (int i = first; i < first + ways; i++) {
+            Entry entry = slots[i];
+            if (entry == null) {
+                return null;  // sets fill from the front
+            }
+            if (entry.key == key) {
+                return entry.routes;
+            }
         }
-        entry = slots[first + 1];
-        return entry != null && entry.key == key ? entry.routes : null;
+        return null;
     }
 
     void put(long key, Route[] routes) {
         int first = index(key);
-        Entry previous = slots[first];
-        if (previous != null && previous.key != key) {
-            slots[first + 1] = previous;
+        int last = first + ways - 1;
+        for (int i = first; i <= last; i++) {
+            Entry entry = slots[i];
+            if (entry == null || entry.key == key) {
+                last = i;  // decided again, or room left: nothing needs to drop out
+                break;
+            }
         }
+        System.arraycopy(slots, first, slots, first + 1, last - first);
         slots[first] = new Entry(key, routes);
     }
 
     /** Keys differ mostly in their middle bits (a /24's address); a multiplicative hash spreads them all. */
     private int index(long key) {
         long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> 32) & pairMask;
+        return (int) (h >>> 32) & setMask;
     }
 }

@@ -1,7 +1,7 @@
 package geodns.server.answer;
 
 import geodns.server.wire.Sections;
-import io.micrometer.core.instrument.Counter;
+import geodns.server.metrics.Tally;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,9 +17,9 @@ public final class GeoAnswers {
     private final Sections[][] aaaa;
     private final Sections noAaaa;
     private final int geoName;
-    private final Counter[] chosen;
+    private final Tally[] chosen;
     private final String[] locations;
-    private final Counter failOpen;
+    private final Tally failOpen;
 
     /**
      * @param geoName the geo name's index, which {@link GeoRouting} ranks locations for
@@ -31,7 +31,7 @@ public final class GeoAnswers {
      * @param failOpen counted on every answer when no node is up and all are answered; null otherwise
      */
     public GeoAnswers(int geoName, String[] locations, Sections[][] a, Sections[][] aaaa, Sections noAaaa,
-                      Counter[] chosen, Counter failOpen) {
+                      Tally[] chosen, Tally failOpen) {
         this.locations = locations.clone();
         this.geoName = geoName;
         this.chosen = chosen;

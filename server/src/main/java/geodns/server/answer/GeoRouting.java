@@ -9,6 +9,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Routing by GeoIP: the client's network is looked up once, every geo name's ranking for it is cached, and the
@@ -22,12 +24,20 @@ public final class GeoRouting {
     static final int IPV4_GROUP = 24;
     static final int IPV6_GROUP = 56;
     private static final int CACHE_SLOTS = 1 << 18;
+    private static final int CACHE_WAYS = 8;
 
     private final GeoDatabase database;
     private final Metrics metrics;
     private final List<Ranker> rankers;
     private final Route[] unplaced;
-    private final DecisionCache decisions = new DecisionCache(CACHE_SLOTS);
+    /** Most distinct decisions shared; past that (pathological configs only) each group keeps its own copy. */
+    private static final int MAX_SHARED = 1 << 16;
+    private final DecisionCache decisions = new DecisionCache(CACHE_SLOTS, CACHE_WAYS);
+    /**
+     * Each distinct decision once: thousands of client groups come to the same few rankings, and sharing them
+     * keeps what a cache hit reads in the CPU's cache rather than one copy per group spread over the heap.
+     */
+    private final Map<String, Route[]> shared = new ConcurrentHashMap<>();
 
     /**
      * @param database where clients are; null ranks every client as unknown (the configured default order)
@@ -86,7 +96,15 @@ public final class GeoRouting {
     private Route[] decide(int family, byte[] address, int group) {
         GeoLookup found = database.lookup(masked(family, address, group));
         // The network's prefix, even when longer than the client's: the answer holds for that network only.
-        return routes(found, Math.min(found.prefixLength(), family == 1 ? IPV4_GROUP : IPV6_GROUP));
+        Route[] routes = routes(found, Math.min(found.prefixLength(), family == 1 ? IPV4_GROUP : IPV6_GROUP));
+        if (shared.size() >= MAX_SHARED) {
+            return routes;
+        }
+        StringBuilder key = new StringBuilder();
+        for (Route route : routes) {
+            key.append(route.scopePrefix()).append(Arrays.toString(route.order()));
+        }
+        return shared.computeIfAbsent(key.toString(), k -> routes);
     }
 
     private Route[] routes(GeoLookup found, int scope) {

@@ -32,7 +32,7 @@ final class NativeUdpListener implements AutoCloseable {
             listener.loops.add(new NativeUdpLoop(fd, answerer, MAX_QUERY));
         }
         for (int i = 0; i < count; i++) {
-            Thread thread = new Thread(listener.loops.get(i), "udp-" + DnsServer.format(address) + "-" + i);
+            Thread thread = answerer.newThread(listener.loops.get(i), "udp-" + DnsServer.format(address) + "-" + i);
             thread.setDaemon(true);
             thread.start();
             listener.threads.add(thread);

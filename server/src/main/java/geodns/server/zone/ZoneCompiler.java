@@ -5,7 +5,7 @@ import geodns.server.answer.NameNode;
 import geodns.server.answer.Snapshot;
 import geodns.server.metrics.Metrics;
 import geodns.server.wire.Header;
-import io.micrometer.core.instrument.Counter;
+import geodns.server.metrics.Tally;
 import geodns.server.wire.Sections;
 import geodns.server.wire.SectionsEncoder;
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ final class ZoneCompiler {
         }
         Sections noAaaa = encode(name, tree.negative(Header.NOERROR, forAaaa.answer()));
         String geoName = target.name().toString(true);
-        Counter[] chosen = target.locations().stream().map(l -> metrics.geoAnswers(geoName, l)).toArray(Counter[]::new);
+        Tally[] chosen = target.locations().stream().map(l -> metrics.geoAnswers(geoName, l)).toArray(Tally[]::new);
         return new GeoAnswers(target.index(), target.locations().toArray(String[]::new), a, aaaa, noAaaa, chosen,
                 target.failOpen() ? metrics.failOpen() : null);
     }

@@ -15,21 +15,21 @@ class DecisionCacheTest {
 
     @Test
     void aClientGroupsDecisionIsFoundAgain() {
-        DecisionCache cache = new DecisionCache(1024);
+        DecisionCache cache = new DecisionCache(1024, 8);
         cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
         assertSame(LONDON_FIRST, cache.get(ipv4Group(81, 2, 69)));
     }
 
     @Test
     void anotherGroupIsNotAnsweredFromItsNeighboursDecision() {
-        DecisionCache cache = new DecisionCache(1024);
+        DecisionCache cache = new DecisionCache(1024, 8);
         cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
         assertNull(cache.get(ipv4Group(81, 2, 70)));
     }
 
     @Test
-    void twoGroupsSharingAPairOfSlotsAreBothKept() {
-        DecisionCache cache = new DecisionCache(2);
+    void twoGroupsSharingASetOfTwoSlotsAreBothKept() {
+        DecisionCache cache = new DecisionCache(2, 2);
         cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
         cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
         assertSame(LONDON_FIRST, cache.get(ipv4Group(81, 2, 69)));
@@ -37,8 +37,8 @@ class DecisionCacheTest {
     }
 
     @Test
-    void aThirdGroupInAFullPairDropsTheLeastRecentlyAddedAndItIsDecidedAgain() {
-        DecisionCache cache = new DecisionCache(2);
+    void aThirdGroupInAFullSetDropsTheLeastRecentlyAddedAndItIsDecidedAgain() {
+        DecisionCache cache = new DecisionCache(2, 2);
         cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
         cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
         cache.put(ipv4Group(203, 0, 113), LONDON_FIRST);
@@ -48,11 +48,22 @@ class DecisionCacheTest {
     }
 
     @Test
-    void decidingAGroupAgainDoesNotPushItsPairMateOut() {
-        DecisionCache cache = new DecisionCache(2);
+    void decidingAGroupAgainDoesNotPushItsSetMateOut() {
+        DecisionCache cache = new DecisionCache(2, 2);
         cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
         cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
         cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
         assertSame(FRANKFURT_FIRST, cache.get(ipv4Group(5, 9, 1)));
+    }
+
+    @Test
+    void eightGroupsSharingAnEightWaySetAreAllKept() {
+        DecisionCache cache = new DecisionCache(8, 8);
+        for (int c = 0; c < 8; c++) {
+            cache.put(ipv4Group(10, 0, c), c % 2 == 0 ? LONDON_FIRST : FRANKFURT_FIRST);
+        }
+        for (int c = 0; c < 8; c++) {
+            assertSame(c % 2 == 0 ? LONDON_FIRST : FRANKFURT_FIRST, cache.get(ipv4Group(10, 0, c)), "10.0." + c);
+        }
     }
 }
