@@ -7,13 +7,27 @@
 # Runs as user 10001 and answers on port 53 without root (see the runtime stage). Kubernetes: k8s/README.md.
 
 # ---- build: the runnable jar server/target/geodns.jar (maven-shade, outputFile in server/pom.xml) ----------
-# The jar is the same for every platform (it carries Netty's epoll library for x86_64 and aarch64), so it is
-# built once, on the builder's own platform, rather than under emulation for each target.
+# The jar is the same for every platform (it carries Netty's epoll library and our native UDP transport for
+# x86_64 and aarch64), so it is built once, on the builder's own platform, rather than under emulation for each
+# target.
 FROM --platform=$BUILDPLATFORM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
+# The native UDP transport (server/src/main/c) is compiled for both: gcc for the builder's architecture, a cross
+# compiler for the other one. Without recommends the C library headers (libc6-dev*) must be named. The libraries
+# link against glibc, which the runtime image (Ubuntu) has.
+RUN set -eux; \
+    case "$(dpkg --print-architecture)" in \
+        amd64) cross="gcc-aarch64-linux-gnu libc6-dev-arm64-cross" ;; \
+        arm64) cross="gcc-x86-64-linux-gnu libc6-dev-amd64-cross" ;; \
+        *) echo "no cross compiler known for a $(dpkg --print-architecture) builder" >&2; exit 1 ;; \
+    esac; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends gcc libc6-dev $cross; \
+    rm -rf /var/lib/apt/lists/*
 # The Maven repository is a BuildKit cache: dependencies are downloaded once and survive changes to the poms
 # and the sources alike. The root pom lists every module, so every module's pom is needed; only the server
-# and what it depends on (geoip) are built.
+# and what it depends on (geoip) are built. native.required fails the build if either native library cannot be
+# built, rather than shipping an image that silently falls back to Netty on one platform.
 COPY pom.xml ./
 COPY geoip/pom.xml geoip/
 COPY server/pom.xml server/
@@ -21,7 +35,7 @@ COPY src/test/pom.xml src/test/
 COPY geoip/src geoip/src
 COPY server/src server/src
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -pl server -am package -DskipTests
+    mvn -B -q -pl server -am package -DskipTests -Dnative.required="x86_64 aarch64"
 
 # ---- runtime: a JRE, the jar, the example zones -------------------------------------------------------------
 FROM eclipse-temurin:17-jre

@@ -32,6 +32,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.ZipFile;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,54 @@ class DockerfileTest {
             }
         }
         assertTrue(lastPom < firstSource, "poms are copied before sources: " + copied);
+    }
+
+    /**
+     * The jar is built once for every platform, so the build stage must make the native UDP library for both:
+     * its mvn requires x86_64 and aarch64 (build.sh fails rather than leave one out and let that platform fall
+     * back to Netty), and before it gcc, the C library headers and, chosen by the builder's architecture, the
+     * cross compiler for the other one (ARCH-linux-gnu-gcc, the name build.sh looks for) are installed.
+     */
+    @Test
+    void buildStageBuildsTheNativeUdpLibraryForBothArchitectures() {
+        Stage build = DOCKERFILE.stages().get(0);
+        List<String> runs = build.all("RUN");
+        int mvnAt = 0;
+        while (mvnAt < runs.size() && !runs.get(mvnAt).contains("mvn ")) {
+            mvnAt++;
+        }
+        assertTrue(mvnAt < runs.size(), "no RUN mvn in the build stage: " + runs);
+        List<String> mvn = shellWords(runs.get(mvnAt));
+        List<String> required = mvn.stream().filter(w -> w.startsWith("-Dnative.required="))
+                .flatMap(w -> Arrays.stream(w.substring("-Dnative.required=".length()).trim().split("\\s+")))
+                .sorted().toList();
+        assertEquals(List.of("aarch64", "x86_64"), required, "mvn requires both native libraries: " + mvn);
+
+        String serverPom = read(ROOT.resolve("server/pom.xml"));
+        assertTrue(serverPom.contains("src/main/c/build.sh") && serverPom.contains("${native.required}"),
+                "server/pom.xml hands native.required to build.sh");
+        String buildSh = read(ROOT.resolve("server/src/main/c/build.sh"));
+        assertTrue(buildSh.contains("for arch in x86_64 aarch64") && buildSh.contains("compiler=$arch-linux-gnu-gcc"),
+                "build.sh builds x86_64 and aarch64 with ARCH-linux-gnu-gcc:\n" + buildSh);
+
+        String install = String.join("\n", runs.subList(0, mvnAt));
+        List<String> words = shellWords(install);
+        assertTrue(install.contains("apt-get install") && words.contains("--no-install-recommends"),
+                "compilers installed before mvn, without recommends:\n" + install);
+        assertTrue(install.contains("rm -rf /var/lib/apt/lists/*"), "apt lists removed:\n" + install);
+        assertTrue(install.contains("dpkg --print-architecture"), "the cross compiler follows the builder:\n" + install);
+        for (String pkg : List.of("gcc", "libc6-dev")) {
+            assertTrue(words.contains(pkg), pkg + " for the builder's own architecture:\n" + install);
+        }
+        // Debian/Ubuntu name a cross gcc gcc-TRIPLET (with - for _) and the libc headers (only recommended)
+        // libc6-dev-DEBARCH-cross.
+        Map<String, String> debianArch = Map.of("x86_64", "amd64", "aarch64", "arm64");
+        for (String arch : required) {
+            String gcc = "gcc-" + arch.replace('_', '-') + "-linux-gnu";
+            String libc = "libc6-dev-" + debianArch.get(arch) + "-cross";
+            assertTrue(install.contains(gcc) && install.contains(libc),
+                    gcc + " and " + libc + " build " + arch + " on the other architecture's builder:\n" + install);
+        }
     }
 
     @Test
@@ -386,11 +435,17 @@ class DockerfileTest {
             }
         }
         String mvn = build.all("RUN").stream().filter(r -> r.contains("mvn ")).findFirst().orElseThrow();
-        List<String> command = new ArrayList<>(Arrays.asList(mvn.substring(mvn.indexOf("mvn ")).trim().split("\\s+")));
+        List<String> command = new ArrayList<>(shellWords(mvn.substring(mvn.indexOf("mvn "))));
         command.add(1, "-o");
         String out = runIn(context, 540, command.toArray(String[]::new));
         Path jar = context.resolve("server/target/geodns.jar");
         assertTrue(Files.isRegularFile(jar), "the build stage made server/target/geodns.jar\n" + out);
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            for (String arch : List.of("x86_64", "aarch64")) {
+                String library = "native/linux-" + arch + "/libgeodns-udp.so";
+                assertTrue(zip.getEntry(library) != null, "the jar carries " + library + "\n" + out);
+            }
+        }
         String help = runIn(context, 60, GeodnsServer.javaBinary(), "-jar", jar.toString(), "--help");
         assertTrue(help.contains("geodns serve"), help);
     }
@@ -571,6 +626,42 @@ class DockerfileTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code text} split into words as sh does for plain and quoted words (no expansions). */
+    static List<String> shellWords(String text) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (char c : text.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (quote != 0) {
+            throw new AssertionError("unterminated quote in " + text);
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        return words;
     }
 
     private static String stripSlash(String path) {
