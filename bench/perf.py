@@ -646,7 +646,10 @@ def main():
     ap.add_argument("--only", default="", help="peers to compare, e.g. gdnsd,knot (implies --compare; default: all)")
     ap.add_argument("--runs", type=int, default=3, help="measured runs per server (default 3)")
     ap.add_argument("--seconds", type=int, default=10, help="seconds per run (default 10)")
-    ap.add_argument("--warmup", type=int, default=5, help="unmeasured seconds of load per server first (default 5)")
+    # 20 s: under a full load the JIT gets little of the two cores, and geodns's C2 compiles went on for about
+    # 10 s, at times taking a third of the server's CPU; a name server lives in the steady state after that.
+    ap.add_argument("--warmup", type=int, default=20,
+                    help="unmeasured seconds of load per server first, for the JIT (default 20)")
     ap.add_argument("--clients", type=int, default=4, help="dnsperf processes per run (default 4)")
     ap.add_argument("--outstanding", type=int, default=100, help="dnsperf -q per process (default 100)")
     ap.add_argument("--no-tail", dest="tail", action="store_false",
