@@ -64,6 +64,12 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_open(JNIEnv *env, 
         return fail(-1);
     }
     int on = 1;
+    /*
+     * Replies leave without DF and the socket ignores ICMP "fragmentation needed": a forged ICMP cannot shrink
+     * the path MTU to get replies fragmented, which is how fragment-injection cache poisoning starts (gdnsd and
+     * Knot do the same). IP_PMTUDISC_OMIT and IPV6_PMTUDISC_OMIT are both 5.
+     */
+    int omit = IP_PMTUDISC_OMIT;
     /* A blocked receive wakes at least this often, so a close is never stuck behind a quiet socket. */
     struct timeval wake = {.tv_sec = 0, .tv_usec = 500000};
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0
@@ -71,43 +77,59 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_open(JNIEnv *env, 
             || setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufferBytes, sizeof bufferBytes) < 0
             || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wake, sizeof wake) < 0
             || (length == 16 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) < 0)
+            || setsockopt(fd, length == 4 ? IPPROTO_IP : IPPROTO_IPV6, length == 4 ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER,
+                          &omit, sizeof omit) < 0
             || bind(fd, (struct sockaddr *) &bound, boundLength) < 0) {
         return fail(fd);
     }
     return fd;
 }
 
+/* One thread's receive headers, pointed at its buffers once rather than rebuilt for every call. */
+static __thread struct mmsghdr received_messages[MAX_BATCH];
+static __thread struct iovec received_vectors[MAX_BATCH];
+static __thread unsigned char *received_into;
+static __thread unsigned char *received_meta;
+
+static void point_at(unsigned char *base, unsigned char *meta, int slotSize) {
+    memset(received_messages, 0, sizeof received_messages);
+    for (int i = 0; i < MAX_BATCH; i++) {
+        received_vectors[i].iov_base = base + (size_t) i * slotSize;
+        received_vectors[i].iov_len = (size_t) slotSize;
+        received_messages[i].msg_hdr.msg_iov = &received_vectors[i];
+        received_messages[i].msg_hdr.msg_iovlen = 1;
+        received_messages[i].msg_hdr.msg_name = meta + (size_t) i * SLOT_RECORD + ADDRESS;
+    }
+    received_into = base;
+    received_meta = meta;
+}
+
 /*
  * Waits for at least one datagram, then takes what else is queued, up to count; datagram i goes to
  * in[i * slotSize, ...). Returns how many arrived, 0 when the wait timed out or the socket was shut down, or
- * -errno.
+ * -errno. A thread passes the same buffers and slot size every time (see NativeUdpLoop).
  */
 JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_receive(JNIEnv *env, jclass cls, jint fd,
                                                                         jobject in, jint slotSize, jint count,
                                                                         jobject metaBuffer) {
     unsigned char *base = (*env)->GetDirectBufferAddress(env, in);
     unsigned char *meta = (*env)->GetDirectBufferAddress(env, metaBuffer);
-    struct mmsghdr messages[MAX_BATCH];
-    struct iovec vectors[MAX_BATCH];
     if (count > MAX_BATCH) {
         count = MAX_BATCH;
     }
-    memset(messages, 0, sizeof(struct mmsghdr) * (size_t) count);
-    for (int i = 0; i < count; i++) {
-        vectors[i].iov_base = base + (size_t) i * slotSize;
-        vectors[i].iov_len = (size_t) slotSize;
-        messages[i].msg_hdr.msg_iov = &vectors[i];
-        messages[i].msg_hdr.msg_iovlen = 1;
-        messages[i].msg_hdr.msg_name = meta + (size_t) i * SLOT_RECORD + ADDRESS;
-        messages[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in6);
+    if (base != received_into || meta != received_meta) {
+        point_at(base, meta, slotSize);
     }
-    int received = recvmmsg(fd, messages, (unsigned int) count, MSG_WAITFORONE, NULL);
+    for (int i = 0; i < count; i++) {
+        received_messages[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in6);
+    }
+    int received = recvmmsg(fd, received_messages, (unsigned int) count, MSG_WAITFORONE, NULL);
     if (received < 0) {
         return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
     }
     for (int i = 0; i < received; i++) {
-        *field(meta, i, RECEIVED) = (int32_t) messages[i].msg_len;
-        *field(meta, i, ADDRESS_LENGTH) = (int32_t) messages[i].msg_hdr.msg_namelen;
+        *field(meta, i, RECEIVED) = (int32_t) received_messages[i].msg_len;
+        *field(meta, i, ADDRESS_LENGTH) = (int32_t) received_messages[i].msg_hdr.msg_namelen;
         *field(meta, i, REPLY_LENGTH) = 0;
     }
     return received;
