@@ -82,12 +82,16 @@ final class NativeUdpLoop implements Runnable {
         in.get(slot * slotSize, packet, 0, length);
         InetAddress sender = senders.of(meta, record + NativeUdp.ADDRESS);
         try {
-            return answerer.answer(packet, length, false, sender, query, reply);
-        } catch (InternalError e) {
-            // A memory-mapped GeoIP file rewritten in place faults a read, and the JVM reports it a little later
-            // as this error; answering again reads the file as it is now instead of leaving the client waiting.
-            return answerer.answer(packet, length, false, sender, query, reply);
-        } catch (RuntimeException e) {
+            try {
+                return answerer.answer(packet, length, false, sender, query, reply);
+            } catch (InternalError e) {
+                // A memory-mapped GeoIP file rewritten in place faults a read, and the JVM reports it a little
+                // later as this error; answering again reads the file as it is now instead of leaving the client
+                // waiting.
+                return answerer.answer(packet, length, false, sender, query, reply);
+            }
+        } catch (RuntimeException | InternalError e) {
+            // This thread is the only reader of its socket: it must outlive any one query.
             LOG.debug("udp: no reply to a query from {}: {}", sender, e.toString());
             return 0;
         }
