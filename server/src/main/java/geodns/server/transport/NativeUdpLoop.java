@@ -47,12 +47,31 @@ final class NativeUdpLoop implements Runnable {
     @Override
     public void run() {
         while (running) {
-            int received = NativeUdp.receive(fd, in, slotSize, BATCH, meta);
-            if (received < 0) {
-                LOG.warn("udp receive failed: errno {}", -received);
-                pause();
-            } else if (received > 0) {
+            try {
+                int received = NativeUdp.receive(fd, in, slotSize, BATCH, meta);
+                if (received < 0) {
+                    LOG.warn("udp receive failed: errno {}", -received);
+                    pause();
+                } else if (received > 0) {
+                    answerBatch(received);
+                }
+            } catch (RuntimeException | InternalError e) {
+                // This thread is its socket's only reader: whatever goes wrong costs a batch, never the thread.
+                LOG.warn("udp: a batch unanswered: {}", e.toString());
+            }
+        }
+    }
+
+    private void answerBatch(int received) {
+        try {
+            answerAll(received);
+        } catch (InternalError e) {
+            // A memory-mapped GeoIP file rewritten in place faults a read, and the JVM reports it a little later,
+            // wherever this thread then is, as this error: answer the batch again, reading the file as it is now.
+            try {
                 answerAll(received);
+            } catch (InternalError again) {
+                LOG.debug("udp: a batch of {} queries unanswered: {}", received, again.toString());
             }
         }
     }
@@ -82,16 +101,9 @@ final class NativeUdpLoop implements Runnable {
         in.get(slot * slotSize, packet, 0, length);
         InetAddress sender = senders.of(meta, record + NativeUdp.ADDRESS);
         try {
-            try {
-                return answerer.answer(packet, length, false, sender, query, reply);
-            } catch (InternalError e) {
-                // A memory-mapped GeoIP file rewritten in place faults a read, and the JVM reports it a little
-                // later as this error; answering again reads the file as it is now instead of leaving the client
-                // waiting.
-                return answerer.answer(packet, length, false, sender, query, reply);
-            }
-        } catch (RuntimeException | InternalError e) {
-            // This thread is the only reader of its socket: it must outlive any one query.
+            return answerer.answer(packet, length, false, sender, query, reply);
+        } catch (RuntimeException e) {
+            // One bad query costs its reply, not the batch.
             LOG.debug("udp: no reply to a query from {}: {}", sender, e.toString());
             return 0;
         }
