@@ -17,7 +17,6 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #define SLOT_RECORD 64
@@ -70,12 +69,9 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_open(JNIEnv *env, 
      * Knot do the same). IP_PMTUDISC_OMIT and IPV6_PMTUDISC_OMIT are both 5.
      */
     int omit = IP_PMTUDISC_OMIT;
-    /* A blocked receive wakes at least this often, so a close is never stuck behind a quiet socket. */
-    struct timeval wake = {.tv_sec = 0, .tv_usec = 500000};
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0
             || setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufferBytes, sizeof bufferBytes) < 0
             || setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufferBytes, sizeof bufferBytes) < 0
-            || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wake, sizeof wake) < 0
             || (length == 16 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) < 0)
             || setsockopt(fd, length == 4 ? IPPROTO_IP : IPPROTO_IPV6, length == 4 ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER,
                           &omit, sizeof omit) < 0
@@ -106,7 +102,7 @@ static void point_at(unsigned char *base, unsigned char *meta, int slotSize) {
 
 /*
  * Waits for at least one datagram, then takes what else is queued, up to count; datagram i goes to
- * in[i * slotSize, ...). Returns how many arrived, 0 when the wait timed out or the socket was shut down, or
+ * in[i * slotSize, ...). Returns how many arrived, 0 once the socket is shut down (or a signal interrupted the wait), or
  * -errno. A thread passes the same buffers and slot size every time (see NativeUdpLoop).
  */
 JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_receive(JNIEnv *env, jclass cls, jint fd,

@@ -70,7 +70,9 @@ final class NativeUdp {
      * Waits for a datagram, then takes what else is queued, up to {@code count}: datagram i lands at
      * {@code in[i * slotSize]} and its sender in meta's slot record i.
      *
-     * @return how many arrived; 0 after a quiet half second or a {@link #shutdown}; -errno on failure
+     * @return how many arrived; 0 after a {@link #shutdown}; -errno on failure. It blocks without a time limit:
+     *     a wake-up every so often on an idle socket would run a path the JIT compiled out under load, and the
+     *     deoptimized loop then answered slowly for seconds when the load came back
      */
     static native int receive(int fd, ByteBuffer in, int slotSize, int count, ByteBuffer meta);
 
