@@ -65,9 +65,9 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             """;
 
     private static final java.util.Set<String> FLAGS = java.util.Set.of(
-            "--zones", "--dns", "--http", "--geoip", "--udp-max", "--udp-transport", "--tcp-idle", "--tcp-max-conns", "--query-log",
-            "--query-log-sample", "--tcp-max-conns-per-client", "--tcp-max-queries", "--tcp-lifetime", "--rrl-rate",
-            "--rrl-slip", "--rrl-window", "--rrl-exempt", "--max-records");
+            "--zones", "--dns", "--http", "--geoip", "--udp-max", "--udp-transport", "--tcp-idle", "--tcp-max-conns",
+            "--query-log", "--query-log-sample", "--tcp-max-conns-per-client", "--tcp-max-queries", "--tcp-lifetime",
+            "--rrl-rate", "--rrl-slip", "--rrl-window", "--rrl-exempt", "--max-records");
 
     static final class UsageException extends Exception {
         UsageException(String message) {

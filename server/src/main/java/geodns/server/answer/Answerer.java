@@ -2,6 +2,7 @@ package geodns.server.answer;
 
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.QueryLog;
+import geodns.server.metrics.Tally;
 import geodns.server.wire.Header;
 import geodns.server.wire.ParseResult;
 import geodns.server.wire.Query;
@@ -10,7 +11,6 @@ import geodns.server.wire.Replies;
 import geodns.server.wire.Sections;
 import geodns.server.transfer.TransferStream;
 import geodns.server.transfer.Verified;
-import geodns.server.metrics.Tally;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicReference;
 

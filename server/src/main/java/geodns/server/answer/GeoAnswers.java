@@ -1,7 +1,7 @@
 package geodns.server.answer;
 
-import geodns.server.wire.Sections;
 import geodns.server.metrics.Tally;
+import geodns.server.wire.Sections;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**

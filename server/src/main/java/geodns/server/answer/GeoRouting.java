@@ -25,13 +25,13 @@ public final class GeoRouting {
     static final int IPV6_GROUP = 56;
     private static final int CACHE_SLOTS = 1 << 18;
     private static final int CACHE_WAYS = 8;
+    /** Most distinct decisions shared; past that (pathological configs only) each group keeps its own copy. */
+    private static final int MAX_SHARED = 1 << 16;
 
     private final GeoDatabase database;
     private final Metrics metrics;
     private final List<Ranker> rankers;
     private final Route[] unplaced;
-    /** Most distinct decisions shared; past that (pathological configs only) each group keeps its own copy. */
-    private static final int MAX_SHARED = 1 << 16;
     private final DecisionCache decisions = new DecisionCache(CACHE_SLOTS, CACHE_WAYS);
     /**
      * Each distinct decision once: thousands of client groups come to the same few rankings, and sharing them

@@ -51,7 +51,6 @@ public final class DnsServer implements AutoCloseable {
     /** Above this many bytes of unsent replies a connection stops being read until the client catches up. */
     private static final WriteBufferWaterMark WRITE_BUFFER = new WriteBufferWaterMark(64 << 10, 256 << 10);
 
-    private static final int BATCH = 32;
     private final boolean epoll = Epoll.isAvailable();
     private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private final EventLoopGroup workers;
@@ -105,12 +104,12 @@ public final class DnsServer implements AutoCloseable {
     private Bootstrap udpBootstrap() {
         Bootstrap b = new Bootstrap().group(workers).handler(udp);
         if (epoll) {
-            // recvmmsg: one system call reads up to BATCH datagrams, each into its own MAX_QUERY slot; replies
+            // recvmmsg: one system call reads up to a batch of datagrams, each into its own slot; replies
             // written in the same read batch leave together through sendmmsg when the batch is flushed.
             b.channel(EpollDatagramChannel.class).option(EpollChannelOption.SO_REUSEPORT, true)
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, NativeUdpListener.MAX_QUERY)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(NativeUdpListener.MAX_QUERY * BATCH));
+                            new FixedRecvByteBufAllocator(NativeUdpListener.MAX_QUERY * NativeUdpLoop.BATCH));
         } else {
             b.channel(NioDatagramChannel.class);
         }
