@@ -20,9 +20,6 @@ final class NativeUdp {
     static final int REPLY_OFFSET = 4;
     static final int REPLY_LENGTH = 8;
     static final int ADDRESS = 16;
-    /** udp.c takes at most this many datagrams per call. */
-    static final int MAX_BATCH = 64;
-    static final int AF_INET = 2;
 
     private static final String UNAVAILABLE = load();
 

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 final class NativeUdpLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(NativeUdpLoop.class);
+    /** Datagrams per receive; udp.c takes at most 64. */
     static final int BATCH = 32;
     private static final int OUT_BYTES = 64 << 10;
 
