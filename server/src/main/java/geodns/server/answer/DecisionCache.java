@@ -1,64 +1,127 @@
 package geodns.server.answer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
- * The routes decided for client groups, in a fixed set-associative table: a group's key picks a set of
- * {@code ways} adjacent slots; a new group goes first in its set and pushes the others one place down, dropping
- * the last. A hit is a few array reads and comparisons of primitive keys, with nothing allocated and nothing
- * locked; Caffeine's map of boxed keys cost three times as much per query here. Eight ways keep every group of
- * a working set up to about half the slots (with two ways, 2% of the bench's 55,296 groups kept missing).
- * Slots hold immutable entries, so a racing reader sees a whole entry or none, never half of one; races only
- * lose entries.
+ * The routes decided for client groups, in a fixed set-associative table of longs: a group's key picks a set
+ * of {@code ways} adjacent slots; a new group goes first in its set and pushes the others one place down,
+ * dropping the last.
+ *
+ * <p>A hit reads one set of eight longs, most often one cache line, and the decision it names. The table was
+ * an array of entry objects before: a hit read the array, then each entry of the set from wherever the heap
+ * had put it, and those cache misses were half of the answering threads' own CPU time under the bench's
+ * 55,296 client groups.
+ *
+ * <p>A slot packs the group and its decision into one long, so a racing reader sees a whole slot or none;
+ * races only lose slots. The key is mixed by a bijection: its top bits pick the set, so the slot keeps only
+ * the rest of the mixed key, and the bits this frees (as many as pick the set) number the decision. Distinct
+ * decisions are few (thousands of groups share each ranking) and kept once; a group whose decision finds no
+ * free number is not cached, and is decided again each time.
  */
 final class DecisionCache {
-    private record Entry(long key, Route[] routes) {}
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
-    private final Entry[] slots;
+    private final long[] slots;
     private final int ways;
-    private final int setMask;
+    private final int setBits;
+    private final long idMask;
+    private final Route[][] decisions;
+    private final Map<String, Integer> ids = new ConcurrentHashMap<>();
+    private final AtomicInteger lastId = new AtomicInteger();
 
     /**
-     * @param slots rounded up to a power of two, at least {@code ways}
-     * @param ways  slots per set, a power of two
+     * @param sets a power of two, at least 2; also bounds the distinct decisions kept, to {@code sets - 1}
+     * @param ways slots per set
      */
-    DecisionCache(int slots, int ways) {
-        int size = Integer.highestOneBit(Math.max(ways, slots) - 1) << 1;
-        this.slots = new Entry[size];
+    DecisionCache(int sets, int ways) {
+        if (sets < 2 || Integer.bitCount(sets) != 1) {
+            throw new IllegalArgumentException("sets must be a power of two, at least 2: " + sets);
+        }
+        this.slots = new long[sets * ways];
         this.ways = ways;
-        this.setMask = size - ways;
+        this.setBits = Integer.numberOfTrailingZeros(sets);
+        this.idMask = sets - 1;
+        this.decisions = new Route[sets][];
     }
 
     /** The routes cached for {@code key}, or null. */
     Route[] get(long key) {
-        int first = index(key);
+        long mixed = mix(key);
+        long tag = mixed << setBits;
+        int first = setOf(mixed);
         for (int i = first; i < first + ways; i++) {
-            Entry entry = slots[i];
-            if (entry == null) {
+            long slot = (long) SLOT.getAcquire(slots, i);
+            if (slot == 0) {
                 return null;  // sets fill from the front
             }
-            if (entry.key == key) {
-                return entry.routes;
+            if ((slot & ~idMask) == tag) {
+                return decisions[(int) (slot & idMask)];
             }
         }
         return null;
     }
 
     void put(long key, Route[] routes) {
-        int first = index(key);
+        int id = idOf(routes);
+        if (id == 0) {
+            return;
+        }
+        long mixed = mix(key);
+        long tag = mixed << setBits;
+        int first = setOf(mixed);
         int last = first + ways - 1;
         for (int i = first; i <= last; i++) {
-            Entry entry = slots[i];
-            if (entry == null || entry.key == key) {
+            long slot = (long) SLOT.getAcquire(slots, i);
+            if (slot == 0 || (slot & ~idMask) == tag) {
                 last = i;  // decided again, or room left: nothing needs to drop out
                 break;
             }
         }
-        System.arraycopy(slots, first, slots, first + 1, last - first);
-        slots[first] = new Entry(key, routes);
+        for (int i = last; i > first; i--) {
+            SLOT.setRelease(slots, i, (long) SLOT.getAcquire(slots, i - 1));
+        }
+        SLOT.setRelease(slots, first, tag | id);
     }
 
-    /** Keys differ mostly in their middle bits (a /24's address); a multiplicative hash spreads them all. */
-    private int index(long key) {
-        long h = key * 0x9E3779B97F4A7C15L;
-        return (int) (h >>> 32) & setMask;
+    /** The decision's number, the same for equal decisions; 0 when every number is taken. */
+    private int idOf(Route[] routes) {
+        StringBuilder content = new StringBuilder();
+        for (Route route : routes) {
+            content.append(route.scopePrefix()).append(Arrays.toString(route.order()));
+        }
+        Integer id = ids.computeIfAbsent(content.toString(), k -> {
+            int next = lastId.updateAndGet(last -> Math.min(last + 1, decisions.length));
+            if (next == decisions.length) {
+                return null;
+            }
+            decisions[next] = routes;  // before the number is published, by the map or a slot
+            return next;
+        });
+        return id == null ? 0 : id;
+    }
+
+    /** Which set a group's key falls in (for tests that need groups sharing a set). */
+    int set(long key) {
+        return setOf(mix(key)) / ways;
+    }
+
+    private int setOf(long mixed) {
+        return (int) (mixed >>> (64 - setBits)) * ways;
+    }
+
+    /** MurmurHash3's finalizer: a bijection on longs, so the mixed key identifies the group as the key does. */
+    private static long mix(long key) {
+        long h = key;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 }

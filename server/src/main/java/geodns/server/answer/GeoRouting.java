@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Routing by GeoIP: the client's network is looked up once, every geo name's ranking for it is cached, and the
@@ -18,26 +16,22 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Clients are grouped by /24 (IPv4) or /56 (IPv6), the prefixes resolvers send in ECS (RFC 7871 §11.1). The
  * ECS scope is the GeoIP network's prefix, capped at that group: the answer holds for the whole network, and
- * may say so with a scope longer than the client's source prefix (RFC 7871 §7.2.1).
+ * may say so with a scope longer than the client's source prefix (RFC 7871 §7.2.1). An IPv4 network of /16 or
+ * wider is decided once for each /16 block of it ({@link Ipv4Blocks}) rather than once per /24 group.
  */
 public final class GeoRouting {
     static final int IPV4_GROUP = 24;
     static final int IPV6_GROUP = 56;
-    private static final int CACHE_SLOTS = 1 << 18;
+    /** 262,144 groups in 2 MiB; also up to 32,767 distinct decisions. */
+    private static final int CACHE_SETS = 1 << 15;
     private static final int CACHE_WAYS = 8;
-    /** Most distinct decisions shared; past that (pathological configs only) each group keeps its own copy. */
-    private static final int MAX_SHARED = 1 << 16;
 
     private final GeoDatabase database;
     private final Metrics metrics;
     private final List<Ranker> rankers;
     private final Route[] unplaced;
-    private final DecisionCache decisions = new DecisionCache(CACHE_SLOTS, CACHE_WAYS);
-    /**
-     * Each distinct decision once: thousands of client groups come to the same few rankings, and sharing them
-     * keeps what a cache hit reads in the CPU's cache rather than one copy per group spread over the heap.
-     */
-    private final Map<String, Route[]> shared = new ConcurrentHashMap<>();
+    private final DecisionCache decisions = new DecisionCache(CACHE_SETS, CACHE_WAYS);
+    private final Ipv4Blocks blocks = new Ipv4Blocks();
 
     /**
      * @param database where clients are; null ranks every client as unknown (the configured default order)
@@ -61,14 +55,30 @@ public final class GeoRouting {
             return unplaced[geoName];
         }
         int group = Math.min(prefix, family == 1 ? IPV4_GROUP : IPV6_GROUP);
+        // A group shorter than a block spans blocks, which may lie in different networks.
+        boolean inBlock = family == 1 && group >= Ipv4Blocks.PREFIX;
         long key = groupKey(family, address, group);
-        Route[] routes = decisions.get(key);
+        Route[] routes = inBlock ? blocks.get(address) : null;
+        if (routes == null) {
+            routes = decisions.get(key);
+        }
         metrics.geoipCache(routes != null);
         if (routes == null) {
-            routes = decide(family, address, group);
-            decisions.put(key, routes);
+            routes = decide(family, address, group, key, inBlock);
         }
         return routes[geoName];
+    }
+
+    private Route[] decide(int family, byte[] address, int group, long key, boolean inBlock) {
+        GeoLookup found = database.lookup(masked(family, address, group));
+        // The network's prefix, even when longer than the client's: the answer holds for that network only.
+        Route[] routes = routes(found, Math.min(found.prefixLength(), family == 1 ? IPV4_GROUP : IPV6_GROUP));
+        if (inBlock && found.prefixLength() <= Ipv4Blocks.PREFIX) {
+            blocks.put(address, routes);
+        } else {
+            decisions.put(key, routes);
+        }
+        return routes;
     }
 
     /** What the explain page shows: the GeoIP lookup for the client's group and the full ranking. */
@@ -91,20 +101,6 @@ public final class GeoRouting {
         bits >>>= 56 - totalBits;
         bits &= group == 0 ? 0 : -1L << (totalBits - group);
         return bits | (long) family << 62 | (long) group << 56;
-    }
-
-    private Route[] decide(int family, byte[] address, int group) {
-        GeoLookup found = database.lookup(masked(family, address, group));
-        // The network's prefix, even when longer than the client's: the answer holds for that network only.
-        Route[] routes = routes(found, Math.min(found.prefixLength(), family == 1 ? IPV4_GROUP : IPV6_GROUP));
-        if (shared.size() >= MAX_SHARED) {
-            return routes;
-        }
-        StringBuilder key = new StringBuilder();
-        for (Route route : routes) {
-            key.append(route.scopePrefix()).append(Arrays.toString(route.order()));
-        }
-        return shared.computeIfAbsent(key.toString(), k -> routes);
     }
 
     private Route[] routes(GeoLookup found, int scope) {

@@ -13,6 +13,19 @@ class DecisionCacheTest {
         return GeoRouting.groupKey(1, new byte[] {(byte) a, (byte) b, (byte) c, 0, 0, 0, 0}, 24);
     }
 
+    /** The first {@code count} groups 10.x.y/24 whose keys fall in set 0. */
+    private static long[] groupsOfSetZero(DecisionCache cache, int count) {
+        long[] groups = new long[count];
+        int found = 0;
+        for (int i = 0; found < count; i++) {
+            long group = ipv4Group(10, i >> 8, i & 0xff);
+            if (cache.set(group) == 0) {
+                groups[found++] = group;
+            }
+        }
+        return groups;
+    }
+
     @Test
     void aClientGroupsDecisionIsFoundAgain() {
         DecisionCache cache = new DecisionCache(1024, 8);
@@ -28,42 +41,63 @@ class DecisionCacheTest {
     }
 
     @Test
-    void twoGroupsSharingASetOfTwoSlotsAreBothKept() {
-        DecisionCache cache = new DecisionCache(2, 2);
+    void groupsWithEqualDecisionsShareOneCopy() {
+        DecisionCache cache = new DecisionCache(1024, 8);
         cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
-        cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
-        assertSame(LONDON_FIRST, cache.get(ipv4Group(81, 2, 69)));
-        assertSame(FRANKFURT_FIRST, cache.get(ipv4Group(5, 9, 1)));
+        cache.put(ipv4Group(5, 9, 1), new Route[] {new Route(new int[] {0, 1}, 24)});
+        assertSame(LONDON_FIRST, cache.get(ipv4Group(5, 9, 1)));
+    }
+
+    @Test
+    void twoGroupsSharingASetOfTwoSlotsAreBothKept() {
+        DecisionCache cache = new DecisionCache(4, 2);
+        long[] groups = groupsOfSetZero(cache, 2);
+        cache.put(groups[0], LONDON_FIRST);
+        cache.put(groups[1], FRANKFURT_FIRST);
+        assertSame(LONDON_FIRST, cache.get(groups[0]));
+        assertSame(FRANKFURT_FIRST, cache.get(groups[1]));
     }
 
     @Test
     void aThirdGroupInAFullSetDropsTheLeastRecentlyAddedAndItIsDecidedAgain() {
-        DecisionCache cache = new DecisionCache(2, 2);
-        cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
-        cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
-        cache.put(ipv4Group(203, 0, 113), LONDON_FIRST);
-        assertNull(cache.get(ipv4Group(81, 2, 69)));
-        assertSame(FRANKFURT_FIRST, cache.get(ipv4Group(5, 9, 1)));
-        assertSame(LONDON_FIRST, cache.get(ipv4Group(203, 0, 113)));
+        DecisionCache cache = new DecisionCache(4, 2);
+        long[] groups = groupsOfSetZero(cache, 3);
+        cache.put(groups[0], LONDON_FIRST);
+        cache.put(groups[1], FRANKFURT_FIRST);
+        cache.put(groups[2], LONDON_FIRST);
+        assertNull(cache.get(groups[0]));
+        assertSame(FRANKFURT_FIRST, cache.get(groups[1]));
+        assertSame(LONDON_FIRST, cache.get(groups[2]));
     }
 
     @Test
     void decidingAGroupAgainDoesNotPushItsSetMateOut() {
-        DecisionCache cache = new DecisionCache(2, 2);
-        cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
-        cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
-        cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
-        assertSame(FRANKFURT_FIRST, cache.get(ipv4Group(5, 9, 1)));
+        DecisionCache cache = new DecisionCache(4, 2);
+        long[] groups = groupsOfSetZero(cache, 2);
+        cache.put(groups[0], FRANKFURT_FIRST);
+        cache.put(groups[1], LONDON_FIRST);
+        cache.put(groups[1], LONDON_FIRST);
+        assertSame(FRANKFURT_FIRST, cache.get(groups[0]));
     }
 
     @Test
     void eightGroupsSharingAnEightWaySetAreAllKept() {
-        DecisionCache cache = new DecisionCache(8, 8);
-        for (int c = 0; c < 8; c++) {
-            cache.put(ipv4Group(10, 0, c), c % 2 == 0 ? LONDON_FIRST : FRANKFURT_FIRST);
+        DecisionCache cache = new DecisionCache(4, 8);
+        long[] groups = groupsOfSetZero(cache, 8);
+        for (int i = 0; i < 8; i++) {
+            cache.put(groups[i], i % 2 == 0 ? LONDON_FIRST : FRANKFURT_FIRST);
         }
-        for (int c = 0; c < 8; c++) {
-            assertSame(c % 2 == 0 ? LONDON_FIRST : FRANKFURT_FIRST, cache.get(ipv4Group(10, 0, c)), "10.0." + c);
+        for (int i = 0; i < 8; i++) {
+            assertSame(i % 2 == 0 ? LONDON_FIRST : FRANKFURT_FIRST, cache.get(groups[i]), "group " + i);
         }
+    }
+
+    @Test
+    void aGroupWhoseDecisionFindsNoFreeNumberIsNotCached() {
+        DecisionCache cache = new DecisionCache(2, 8);  // room for one distinct decision
+        cache.put(ipv4Group(81, 2, 69), LONDON_FIRST);
+        cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
+        assertSame(LONDON_FIRST, cache.get(ipv4Group(81, 2, 69)));
+        assertNull(cache.get(ipv4Group(5, 9, 1)));
     }
 }

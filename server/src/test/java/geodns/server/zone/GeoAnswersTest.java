@@ -591,6 +591,42 @@ class GeoAnswersTest {
         assertEquals(LONDON, a(viaSubnet("app.example.com", Type.A, "10.7.2.0/24")), "Madrid");
     }
 
+    /** A snapshot with its own routing (an empty decision cache) counting into {@code metrics}. */
+    static Dns freshDns(geodns.server.metrics.Metrics metrics) {
+        geodns.server.answer.GeoRouting routing = Zones.routing(sources, cities, metrics);
+        return new Dns(Zones.compile(sources, routing, HealthView.allUp(), metrics));
+    }
+
+    static Message viaSubnet(Dns server, String cidr) {
+        return server.ask(Dns.queryWithClientSubnet("app.example.com", Type.A, cidr), RESOLVER);
+    }
+
+    static void assertGeoIpLookups(geodns.server.metrics.Metrics metrics, int lookups, int cached) {
+        String scrape = metrics.scrape();
+        assertTrue(scrape.contains("geodns_geoip_cache_total{result=\"miss\",} " + lookups + ".0")
+                && scrape.contains("geodns_geoip_cache_total{result=\"hit\",} " + cached + ".0"), scrape);
+    }
+
+    @Test
+    void theGroupsOfANetworkOf16OrWiderShareOneGeoIpLookup() {
+        geodns.server.metrics.Metrics metrics = new geodns.server.metrics.Metrics();
+        Dns server = freshDns(metrics);
+        assertEquals(SINGAPORE, a(viaSubnet(server, "10.1.2.0/24")), "Sydney");
+        assertEquals(SINGAPORE, a(viaSubnet(server, "10.1.3.0/24")), "Sydney");
+        assertEquals(16, scope(viaSubnet(server, "10.1.200.0/24")));
+        assertGeoIpLookups(metrics, 1, 2);
+    }
+
+    @Test
+    void theGroupsOfABlockSplitBetweenNetworksAreLookedUpEach() {
+        geodns.server.metrics.Metrics metrics = new geodns.server.metrics.Metrics();
+        Dns server = freshDns(metrics);
+        assertEquals(LONDON, a(viaSubnet(server, "10.7.0.0/24")), "Madrid");
+        assertEquals(SINGAPORE, a(viaSubnet(server, "10.7.1.0/24")), "Tokyo");
+        assertEquals(LONDON, a(viaSubnet(server, "10.7.0.0/24")), "Madrid");
+        assertGeoIpLookups(metrics, 2, 1);
+    }
+
     @Test
     void aHealthChangeKeepsTheDecisionCacheOfTheDatabaseAndConfig() {
         geodns.server.metrics.Metrics metrics = new geodns.server.metrics.Metrics();
