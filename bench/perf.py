@@ -3,7 +3,8 @@
 DNS and PowerDNS on the same machine, with the same zone, the same four locations and the same City database.
 
 What it does (bench/README.md says more):
-  1. Writes a City-level test DB with geoip's MmdbWriter: 54 cities around the world, 4 /16 networks each.
+  1. Writes a City-level test DB with geoip's MmdbWriter: 54 cities around the world, 4 /16 networks each
+     (--network-prefix 20: each /16 split in 16 networks of /20).
   2. Writes dnsperf query files (binary, `dnsperf -B`, so every query carries its own EDNS Client Subnet):
      80% app.example.com A/AAAA, 10% static names, 5% NXDOMAIN, 5% SOA/NS, client /24s drawn from the DB's networks.
   3. Measures geodns's start-up to its first answer with the embedded DB (median of 3).
@@ -15,6 +16,7 @@ What it does (bench/README.md says more):
 
 Everything runs on 127.0.0.1 and is stopped by PID on exit (also on Ctrl-C); every dnsperf run is bounded by -l.
 Usage: bench/run.sh [--compare] [--latency] [--runs 3] [--seconds 10] [--clients 4] [--only gdnsd,knot,pdns]
+                    [--network-prefix 16]
 """
 import argparse, atexit, math, os, random, re, shutil, signal, socket, struct, subprocess, sys, tempfile, time
 
@@ -274,10 +276,19 @@ def ensure_jar(jar):
     subprocess.run(["mvn", "-B", "-q", "package", "-DskipTests"], cwd=REPO, check=True)
 
 
-def write_db(path):
+def split(net16, prefix):
+    """A /16 written as networks of `prefix` bits (16..24), each its own record, as a City DB splits an ISP's
+    block by city: clients then fall in networks narrower than a /16."""
+    a, b = net16.split(".")[:2]
+    step = 2 ** (24 - prefix)
+    return [f"{a}.{b}.{k * step}.0/{prefix}" for k in range(256 // step)]
+
+
+def write_db(path, prefix):
     args = []
     for i, (_, lat, lon, cc, continent, sub) in enumerate(CITIES):
-        args += [f"{net}={lat},{lon},{cc},{continent},{sub}" for net in city_networks(i)]
+        args += [f"{net}={lat},{lon},{cc},{continent},{sub}"
+                 for net16 in city_networks(i) for net in split(net16, prefix)]
     subprocess.run(["java", "-cp", os.path.join(REPO, "geoip/target/test-classes"),
                     "geodns.geoip.testing.MmdbWriter", path] + args, check=True)
 
@@ -659,6 +670,9 @@ def main():
                     "-XX:MaxMetaspaceSize=64m -Xss512k -XX:ReservedCodeCacheSize=24m -XX:TrimNativeHeapInterval=2000 "
                     "-XX:+ExitOnOutOfMemoryError",
                     help="JVM flags for geodns (default: the image's, heap sized as under the DaemonSet's 192Mi)")
+    ap.add_argument("--network-prefix", type=int, default=16, choices=range(16, 25), metavar="16..24",
+                    help="prefix of the test DB's networks (default 16: each city's four /16s whole; 20: split "
+                         "in /20s, so that clients fall in networks narrower than a /16, as in a real City DB)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (DB, query files, configs, logs)")
     args = ap.parse_args()
     args.compare = args.compare or bool(args.only)
@@ -679,10 +693,11 @@ def main():
     print(f"work folder {work}; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before start",
           flush=True)
 
-    write_db(os.path.join(work, "city.mmdb"))
+    write_db(os.path.join(work, "city.mmdb"), args.network_prefix)
     for k in range(args.clients):
         write_queries(os.path.join(work, f"queries-{k}.bin"), 20000, seed=k + 1)
-    print(f"test DB: {len(CITIES)} cities x {NETS_PER_CITY} /16 networks; "
+    print(f"test DB: {len(CITIES)} cities x {NETS_PER_CITY} /16s, written as "
+          f"{len(CITIES) * NETS_PER_CITY * 2 ** (args.network_prefix - 16)} /{args.network_prefix} networks; "
           f"query files: {args.clients} x 20000 queries, ECS from {len(CITIES) * NETS_PER_CITY * 256} client /24s",
           flush=True)
 
