@@ -1,8 +1,15 @@
 package geodns.server.answer;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 class DecisionCacheTest {
@@ -99,5 +106,33 @@ class DecisionCacheTest {
         cache.put(ipv4Group(5, 9, 1), FRANKFURT_FIRST);
         assertSame(LONDON_FIRST, cache.get(ipv4Group(81, 2, 69)));
         assertNull(cache.get(ipv4Group(5, 9, 1)));
+    }
+
+    @Test
+    void threadsRacingForFewSlotsNeverFindAnotherGroupsDecision() throws Exception {
+        DecisionCache cache = new DecisionCache(4, 2);  // 64 groups racing for eight slots
+        Route[][] byGroup = {LONDON_FIRST, FRANKFURT_FIRST};
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> wrong = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                wrong.add(threads.submit(() -> {
+                    int found = 0;
+                    for (int i = 0; i < 200_000; i++) {
+                        int c = ThreadLocalRandom.current().nextInt(64);
+                        Route[] expected = byGroup[c % 2];
+                        cache.put(ipv4Group(10, 1, c), expected);
+                        Route[] own = cache.get(ipv4Group(10, 1, c));
+                        found += own == null || own == expected ? 0 : 1;
+                    }
+                    return found;
+                }));
+            }
+            for (Future<Integer> count : wrong) {
+                assertEquals(0, count.get());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }
