@@ -187,7 +187,7 @@ class MetricsTest {
 
     @Test
     void aSubnetsFirstGeoLookupIsACacheMissAndItsNextOneAHit() {
-        // 127.7.77.0/24 (Berlin) is asked nowhere else in this class.
+        // Berlin's network, 127.7.0.0/16, is asked nowhere else in this class.
         GeoQuery query = GeoQuery.of("app.example.com", "A").subnet("127.7.77.0/24");
         PromScrape start = scrape();
         query.ask(Via.DNSJAVA_UDP, server);
@@ -202,6 +202,33 @@ class MetricsTest {
                 second.value("geodns_geoip_cache_total", "result", "hit"), () -> "hit after the second:\n" + second);
         assertEquals(first.value("geodns_geoip_cache_total", "result", "miss"),
                 second.value("geodns_geoip_cache_total", "result", "miss"), "no miss for the second");
+    }
+
+    /** How the GeoIP cache's counters moved while app.example.com A was asked for each subnet in turn. */
+    private static String geoipCacheFor(String... subnets) {
+        PromScrape before = scrape();
+        for (String subnet : subnets) {
+            GeoQuery.of("app.example.com", "A").subnet(subnet).ask(Via.DNSJAVA_UDP, server);
+        }
+        PromScrape after = scrape();
+        String moved = "";
+        for (String result : List.of("miss", "hit")) {
+            moved += " " + result + " +" + Math.round(after.value("geodns_geoip_cache_total", "result", result)
+                    - before.value("geodns_geoip_cache_total", "result", result));
+        }
+        return moved.strip();
+    }
+
+    @Test
+    void subnetsOfOneSlash16NetworkShareOneGeoIpLookup() {
+        // Vancouver's network, 127.8.0.0/16, is asked nowhere else in this class.
+        assertEquals("miss +1 hit +2", geoipCacheFor("127.8.1.0/24", "127.8.2.0/24", "127.8.200.0/24"));
+    }
+
+    @Test
+    void subnetsOfASlash16SplitBetweenNetworksAreLookedUpEach() {
+        // 127.20.0.0/16 holds one /28 (Dublin) and nothing else: no network spans the /16.
+        assertEquals("miss +2 hit +1", geoipCacheFor("127.20.0.0/24", "127.20.1.0/24", "127.20.0.0/24"));
     }
 
     // ------------------------------------------------------------------------------------------ reloads
