@@ -770,6 +770,14 @@ def main():
               f"{m['usr']:4.0f}% {m['rss']:8.1f} {m['hwm']:8.1f}   {ratios}")
     print("(queries/s, latency, CPU: median of runs; user: the share of that CPU time spent in user space; "
           "RSS: VmRSS after the last run; peak: VmHWM)")
+    # The servers of one run ran back to back, so a run's ratio shares the machine's state of that minute; the
+    # median of those ratios is steadier than the ratio of the medians when the machine's load drifts.
+    for s in servers[1:]:
+        pairs = list(zip(runs["geodns"], runs[s.name]))
+        qps = [g_run["qps"] / p_run["qps"] for g_run, p_run in pairs]
+        cpu = [g_run["cpu_us"] / p_run["cpu_us"] for g_run, p_run in pairs]
+        print(f"geodns/{s.name} run by run: qps {' '.join(f'{x:.2f}' for x in qps)} (median {median(qps):.2f}), "
+              f"CPU {' '.join(f'{x:.2f}' for x in cpu)} (median {median(cpu):.2f})")
     print(f"geodns start-up to first answer: {median(startups):.2f} s with the embedded DB (median of 3), "
           f"{servers[0].startup:.2f} s with the City test DB")
     for name, why in skipped.items():
