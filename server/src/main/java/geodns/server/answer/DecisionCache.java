@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A hit reads one set of eight longs, most often one cache line, and the decision it names. The table was
  * an array of entry objects before: a hit read the array, then each entry of the set from wherever the heap
- * had put it, and those cache misses were half of the answering threads' own CPU time under the bench's
- * 55,296 client groups.
+ * had put it, and those cache misses were a quarter to a half of the answering threads' own CPU time under
+ * the bench's 55,296 client groups.
  *
  * <p>A slot packs the group and its decision into one long, so a racing reader sees a whole slot or none;
  * races only lose slots. The key is mixed by a bijection: its top bits pick the set, so the slot keeps only
@@ -51,7 +51,7 @@ final class DecisionCache {
 
     /** The routes cached for {@code key}, or null. */
     Route[] get(long key) {
-        long mixed = mix(key);
+        long mixed = Murmur.mix(key);
         long tag = mixed << setBits;
         int first = setOf(mixed);
         for (int i = first; i < first + ways; i++) {
@@ -71,7 +71,7 @@ final class DecisionCache {
         if (id == 0) {
             return;
         }
-        long mixed = mix(key);
+        long mixed = Murmur.mix(key);
         long tag = mixed << setBits;
         int first = setOf(mixed);
         int last = first + ways - 1;
@@ -107,21 +107,10 @@ final class DecisionCache {
 
     /** Which set a group's key falls in (for tests that need groups sharing a set). */
     int set(long key) {
-        return setOf(mix(key)) / ways;
+        return setOf(Murmur.mix(key)) / ways;
     }
 
     private int setOf(long mixed) {
         return (int) (mixed >>> (64 - setBits)) * ways;
-    }
-
-    /** MurmurHash3's finalizer: a bijection on longs, so the mixed key identifies the group as the key does. */
-    private static long mix(long key) {
-        long h = key;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
     }
 }

@@ -57,11 +57,13 @@ public final class GeoRouting {
         int group = Math.min(prefix, family == 1 ? IPV4_GROUP : IPV6_GROUP);
         // A group shorter than a block spans blocks, which may lie in different networks.
         boolean inBlock = family == 1 && group >= Ipv4Blocks.PREFIX;
-        long key = groupKey(family, address, group);
         Route[] routes = inBlock ? blocks.get(address) : null;
-        if (routes == null) {
-            routes = decisions.get(key);
+        if (routes != null) {
+            metrics.geoipCache(true);
+            return routes[geoName];
         }
+        long key = groupKey(family, address, group);
+        routes = decisions.get(key);
         metrics.geoipCache(routes != null);
         if (routes == null) {
             routes = decide(family, address, group, key, inBlock);

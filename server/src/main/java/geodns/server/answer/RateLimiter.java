@@ -194,17 +194,7 @@ public final class RateLimiter {
     }
 
     private static long hash(long seed, int family, long network, int extra) {
-        long h = mix(seed ^ network);
-        return mix(h ^ ((long) family << 40 | (long) extra << 8 | 0x5a));
-    }
-
-    /** MurmurHash3's 64-bit finaliser: every input bit moves every output bit. */
-    private static long mix(long h) {
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        h ^= h >>> 33;
-        return h;
+        long h = Murmur.mix(seed ^ network);
+        return Murmur.mix(h ^ ((long) family << 40 | (long) extra << 8 | 0x5a));
     }
 }
