@@ -54,7 +54,7 @@ public final class GeoRouting {
         if (database == null) {
             return unplaced[geoName];
         }
-        int group = Math.min(prefix, family == 1 ? IPV4_GROUP : IPV6_GROUP);
+        int group = Math.min(prefix, groupPrefix(family));
         // A group shorter than a block spans blocks, which may lie in different networks.
         boolean inBlock = family == 1 && group >= Ipv4Blocks.PREFIX;
         Route[] routes = inBlock ? blocks.get(address) : null;
@@ -74,7 +74,7 @@ public final class GeoRouting {
     private Route[] decide(int family, byte[] address, int group, long key, boolean inBlock) {
         GeoLookup found = database.lookup(masked(family, address, group));
         // The network's prefix, even when longer than the client's: the answer holds for that network only.
-        Route[] routes = routes(found, Math.min(found.prefixLength(), family == 1 ? IPV4_GROUP : IPV6_GROUP));
+        Route[] routes = routes(found, Math.min(found.prefixLength(), groupPrefix(family)));
         if (inBlock && found.prefixLength() <= Ipv4Blocks.PREFIX) {
             blocks.put(address, routes);
         } else {
@@ -85,12 +85,17 @@ public final class GeoRouting {
 
     /** What the explain page shows: the GeoIP lookup for the client's group and the full ranking. */
     GeoDecision explain(int geoName, int family, byte[] address, int prefix) {
-        int group = Math.min(prefix, family == 1 ? IPV4_GROUP : IPV6_GROUP);
+        int group = Math.min(prefix, groupPrefix(family));
         InetAddress looked = masked(family, address, group);
         GeoLookup found = database == null ? new GeoLookup(0, null) : database.lookup(looked);
         Ranker ranker = rankers.get(geoName);
         return new GeoDecision(looked.getHostAddress() + "/" + group, found, ranker.rank(found.place()),
                 route(geoName, family, address, prefix).scopePrefix());
+    }
+
+    /** The prefix clients of this family are grouped by: /24 or /56. */
+    private static int groupPrefix(int family) {
+        return family == 1 ? IPV4_GROUP : IPV6_GROUP;
     }
 
     /** The first {@code group} bits of the address, tagged with family and group length, as one long. */
