@@ -8,15 +8,17 @@ What it does (bench/README.md says more):
   2. Writes dnsperf query files (binary, `dnsperf -B`, so every query carries its own EDNS Client Subnet):
      80% app.example.com A/AAAA, 10% static names, 5% NXDOMAIN, 5% SOA/NS, client /24s drawn from the DB's networks.
   3. Measures geodns's start-up to its first answer with the embedded DB (median of 3).
-  4. Starts geodns (and with --compare the peers) on free loopback ports, checks every city's answer against the
-     nearest location, then per run starts N dnsperf processes for a fixed time against one server after the other
-     (alternating the order each run) and reads the server's CPU time from /proc/PID/stat around it.
+  4. Starts geodns (and with --compare the peers, and the floor: bench/c/floor.c, which sends each query back
+     without a lookup) on free loopback ports, checks every city's answer against the nearest location, then per
+     run starts N dnsperf processes for a fixed time against one server after the other (alternating the order
+     each run) and reads the server's CPU time from /proc/PID/stat around it.
   5. Prints one table: queries/s (median of runs), average and p99 latency, server CPU per answered query, VmRSS
-     after the runs, and geodns/peer ratios. --latency adds a run at half geodns's peak rate (dnsperf -Q).
+     after the runs, and geodns/peer ratios. --latency adds runs at half geodns's peak rate with a paced client
+     that keeps a latency histogram (bench/c/latency.c); --pin puts that client and the server on separate CPUs.
 
-Everything runs on 127.0.0.1 and is stopped by PID on exit (also on Ctrl-C); every dnsperf run is bounded by -l.
-Usage: bench/run.sh [--compare] [--latency] [--runs 3] [--seconds 10] [--clients 4] [--only gdnsd,knot,pdns]
-                    [--network-prefix 16]
+Everything runs on 127.0.0.1 and is stopped by PID on exit (also on Ctrl-C); every load run is bounded in time.
+Usage: bench/run.sh [--compare] [--latency [--pin]] [--runs 3] [--seconds 10] [--clients 4]
+                    [--only floor,gdnsd,knot,pdns] [--network-prefix 16]
 """
 import argparse, atexit, math, os, random, re, shutil, signal, socket, struct, subprocess, sys, tempfile, time
 
@@ -505,7 +507,23 @@ def pdns(args, work):
     return Server("pdns", ["pdns_server", f"--config-dir={conf}"], port, os.path.join(work, "pdns.log"))
 
 
+def floor(args, work):
+    port = free_port()
+    return Server("floor", [args.tools["floor"], "127.0.0.1", str(port), "2"], port, os.path.join(work, "floor.log"))
+
+
+def build_tools(work):
+    """bench/c's floor server and latency client, compiled into the work folder."""
+    tools = {}
+    for name in ("floor", "latency"):
+        tools[name] = os.path.join(work, name)
+        subprocess.run(["cc", "-O2", "-Wall", "-pthread", "-o", tools[name], os.path.join(BENCH, "c", name + ".c")],
+                       check=True)
+    return tools
+
+
 PEERS = {  # name: (Debian packages, factory)
+    "floor": ([], floor),  # no lookup at all: what the kernel and the load cost on this machine (bench/c/floor.c)
     "gdnsd": (["gdnsd"], gdnsd),
     "knot": (["knot", "knot-module-geoip"], knot),
     "pdns": (["pdns-server", "pdns-backend-geoip"], pdns),
@@ -636,6 +654,71 @@ def load(server, args, work, seconds, rate=None, verbose=False, tag="run"):
     return run
 
 
+def pin(pid, cpus):
+    """Every thread of the process onto `cpus` (threads started later inherit their creator's set)."""
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            os.sched_setaffinity(int(tid), cpus)
+        except OSError:  # the thread ended meanwhile
+            pass
+
+
+def latency_run(server, args, work, rate, tag):
+    """bench/c/latency.c at `rate` queries/s for --seconds against the server: each answer's latency, from a
+    client that prints nothing per query; with --pin the client runs on CPU 0 and the server on CPU 1."""
+    files = [os.path.join(work, f"queries-{k}.bin") for k in range(args.clients)]
+    cmd = [args.tools["latency"], "127.0.0.1", str(server.port), str(int(rate)), str(args.seconds),
+           str(args.clients)] + files
+    log = os.path.join(work, f"latency-{server.name}-{tag}.out")
+    if args.pin:
+        pin(server.pid, {1})
+    (usr0, sys0) = cpu_times(server.pid)
+    try:
+        with open(log, "w") as f:
+            p = spawn(cmd, f, preexec_fn=(lambda: os.sched_setaffinity(0, {0})) if args.pin else None)
+            try:
+                p.wait(args.seconds + 30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+            STARTED.remove(p)
+    finally:
+        if args.pin:
+            pin(server.pid, set(range(os.cpu_count())))
+    usr1, sys1 = cpu_times(server.pid)
+    words = open(log).read().split()
+    run = {k: float(v) for k, v in zip(words[::2], words[1::2]) if re.fullmatch(r"[\d.]+", v)}
+    if "answered" not in run:
+        raise RuntimeError(f"the latency client failed against {server.name}: {' '.join(words)[-500:]}")
+    run["cpu_us"] = (usr1 - usr0 + sys1 - sys0) / run["answered"] * 1e6 if run["answered"] else float("nan")
+    return run
+
+
+def latency_table(servers, args, work, rate):
+    """--runs runs per server at `rate`, the servers alternating as in the load runs; medians in one table."""
+    print(f"\nlatency at half geodns's peak rate: {rate:.0f} queries/s from bench/c/latency.c over "
+          f"{args.clients} sockets, {args.runs} runs x {args.seconds} s per server, alternating"
+          + (", client pinned to CPU 0 and server to CPU 1" if args.pin else "")
+          + "; issue 7's target for geodns: average < 0.3 ms, p99 < 1 ms", flush=True)
+    runs = {s.name: [] for s in servers}
+    for r in range(args.runs):
+        for s in servers[r % len(servers):] + servers[:r % len(servers)]:
+            run = latency_run(s, args, work, rate, tag=f"run{r}")
+            runs[s.name].append(run)
+            print(f"latency run {r + 1}/{args.runs} {s.name:7s} avg {run['avg_ms']:.3f} p50 {run['p50_ms']:.3f} "
+                  f"p99 {run['p99_ms']:.3f} p99.9 {run['p999_ms']:.3f} max {run['max_ms']:.3f} ms  "
+                  f"lost {run['lost']:.0f}  cpu {run['cpu_us']:.2f} us/answer", flush=True)
+    header = (f"{'server':8s} {'avg ms':>7s} {'p50 ms':>7s} {'p99 ms':>7s} {'p99.9 ms':>8s} {'lost':>6s} "
+              f"{'CPU us/ans':>10s}   p99 of each run")
+    print(header)
+    print("-" * len(header))
+    for s in servers:
+        rs = runs[s.name]
+        m = {k: median([x[k] for x in rs]) for k in ("avg_ms", "p50_ms", "p99_ms", "p999_ms", "lost", "cpu_us")}
+        print(f"{s.name:8s} {m['avg_ms']:7.3f} {m['p50_ms']:7.3f} {m['p99_ms']:7.3f} {m['p999_ms']:8.3f} "
+              f"{m['lost']:6.0f} {m['cpu_us']:10.2f}   " + " ".join(f"{x['p99_ms']:.2f}" for x in rs))
+    print("(medians of runs; lost: answers missing or later than 65,536 queries; CPU: the server's, per answer)")
+
+
 def median(values):
     values = sorted(v for v in values if not math.isnan(v))
     if not values:
@@ -653,8 +736,12 @@ def fmt(v, spec):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--compare", action="store_true", help="also gdnsd, Knot DNS and PowerDNS (apt-get if missing)")
-    ap.add_argument("--latency", action="store_true", help="also dnsperf -Q at half geodns's peak rate")
-    ap.add_argument("--only", default="", help="peers to compare, e.g. gdnsd,knot (implies --compare; default: all)")
+    ap.add_argument("--latency", action="store_true",
+                    help="also runs at half geodns's peak rate with bench/c/latency.c: average, p50, p99, p99.9")
+    ap.add_argument("--pin", action="store_true",
+                    help="in the latency runs, the client on CPU 0 and the server on CPU 1, so they do not compete")
+    ap.add_argument("--only", default="",
+                    help="peers to compare, e.g. floor,gdnsd (implies --compare; default: all)")
     ap.add_argument("--runs", type=int, default=3, help="measured runs per server (default 3)")
     ap.add_argument("--seconds", type=int, default=10, help="seconds per run (default 10)")
     # 20 s: under a full load the JIT gets little of the two cores, and geodns's C2 compiles went on for about
@@ -684,14 +771,17 @@ def main():
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
 
-    if not ensure_packages(["dnsperf"]):
-        sys.exit("dnsperf is needed: apt-get install -y dnsperf")
+    if not ensure_packages(["dnsperf", "gcc", "libc6-dev"]):
+        sys.exit("dnsperf and a C compiler are needed: apt-get install -y dnsperf gcc libc6-dev")
+    if args.pin and os.cpu_count() < 2:
+        sys.exit("--pin needs two CPUs")
     ensure_jar(args.jar)
     work = tempfile.mkdtemp(prefix="geodns-perf-")
     if not args.keep:
         atexit.register(shutil.rmtree, work, True)
     print(f"work folder {work}; {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before start",
           flush=True)
+    args.tools = build_tools(work)
 
     write_db(os.path.join(work, "city.mmdb"), args.network_prefix)
     for k in range(args.clients):
@@ -728,6 +818,9 @@ def main():
         print(f"SKIPPED {name}: {why}", flush=True)
 
     for s in servers:
+        if s.name == "floor":
+            print("floor: sends every query back as its answer, no lookup (not checked)", flush=True)
+            continue
         ok, total, bad = sanity(s)
         print(f"{s.name}: {ok}/{total} answers as geodns's rules want (every city, A and AAAA; www, NXDOMAIN, SOA)"
               + ("" if not bad else "; e.g. " + " | ".join(bad)), flush=True)
@@ -778,21 +871,16 @@ def main():
         cpu = [g_run["cpu_us"] / p_run["cpu_us"] for g_run, p_run in pairs]
         print(f"geodns/{s.name} run by run: qps {' '.join(f'{x:.2f}' for x in qps)} (median {median(qps):.2f}), "
               f"CPU {' '.join(f'{x:.2f}' for x in cpu)} (median {median(cpu):.2f})")
+    if "floor" in summary:
+        print("CPU per answer above the floor's (the server's own work): " + ", ".join(
+            f"{name} {m['cpu'] - summary['floor']['cpu']:.2f} us" for name, m in summary.items() if name != "floor"))
     print(f"geodns start-up to first answer: {median(startups):.2f} s with the embedded DB (median of 3), "
           f"{servers[0].startup:.2f} s with the City test DB")
     for name, why in skipped.items():
         print(f"{name:8s} skipped: {why.splitlines()[0]}")
 
     if args.latency:
-        rate = g["qps"] / 2
-        print(f"\nlatency at half geodns's peak rate: dnsperf -Q {rate:.0f} in total "
-              f"({args.clients} processes), {args.seconds} s, per-query latencies from dnsperf -v; "
-              f"issue 7's target for geodns: average < 0.3 ms, p99 < 1 ms")
-        print(f"{'server':8s} {'queries/s':>10s} {'avg ms':>7s} {'p99 ms':>7s} {'CPU us/ans':>10s} {'lost':>6s}")
-        for s in servers:
-            run = load(s, args, work, args.seconds, rate=rate, verbose=True, tag="latency")
-            print(f"{s.name:8s} {run['qps']:10.0f} {fmt(run.get('avg_v', float('nan')) * 1e3, '7.3f')} "
-                  f"{fmt(run['p99'] * 1e3, '7.3f')} {run['cpu_us']:10.2f} {run['lost']:6.0f}", flush=True)
+        latency_table(servers, args, work, rate=g["qps"] / 2)
     cleanup()
 
 
