@@ -734,7 +734,10 @@ def median(values):
 
 
 def fmt(v, spec):
-    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)
+    """v formatted by spec, or '-' (as wide) when there is no value."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return format("-", ">" + spec.split(".")[0])
+    return format(v, spec)
 
 # ---------------------------------------------------------------------------------------------------------------
 

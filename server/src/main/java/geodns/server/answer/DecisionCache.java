@@ -2,10 +2,6 @@ package geodns.server.answer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Arrays;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The routes decided for client groups, in a fixed set-associative table of longs: a group's key picks a set
@@ -20,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A slot packs the group and its decision into one long, so a racing reader sees a whole slot or none;
  * races only lose slots. The key is mixed by a bijection: its top bits pick the set, so the slot keeps only
  * the rest of the mixed key, and the bits this frees (as many as pick the set) number the decision. Distinct
- * decisions are few (thousands of groups share each ranking) and kept once; a group whose decision finds no
- * free number is not cached, and is decided again each time.
+ * decisions are few (thousands of groups share each ranking) and numbered once ({@link DecisionNumbers}); a
+ * group whose decision finds no free number is not cached, and is decided again each time.
  */
 final class DecisionCache {
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
@@ -30,23 +26,29 @@ final class DecisionCache {
     private final int ways;
     private final int setBits;
     private final long idMask;
-    private final Route[][] decisions;
-    private final Map<String, Integer> ids = new ConcurrentHashMap<>();
-    private final AtomicInteger lastId = new AtomicInteger();
+    private final DecisionNumbers decisions;
 
     /**
      * @param sets a power of two, at least 2; also bounds the distinct decisions kept, to {@code sets - 1}
      * @param ways slots per set
      */
     DecisionCache(int sets, int ways) {
+        this(sets, ways, new DecisionNumbers(sets));
+    }
+
+    /** @param decisions numbers its decisions; its capacity is at most {@code sets}, whose bits hold a number */
+    DecisionCache(int sets, int ways, DecisionNumbers decisions) {
         if (sets < 2 || Integer.bitCount(sets) != 1) {
             throw new IllegalArgumentException("sets must be a power of two, at least 2: " + sets);
+        }
+        if (decisions.capacity() > sets) {
+            throw new IllegalArgumentException("more decision numbers than " + sets + " sets can hold");
         }
         this.slots = new long[sets * ways];
         this.ways = ways;
         this.setBits = Integer.numberOfTrailingZeros(sets);
         this.idMask = sets - 1;
-        this.decisions = new Route[sets][];
+        this.decisions = decisions;
     }
 
     /** The routes cached for {@code key}, or null. */
@@ -60,14 +62,14 @@ final class DecisionCache {
                 return null;  // sets fill from the front
             }
             if ((slot & ~idMask) == tag) {
-                return decisions[(int) (slot & idMask)];
+                return decisions.get((int) (slot & idMask));
             }
         }
         return null;
     }
 
     void put(long key, Route[] routes) {
-        int id = idOf(routes);
+        int id = decisions.numberOf(routes);
         if (id == 0) {
             return;
         }
@@ -86,23 +88,6 @@ final class DecisionCache {
             SLOT.setRelease(slots, i, (long) SLOT.getAcquire(slots, i - 1));
         }
         SLOT.setRelease(slots, first, tag | id);
-    }
-
-    /** The decision's number, the same for equal decisions; 0 when every number is taken. */
-    private int idOf(Route[] routes) {
-        StringBuilder content = new StringBuilder();
-        for (Route route : routes) {
-            content.append(route.scopePrefix()).append(Arrays.toString(route.order()));
-        }
-        Integer id = ids.computeIfAbsent(content.toString(), k -> {
-            int next = lastId.updateAndGet(last -> Math.min(last + 1, decisions.length));
-            if (next == decisions.length) {
-                return null;
-            }
-            decisions[next] = routes;  // before the number is published, by the map or a slot
-            return next;
-        });
-        return id == null ? 0 : id;
     }
 
     /** Which set a group's key falls in (for tests that need groups sharing a set). */

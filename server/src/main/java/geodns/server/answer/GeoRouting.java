@@ -30,8 +30,9 @@ public final class GeoRouting {
     private final Metrics metrics;
     private final List<Ranker> rankers;
     private final Route[] unplaced;
-    private final DecisionCache decisions = new DecisionCache(CACHE_SETS, CACHE_WAYS);
-    private final Ipv4Blocks blocks = new Ipv4Blocks();
+    private final DecisionNumbers numbers = new DecisionNumbers(CACHE_SETS);
+    private final DecisionCache decisions = new DecisionCache(CACHE_SETS, CACHE_WAYS, numbers);
+    private final Ipv4Blocks blocks = new Ipv4Blocks(numbers);
 
     /**
      * @param database where clients are; null ranks every client as unknown (the configured default order)
