@@ -744,7 +744,8 @@ def fmt(v, spec):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--compare", action="store_true", help="also gdnsd, Knot DNS and PowerDNS (apt-get if missing)")
+    ap.add_argument("--compare", action="store_true",
+                    help="also the floor (bench/c/floor.c), gdnsd, Knot DNS and PowerDNS (apt-get if missing)")
     ap.add_argument("--latency", action="store_true",
                     help="also runs at half geodns's peak rate with bench/c/latency.c: average, p50, p99, p99.9")
     ap.add_argument("--pin", action="store_true",
