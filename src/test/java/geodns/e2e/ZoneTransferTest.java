@@ -227,6 +227,16 @@ class ZoneTransferTest {
     }
 
     @Test
+    void aQueryWithEdnsAndAMalformedTsigIsFormerrWithItsOpt() {
+        // A TSIG (type 250, class ANY) whose one byte of RDATA holds no algorithm name, after a sound OPT.
+        byte[] tsig = {0, 0, (byte) 250, 0, (byte) 255, 0, 0, 0, 0, 0, 1, 0x79};
+        byte[] query = RawQuery.query(0x4246, "signed.test.", TYPE_SOA).opt(0, 1232).arcount(2).tail(tsig).bytes();
+        byte[] reply = Wire.exchange(Transport.UDP, server.dns(), query);
+        assertEquals(1, Wire.rcode(reply), () -> "FORMERR\n" + Wire.hex(reply));
+        assertTrue(Wire.parse(reply).getOPT() != null, () -> "OPT echoed (RFC 6891 §7)\n" + Wire.hex(reply));
+    }
+
+    @Test
     void aNotifySentToUsIsRefusedForWeAreThePrimary() {
         byte[] query = RawQuery.query(0x4245, "example.com.", TYPE_SOA).opcode(OPCODE_NOTIFY).bytes();
         byte[] reply = Wire.exchange(Transport.UDP, server.dns(), query);

@@ -102,7 +102,7 @@ final class TransferAnswers {
         }
         if (verified.error() == Rcode.FORMERR || verified.request() == null) {
             metrics.query(overTcp, q.qtype(), Header.FORMERR);
-            return Replies.error(q, Header.FORMERR, udpPayloadCap, out);
+            return Replies.tsigFormatError(q, udpPayloadCap, out);
         }
         metrics.query(overTcp, q.qtype(), Header.NOTAUTH);
         int length = Replies.error(q, Header.NOTAUTH, udpPayloadCap, out);

@@ -46,13 +46,25 @@ public final class Replies {
 
     /** An error reply: the question when it could be read, and OPT when the query had a valid one. */
     public static int error(Query q, int rcode, int advertisedPayload, byte[] out) {
+        // A FORMERR from the parser may be about the OPT itself, so it gets none.
+        return error(q, rcode, q.hasOpt && rcode != Header.FORMERR, advertisedPayload, out);
+    }
+
+    /**
+     * FORMERR for a query that parsed whole but whose TSIG does not: its OPT was sound, and RFC 6891 §7 asks for
+     * an OPT in every reply to a query that had one.
+     */
+    public static int tsigFormatError(Query q, int advertisedPayload, byte[] out) {
+        return error(q, Header.FORMERR, q.hasOpt, advertisedPayload, out);
+    }
+
+    private static int error(Query q, int rcode, boolean withOpt, int advertisedPayload, byte[] out) {
         boolean withQuestion = q.questionEnd > Header.LENGTH;
         int at = Header.LENGTH;
         if (withQuestion) {
             System.arraycopy(q.packet, Header.LENGTH, out, at, q.questionLength());
             at += q.questionLength();
         }
-        boolean withOpt = q.hasOpt && rcode != Header.FORMERR;
         if (withOpt) {
             at = writeOpt(out, at, advertisedPayload, rcode >>> 4, q.dnssecOk);
         }
