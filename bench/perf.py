@@ -598,6 +598,15 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(math.ceil(p / 100 * len(values))) - 1)]
 
 
+def finish(p, seconds):
+    """Waits for a load process that runs `seconds`, with 30 s of grace before it is killed."""
+    try:
+        p.wait(seconds + 30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+    STARTED.remove(p)
+
+
 def load(server, args, work, seconds, rate=None, verbose=False, tag="run"):
     """N dnsperf processes for `seconds` against the server; its CPU time over the run from /proc/PID/stat."""
     procs, logs = [], []
@@ -615,11 +624,7 @@ def load(server, args, work, seconds, rate=None, verbose=False, tag="run"):
         procs.append(spawn(cmd, f))
         logs.append((log, f))
     for p in procs:
-        try:
-            p.wait(seconds + 30)
-        except subprocess.TimeoutExpired:
-            p.kill()
-        STARTED.remove(p)
+        finish(p, seconds)
     usr1, sys1 = cpu_times(server.pid)
     wall, cpu, usr = time.monotonic() - t0, usr1 - usr0 + sys1 - sys0, usr1 - usr0
     results = []
@@ -675,12 +680,8 @@ def latency_run(server, args, work, rate, tag):
     (usr0, sys0) = cpu_times(server.pid)
     try:
         with open(log, "w") as f:
-            p = spawn(cmd, f, preexec_fn=(lambda: os.sched_setaffinity(0, {0})) if args.pin else None)
-            try:
-                p.wait(args.seconds + 30)
-            except subprocess.TimeoutExpired:
-                p.kill()
-            STARTED.remove(p)
+            finish(spawn(cmd, f, preexec_fn=(lambda: os.sched_setaffinity(0, {0})) if args.pin else None),
+                   args.seconds)
     finally:
         if args.pin:
             pin(server.pid, set(range(os.cpu_count())))
