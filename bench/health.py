@@ -43,7 +43,9 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 def start(jar, zones, port, http_port):
-    log = open(os.path.join(zones, "server.log"), "w")
+    # Beside the zones folder, not in it: geodns reloads on any change there, and a log written into it
+    # reloaded the server every 2 s, which restarted its probes before a dead node could fail three times.
+    log = open(zones.rstrip("/") + ".log", "w")
     p = subprocess.Popen(["java", "-jar", jar, "serve", "--zones", zones, "--dns", f"127.0.0.1:{port}",
                           "--http", f"127.0.0.1:{http_port}"], stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 20
@@ -94,7 +96,7 @@ def failover(jar):
             time.sleep(0.1)
         return float("nan")
     finally:
-        stop(p); shutil.rmtree(zones, ignore_errors=True)
+        stop(p); shutil.rmtree(zones, ignore_errors=True); os.remove(zones + ".log")
         servers["127.0.7.2"].shutdown()
 
 def cpu(jar, seconds, probes):
@@ -114,7 +116,7 @@ def cpu(jar, seconds, probes):
         time.sleep(seconds)
         return (cpu_seconds(p.pid) - before) / (time.time() - t0)
     finally:
-        stop(p); shutil.rmtree(zones, ignore_errors=True)
+        stop(p); shutil.rmtree(zones, ignore_errors=True); os.remove(zones + ".log")
         for s in servers:
             s.shutdown()
 
