@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -123,6 +124,34 @@ class ReloadTest {
         assertEquals(OLD_SERIAL, serial());
         Files.writeString(zones.resolve("example.com.zone"), changedZone() + "; edited\n", StandardCharsets.UTF_8);
         awaitServed(NOTICED_WITHIN, "after an edit, no signal", NEW_WWW, NEW_SERIAL);
+    }
+
+    @Test
+    void anEditedIncludedFileIsServedWithinFiveSecondsWithoutASignal() throws IOException {
+        Path zones = GeoWorld.writeZones(dir.resolve("zones"), zone().replace("www ", "; www ")
+                + "$INCLUDE hosts/www.inc\n", GeoServer.GEO_YAML);
+        Files.createDirectories(zones.resolve("hosts"));
+        ConfigFiles.replace(zones.resolve("hosts/www.inc"), "www 300 IN A " + OLD_WWW + "\n");
+        startOn(zones);
+        assertEquals(OLD_WWW, www());
+        ConfigFiles.replace(zones.resolve("hosts/www.inc"), "www 300 IN A " + NEW_WWW + "\n");
+        awaitServed(NOTICED_WITHIN, "after an edit of the included file, no signal", NEW_WWW, OLD_SERIAL);
+    }
+
+    @Test
+    void aFileTheServerDoesNotReadIsWrittenIntoTheZonesFolderWithoutAReload() throws IOException {
+        Path zones = startOn(plainZones());
+        Path log = zones.resolve("geodns.log");
+        // Two and a half of the watcher's periods of a log growing beside the zones, as a careless -v > zones/... does.
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        for (int line = 0; System.nanoTime() < end; line++) {
+            Files.writeString(log, "line " + line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Poll.sleep(200);
+        }
+        Files.writeString(zones.resolve("example.com.zone"), changedZone() + "; edited\n", StandardCharsets.UTF_8);
+        awaitServed(NOTICED_WITHIN, "after an edit, no signal", NEW_WWW, NEW_SERIAL);
+        assertEquals(1, Pattern.compile("noticed: reloading").matcher(server.log()).results().count(),
+                () -> "one reload, for the zone's edit, none for the log:\n" + server.log());
     }
 
     @Test

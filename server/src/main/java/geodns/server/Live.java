@@ -8,6 +8,7 @@ import geodns.server.health.Prober;
 import geodns.server.metrics.Metrics;
 import geodns.server.transfer.Notifier;
 import geodns.server.zone.Fingerprint;
+import geodns.server.zone.Inputs;
 import geodns.server.zone.Zones;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ final class Live implements AutoCloseable {
     private volatile GeoDatabase database;
     private GeoRouting routing;
     private HealthView health = HealthView.allUp();
+    /** What the last load read (every file after a failed one), and their stamps from just before it. */
+    private Inputs watched;
     private Fingerprint fingerprint;
     /** Set once DNS listens: a NOTIFY before then would send secondaries to a server not yet answering. */
     private boolean serving;
@@ -137,8 +140,8 @@ final class Live implements AutoCloseable {
 
     /** The first load; on failure the caller exits with the errors printed. */
     List<String> start() throws IOException {
-        fingerprint = Fingerprint.of(zonesDir, geoipFiles);
-        Zones.Read read = Zones.read(zonesDir, maxRecords);
+        watched = Inputs.everything(zonesDir).and(geoipFiles);
+        Zones.Read read = readWatching();
         if (!read.ok()) {
             return read.errors().stream().map(Object::toString).toList();
         }
@@ -173,8 +176,8 @@ final class Live implements AutoCloseable {
     /** Never throws: an escaping error would cancel the periodic check for good. */
     private void reloadIfChanged() {
         try {
-            Fingerprint now = Fingerprint.of(zonesDir, geoipFiles);
-            if (!now.equals(fingerprint)) {
+            Fingerprint now = Fingerprint.of(zonesDir, watched.files());
+            if (!now.only(watched).equals(fingerprint.only(watched))) {
                 LOG.info("change in {} noticed: reloading", zonesDir);
                 reloadNow();
             }
@@ -184,8 +187,7 @@ final class Live implements AutoCloseable {
     }
 
     private void reloadNow() {
-        fingerprint = Fingerprint.of(zonesDir, geoipFiles);
-        Zones.Read read = Zones.read(zonesDir, maxRecords);
+        Zones.Read read = readWatching();
         if (!read.ok()) {
             failed(read.errors().stream().map(Object::toString).toList());
             return;
@@ -206,6 +208,15 @@ final class Live implements AutoCloseable {
         LOG.info("reloaded: {} zone(s), geoip {}", snapshot.get().zones().size(), database.description());
     }
 
+    /** Stamps taken before the read, so an edit made while it reads is noticed at the next check. */
+    private Zones.Read readWatching() {
+        Fingerprint before = Fingerprint.of(zonesDir, watched.files());
+        Zones.Read read = Zones.read(zonesDir, maxRecords);
+        watched = read.inputs().and(geoipFiles);
+        fingerprint = before.withAlso(watched.files());
+        return read;
+    }
+
     private void failed(List<String> errors) {
         errors.forEach(e -> LOG.error("reload failed, still serving the previous config: {}", e));
         metrics.reload(false);
@@ -215,13 +226,8 @@ final class Live implements AutoCloseable {
     private void install(Zones.Sources newSources, GeoDatabase newDatabase) {
         sources = newSources;
         database = newDatabase;
-        Prober old = prober.get();
-        if (old != null) {
-            old.close();
-        }
-        Prober fresh = new Prober(sources.probes(), health, metrics, changed -> builder.submit(this::healthChanged));
-        prober.set(fresh);
-        health = fresh.view();
+        Prober fresh = replaceProberIfProbesChanged();
+        health = prober.get().view();
         routing = Zones.routing(sources, database, metrics);
         snapshot.set(Zones.compile(sources, routing, health, metrics));
         snapshot.get().zones().forEach(z -> LOG.info("serving zone {} serial {} ({} records)", z.name(), z.serial(),
@@ -232,7 +238,27 @@ final class Live implements AutoCloseable {
         if (serving) {
             notifier.loaded(sources.transfers());
         }
-        fresh.start();
+        if (fresh != null) {
+            fresh.start();
+        }
+    }
+
+    /**
+     * A load that probes the same nodes the same way keeps the running prober: a reload does not restart the
+     * probes, nor forget the failures of a node on its way down. Returns the new prober, not yet started.
+     */
+    private Prober replaceProberIfProbesChanged() {
+        Prober old = prober.get();
+        if (old != null && old.targets().equals(sources.probes())) {
+            return null;
+        }
+        HealthView known = old == null ? HealthView.allUp() : old.carriedTo(sources.probes());
+        if (old != null) {
+            old.close();
+        }
+        Prober fresh = new Prober(sources.probes(), known, metrics, changed -> builder.submit(this::healthChanged));
+        prober.set(fresh);
+        return fresh;
     }
 
     /** Reads the current prober's view, so a late signal from a replaced prober changes nothing. */

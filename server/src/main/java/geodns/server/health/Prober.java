@@ -35,7 +35,7 @@ public final class Prober implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param previous the view to continue from (a reload keeps what is known of nodes that stay)
+     * @param previous the view to continue from (see {@link #carriedTo})
      * @param onChange called with the new view whenever a node changes state; on the prober's thread
      */
     public Prober(List<ProbeTarget> targets, HealthView previous, Metrics metrics, Consumer<HealthView> onChange) {
@@ -59,6 +59,21 @@ public final class Prober implements AutoCloseable {
 
     public HealthView view() {
         return view.get();
+    }
+
+    public List<ProbeTarget> targets() {
+        return targets;
+    }
+
+    /**
+     * What this prober knows of the nodes that {@code next} probes exactly as this one does, streaks included,
+     * for the prober that replaces it; a node probed anew (other URL, other thresholds) starts afresh.
+     */
+    public HealthView carriedTo(List<ProbeTarget> next) {
+        Map<String, NodeHealth> kept = new HashMap<>();
+        HealthView now = view.get();
+        next.stream().filter(targets::contains).forEach(t -> kept.put(t.node(), now.nodes().get(t.node())));
+        return new HealthView(kept);
     }
 
     public void start() {

@@ -2,6 +2,8 @@ package geodns.server.zone;
 
 import geodns.server.transfer.Rules;
 import geodns.server.transfer.TsigKey;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Name;
 
@@ -10,9 +12,11 @@ import org.xbill.DNS.Name;
  * and which secondaries to NOTIFY. No file: no zone is offered.
  *
  * @param lines where each zone's entry is, for errors found once the zones are known
+ * @param secretFiles the files the keys' secrets were read from
  */
-record TransferConfig(String file, Map<Name, TsigKey> keys, Map<Name, Rules> zones, Map<Name, Integer> lines) {
+record TransferConfig(String file, Map<Name, TsigKey> keys, Map<Name, Rules> zones, Map<Name, Integer> lines,
+                      List<Path> secretFiles) {
     static TransferConfig none() {
-        return new TransferConfig(null, Map.of(), Map.of(), Map.of());
+        return new TransferConfig(null, Map.of(), Map.of(), Map.of(), List.of());
     }
 }

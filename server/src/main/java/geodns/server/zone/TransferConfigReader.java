@@ -30,6 +30,7 @@ final class TransferConfigReader {
 
     private final YamlReader yaml;
     private final Path dir;
+    private final List<Path> secretFiles = new ArrayList<>();
 
     private TransferConfigReader(String file, Path dir) {
         this.yaml = new YamlReader(file);
@@ -76,7 +77,8 @@ final class TransferConfigReader {
                 lines.put(zone, yaml.line(keyNode));
             }
         }
-        return new TransferConfig(file, Map.copyOf(keys), Map.copyOf(zones), Map.copyOf(lines));
+        return new TransferConfig(file, Map.copyOf(keys), Map.copyOf(zones), Map.copyOf(lines),
+                List.copyOf(secretFiles));
     }
 
     private TsigKey key(Node keyNode, String text, Node value) throws YamlReader.Problem {
@@ -112,6 +114,7 @@ final class TransferConfigReader {
 
     private String readSecretFile(Node node, String file, String what) throws YamlReader.Problem {
         Path path = dir.resolve(file);
+        secretFiles.add(path);
         try {
             return Files.readString(path);
         } catch (IOException e) {

@@ -62,8 +62,8 @@ public final class Zones {
         public record Node(String name, String ipv4, String ipv6) {}
     }
 
-    /** Sources when {@code errors} is empty; otherwise nothing to serve. */
-    public record Read(Sources sources, List<ZoneError> errors) {
+    /** Sources when {@code errors} is empty; otherwise nothing to serve. {@code inputs}: what to watch next. */
+    public record Read(Sources sources, List<ZoneError> errors, Inputs inputs) {
         public boolean ok() {
             return errors.isEmpty();
         }
@@ -96,12 +96,20 @@ public final class Zones {
             checkTransferZones(transfer, zones, errors);
         }
         if (!errors.isEmpty()) {
-            return new Read(null, List.copyOf(errors));
+            return new Read(null, List.copyOf(errors), Inputs.everything(dir));
         }
         // Parents first, so a child zone we also serve replaces the parent's delegation to it.
         zones.sort(Comparator.comparingInt(z -> z.origin().labels()));
         Transfers transfers = TransferContent.build(transfer, zones, geo, geoByZone);
-        return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers), List.of());
+        return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers), List.of(),
+                Inputs.of(dir, namedFiles(zones, transfer)));
+    }
+
+    /** The files beyond the folder's own that a load read: included zone files, TSIG secret files. */
+    private static List<Path> namedFiles(List<ZoneContent> zones, TransferConfig transfer) {
+        List<Path> files = new ArrayList<>(transfer.secretFiles());
+        zones.forEach(z -> z.records().stream().map(PlacedRecord::file).distinct().forEach(f -> files.add(Path.of(f))));
+        return files;
     }
 
     private static void checkTransferZones(TransferConfig transfer, List<ZoneContent> zones, List<ZoneError> errors) {

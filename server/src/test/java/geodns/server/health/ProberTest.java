@@ -432,6 +432,28 @@ class ProberTest {
     }
 
     @Test
+    void aReplacementProbingANodeTheSameWayContinuesItsStreakOfFailures() throws Exception {
+        Endpoint endpoint = new Endpoint();
+        endpoint.status = n -> 500;
+        ProbeTarget slowToFall = new ProbeTarget("lon-1", endpoint.url("/ping"), null, 200, 399, TIMEOUT, INTERVAL,
+                0, 100, 2, true, false);
+        Prober prober = start(slowToFall, new Changes());
+        await("failed twice", () -> prober.view().nodes().get("lon-1").streak() >= 2);
+        NodeHealth carried = prober.carriedTo(List.of(slowToFall)).nodes().get("lon-1");
+        assertFalse(carried.lastOk());
+        assertTrue(carried.streak() >= 2, () -> "streak " + carried.streak());
+    }
+
+    @Test
+    void aNodeProbedAnotherWayIsNotCarriedToTheReplacement() throws Exception {
+        Endpoint endpoint = new Endpoint();
+        Prober prober = start(endpoint.target("lon-1"), new Changes());
+        ProbeTarget otherPath = new ProbeTarget("lon-1", endpoint.url("/ready"), null, 200, 399, TIMEOUT, INTERVAL,
+                0, 2, 2, true, false);
+        assertEquals(Map.of(), prober.carriedTo(List.of(otherPath)).nodes());
+    }
+
+    @Test
     void callbackThatThrowsDoesNotStopProbing() throws Exception {
         Endpoint endpoint = new Endpoint();
         endpoint.status = n -> 500;
