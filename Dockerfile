@@ -58,6 +58,16 @@ RUN set -eux; \
 COPY --from=build /src/server/target/geodns.jar /opt/geodns/geodns.jar
 COPY zones/ /zones/
 
+# Class data sharing: a training run (`geodns selftest`: serve the example zones until ready, answer itself over
+# UDP and TCP, exit) leaves the classes it loaded, parsed and verified in an archive that every start maps
+# instead of doing that work again: ready in 0.67 s instead of 1.02 s, and 3 MiB less resident (bench/README.md).
+# The archive belongs to this JDK build and this jar; a java that cannot use it starts without it. The flags are
+# the ENTRYPOINT's, but for the archive.
+RUN java -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:MaxMetaspaceSize=64m -Xss512k -XX:ReservedCodeCacheSize=24m \
+        -XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError -XX:ArchiveClassesAtExit=/opt/geodns/geodns.jsa \
+        -Xlog:cds=error -jar /opt/geodns/geodns.jar selftest --zones /zones --dns 127.0.0.1:5300 --http 127.0.0.1:8053 \
+    && test -s /opt/geodns/geodns.jsa
+
 USER 10001:10001
 EXPOSE 53/udp 53/tcp 8053
 
@@ -71,5 +81,6 @@ EXPOSE 53/udp 53/tcp 8053
 #   TrimNativeHeapInterval=2000  hand the C2 compiler's freed arenas back to the OS every 2 s (JDK 17.0.9+);
 #                    C2 answers with ~30% less CPU than C1 alone, and with the trim costs no resident memory
 #   ExitOnOutOfMemoryError  exit and let Kubernetes restart the pod rather than limp on
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:MaxMetaspaceSize=64m", "-Xss512k", "-XX:ReservedCodeCacheSize=24m", "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/geodns/geodns.jar"]
+#   SharedArchiveFile  the training run's class archive (above)
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:MaxMetaspaceSize=64m", "-Xss512k", "-XX:ReservedCodeCacheSize=24m", "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError", "-XX:SharedArchiveFile=/opt/geodns/geodns.jsa", "-jar", "/opt/geodns/geodns.jar"]
 CMD ["serve", "--zones", "/zones", "--dns", "0.0.0.0:53", "--http", "0.0.0.0:8053"]

@@ -461,9 +461,22 @@ class Server:
             stop(self.proc)
 
 
-def geodns(args, work, geoip=True):
+def train_class_archive(args, work):
+    """The image's training run (see the Dockerfile): geodns selftest with -XX:ArchiveClassesAtExit."""
+    archive = os.path.join(work, "geodns.jsa")
+    cmd = (["java"] + args.jvm.split() + [f"-XX:ArchiveClassesAtExit={archive}", "-Xlog:cds=error", "-jar", args.jar,
+           "selftest", "--zones", os.path.join(REPO, "zones"), "--dns", f"127.0.0.1:{free_port()}",
+           "--http", f"127.0.0.1:{free_port()}"])
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if r.returncode != 0 or not os.path.getsize(archive):
+        sys.exit(f"the class archive's training run failed ({r.returncode}):\n{r.stdout[-1500:]}{r.stderr[-1500:]}")
+    return archive
+
+
+def geodns(args, work, geoip=True, archive=True):
     port, http = free_port(), free_port()
-    cmd = ["java"] + args.jvm.split() + ["-jar", args.jar, "serve", "--zones", os.path.join(REPO, "zones"),
+    jvm = args.jvm.split() + ([f"-XX:SharedArchiveFile={args.archive}"] if archive and args.archive else [])
+    cmd = ["java"] + jvm + ["-jar", args.jar, "serve", "--zones", os.path.join(REPO, "zones"),
                                          "--dns", f"127.0.0.1:{port}", "--http", f"127.0.0.1:{http}"]
     if geoip:
         cmd += ["--geoip", os.path.join(work, "city.mmdb")]
@@ -768,6 +781,8 @@ def main():
                     "-XX:MaxMetaspaceSize=64m -Xss512k -XX:ReservedCodeCacheSize=24m -XX:TrimNativeHeapInterval=2000 "
                     "-XX:+ExitOnOutOfMemoryError",
                     help="JVM flags for geodns (default: the image's, heap sized as under the DaemonSet's 192Mi)")
+    ap.add_argument("--no-class-archive", dest="class_archive", action="store_false",
+                    help="run geodns without the image's class data sharing archive (made by a selftest run)")
     ap.add_argument("--network-prefix", type=int, default=16, choices=range(16, 25), metavar="16..24",
                     help="prefix of the test DB's networks (default 16: each city's four /16s whole; 20: split "
                          "in /20s, so that clients fall in networks narrower than a /16, as in a real City DB)")
@@ -802,14 +817,19 @@ def main():
           f"query files: {args.clients} x 20000 queries, ECS from {len(CITIES) * NETS_PER_CITY * 256} client /24s",
           flush=True)
 
-    # Start-up to the first answer, with the embedded DB (what the issue's target is about).
-    startups = []
+    # Start-up to the first answer, with the embedded DB (what the issue's target is about), with the image's class
+    # archive and without it, alternating.
+    args.archive = train_class_archive(args, work) if args.class_archive else None
+    startups, plain_startups = [], []
     for _ in range(3):
-        s = geodns(args, work, geoip=False).start()
-        startups.append(s.startup)
-        s.stop()
-    print(f"geodns start-up to first answer, embedded DB: median {median(startups):.2f} s "
-          f"({', '.join(f'{x:.2f}' for x in startups)})", flush=True)
+        for archive, into in ((True, startups), (False, plain_startups)) if args.archive else ((False, startups),):
+            s = geodns(args, work, geoip=False, archive=archive).start()
+            into.append(s.startup)
+            s.stop()
+    without = (f"; without the class archive: median {median(plain_startups):.2f} s "
+               f"({', '.join(f'{x:.2f}' for x in plain_startups)})") if plain_startups else ""
+    print(f"geodns start-up to first answer, embedded DB{', class archive' if args.archive else ''}: median "
+          f"{median(startups):.2f} s ({', '.join(f'{x:.2f}' for x in startups)}){without}", flush=True)
 
     servers = [geodns(args, work).start()]
     print(f"geodns start-up with the City test DB: {servers[0].startup:.2f} s", flush=True)
@@ -887,7 +907,8 @@ def main():
     if "floor" in summary:
         print("CPU per answer above the floor's (the server's own work): " + ", ".join(
             f"{name} {m['cpu'] - summary['floor']['cpu']:.2f} us" for name, m in summary.items() if name != "floor"))
-    print(f"geodns start-up to first answer: {median(startups):.2f} s with the embedded DB (median of 3), "
+    print(f"geodns start-up to first answer: {median(startups):.2f} s with the embedded DB (median of 3"
+          f"{', class archive; ' + format(median(plain_startups), '.2f') + ' s without' if plain_startups else ''}), "
           f"{servers[0].startup:.2f} s with the City test DB")
     for name, why in skipped.items():
         print(f"{name:8s} skipped: {why.splitlines()[0]}")

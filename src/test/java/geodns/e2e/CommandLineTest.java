@@ -130,6 +130,29 @@ class CommandLineTest {
     // ------------------------------------------------------------------------------------------- flags
 
     @Test
+    void selftestOnAWildcardAddressAnswersItselfOverUdpAndTcpOnLoopbackAndExitsZero() {
+        int port = GeodnsServer.freePort(GeodnsServer.LOOPBACK, true);
+        Cli.Result result = Cli.run(60, "selftest", "--zones", GeodnsServer.exampleZones().toString(),
+                "--dns", "0.0.0.0:" + port,
+                "--http", LOOPBACK + ":" + GeodnsServer.freePort(GeodnsServer.LOOPBACK, false));
+        assertEquals(0, result.exitCode(), result::toString);
+        for (String transport : List.of("udp", "tcp")) {
+            assertTrue(lineWith(result.stdout(), transport + " 127.0.0.1:" + port + " example.com SOA: NOERROR"),
+                    result::toString);
+        }
+    }
+
+    @Test
+    void selftestWithAPortTakenByAnotherProcessExitsNonZero() throws IOException {
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getByName(LOOPBACK))) {
+            Cli.Result result = Cli.run(60, "selftest", "--zones", GeodnsServer.exampleZones().toString(),
+                    "--dns", LOOPBACK + ":" + taken.getLocalPort(),
+                    "--http", LOOPBACK + ":" + GeodnsServer.freePort(GeodnsServer.LOOPBACK, false));
+            assertNotEquals(0, result.exitCode(), result::toString);
+        }
+    }
+
+    @Test
     void helpPrintsUsageAndExitsZero() {
         Cli.Result result = Cli.run(30, "--help");
         assertEquals(0, result.exitCode(), result::toString);

@@ -311,6 +311,50 @@ class DockerfileTest {
         }
     }
 
+    /**
+     * The runtime stage's training run, for real: with the ENTRYPOINT's flags it runs {@code geodns selftest} and
+     * leaves the class archive; the ENTRYPOINT's java then starts with it under {@code -Xshare:on}, which refuses
+     * to start rather than run without an archive it cannot map.
+     */
+    @Test
+    @Timeout(120)
+    void theTrainingRunWritesTheClassArchiveTheEntrypointStartsWith(@TempDir Path tmp) throws Exception {
+        List<String> entrypoint = DOCKERFILE.entrypoint();
+        List<String> flags = entrypoint.subList(1, entrypoint.indexOf("-jar"));
+        String archiveFlag = flags.stream().filter(f -> f.startsWith("-XX:SharedArchiveFile=")).findFirst()
+                .orElseThrow(() -> new AssertionError("the ENTRYPOINT maps a class archive: " + flags));
+        String archive = archiveFlag.substring(archiveFlag.indexOf('=') + 1);
+        String training = DOCKERFILE.runtime().all("RUN").stream().filter(r -> r.contains("ArchiveClassesAtExit"))
+                .findFirst().orElseThrow(() -> new AssertionError("a RUN of the runtime stage writes the archive"));
+        List<String> words = shellWords(training.substring(0, training.indexOf("&&")));
+        List<String> trainingFlags = words.subList(1, words.indexOf("-jar"));
+        assertTrue(trainingFlags.contains("-XX:ArchiveClassesAtExit=" + archive), training);
+        assertEquals(flags.stream().filter(f -> !f.equals(archiveFlag)).toList(), trainingFlags.stream()
+                .filter(f -> !f.startsWith("-XX:ArchiveClassesAtExit=") && !f.startsWith("-Xlog:")).toList(),
+                "the training run's JVM flags are the ENTRYPOINT's");
+        List<String> selftest = words.subList(words.indexOf("-jar") + 2, words.size());
+        assertEquals("selftest", selftest.get(0), training);
+
+        Path made = tmp.resolve("geodns.jsa");
+        Map<String, String> substitute = Map.of(
+                "/zones", GeodnsServer.exampleZones().toString(),
+                "127.0.0.1:5300", "127.0.0.1:" + GeodnsServer.freePort(GeodnsServer.LOOPBACK, true),
+                "127.0.0.1:8053", "127.0.0.1:" + GeodnsServer.freePort(GeodnsServer.LOOPBACK, false));
+        List<String> train = new ArrayList<>(List.of(GeodnsServer.javaBinary()));
+        trainingFlags.forEach(f -> train.add(f.replace(archive, made.toString())));
+        train.addAll(List.of("-jar", GeodnsServer.jar().toString()));
+        selftest.forEach(a -> train.add(substitute.getOrDefault(a, a)));
+        String trained = run(100, train.toArray(String[]::new));
+        assertTrue(trained.contains("udp ") && trained.contains("tcp ") && !trained.contains("FAILED"), trained);
+        assertTrue(Files.size(made) > 0, "the archive was written");
+
+        List<String> start = new ArrayList<>(List.of(GeodnsServer.javaBinary(), "-Xshare:on"));
+        flags.forEach(f -> start.add(f.replace(archive, made.toString())));
+        start.addAll(train.subList(train.indexOf("-jar"), train.size()));
+        String started = run(100, start.toArray(String[]::new));
+        assertFalse(started.contains("FAILED"), started);
+    }
+
     // ------------------------------------------------------------------ the capability recipe (root only)
 
     /**

@@ -45,7 +45,8 @@ public final class Main {
                 case "--help" -> help();
                 case "check" -> check(options, System.out, System.err);
                 case "explain" -> explain(options);
-                default -> serve(options);
+                case "selftest" -> serve(options, true);
+                default -> serve(options, false);
             };
         } catch (Throwable t) {
             // Exit even then: Netty's threads would otherwise keep a broken process alive.
@@ -106,7 +107,8 @@ public final class Main {
         }
     }
 
-    private static int serve(Options options) {
+    /** @param selftest ask the server one question over UDP and TCP once it is ready, then stop */
+    private static int serve(Options options, boolean selftest) {
         Logger log = LoggerFactory.getLogger("geodns");
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
@@ -136,6 +138,10 @@ public final class Main {
                 ready.set(true);
                 live.serving();
                 log.info("ready");
+                if (selftest) {
+                    return SelfTest.passes(options.dns().get(0), live.snapshot().get().zones().get(0).name(),
+                            System.out) ? 0 : EXIT_CONFIG;
+                }
                 stop.await();
                 ready.set(false);
                 log.info("stopping");
@@ -162,7 +168,7 @@ public final class Main {
         return e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
-    private static String format(InetSocketAddress address) {
+    static String format(InetSocketAddress address) {
         String host = address.getAddress().getHostAddress();
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }

@@ -22,12 +22,15 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                            [--tcp-max-conns-per-client N] [--tcp-max-queries N] [--tcp-lifetime SECONDS]
                            [--rrl-rate N] [--rrl-slip N] [--rrl-window SECONDS] [--rrl-exempt CIDR,...|none]
                            [--query-log FILE [--query-log-sample FRACTION]] [--max-records N]
+              geodns selftest [the options of serve]
               geodns check [--zones DIR] [--max-records N]
               geodns explain [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] ADDR NAME [TYPE]
               geodns --help
 
             Commands:
               serve    answer DNS over UDP and TCP on every --dns address; admin HTTP on --http
+              selftest serve until ready, ask the first zone's SOA over UDP and TCP, exit: 0 when
+                       both were answered (a smoke test; the image's class-data-sharing training run)
               check    load the zones folder, print what it holds, exit non-zero on any error
               explain  the answer a client at ADDR gets for NAME, and why (GeoIP record, ranking)
 
@@ -80,7 +83,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             throw new UsageException("missing command: serve or check (see --help)");
         }
         String command = args[0];
-        if (!List.of("serve", "check", "explain", "--help").contains(command)) {
+        if (!List.of("serve", "selftest", "check", "explain", "--help").contains(command)) {
             throw new UsageException("unknown command '" + command + "' (see --help)");
         }
         Path zones = Path.of("zones");
