@@ -779,7 +779,8 @@ def main():
     ap.add_argument("--jar", default=os.path.join(REPO, "server/target/geodns.jar"))
     ap.add_argument("--jvm", default="-XX:+UseSerialGC -XX:MaxRAM=192m -XX:MaxRAMPercentage=50 "
                     "-XX:MaxMetaspaceSize=64m -Xss512k -XX:ReservedCodeCacheSize=24m -XX:TrimNativeHeapInterval=2000 "
-                    "-XX:+ExitOnOutOfMemoryError",
+                    "-XX:+ExitOnOutOfMemoryError -XX:CompileCommand=quiet "
+                    "-XX:CompileCommand=dontinline,geodns.server.answer.GeoRouting::decide",
                     help="JVM flags for geodns (default: the image's, heap sized as under the DaemonSet's 192Mi)")
     ap.add_argument("--no-class-archive", dest="class_archive", action="store_false",
                     help="run geodns without the image's class data sharing archive (made by a selftest run)")

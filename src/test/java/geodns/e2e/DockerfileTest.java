@@ -10,6 +10,8 @@ import geodns.e2e.support.GeodnsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -308,6 +310,27 @@ class DockerfileTest {
                 process.waitFor(5, TimeUnit.SECONDS);
             }
             Files.deleteIfExists(log);
+        }
+    }
+
+    /**
+     * A CompileCommand names its method by text, and the JVM does not check that it exists: a method renamed in the
+     * code would quietly lose the flag, and the answer path's compiles their bound on memory.
+     */
+    @Test
+    void everyMethodTheEntrypointKeepsOutOfLineExistsInTheJar() throws Exception {
+        String prefix = "-XX:CompileCommand=dontinline,";
+        List<String> named = DOCKERFILE.entrypoint().stream().filter(f -> f.startsWith(prefix))
+                .map(f -> f.substring(prefix.length())).toList();
+        assertFalse(named.isEmpty(), "the ENTRYPOINT keeps the GeoIP cache miss out of line");
+        try (URLClassLoader jar = new URLClassLoader(new URL[] {GeodnsServer.jar().toUri().toURL()}, null)) {
+            for (String method : named) {
+                int separator = method.indexOf("::");
+                Class<?> owner = Class.forName(method.substring(0, separator), false, jar);
+                String name = method.substring(separator + 2);
+                assertTrue(Arrays.stream(owner.getDeclaredMethods()).anyMatch(m -> m.getName().equals(name)),
+                        method + " is a method of the jar");
+            }
         }
     }
 

@@ -72,6 +72,11 @@ public final class GeoRouting {
         return routes[geoName];
     }
 
+    /**
+     * The cache miss: cold once warm, and big with the GeoIP decode and the ranking. The image's JVM flags keep it
+     * out of line ({@code -XX:CompileCommand=dontinline}, by this name: see the Dockerfile), so that C2 does not
+     * compile it into every caller at ~20 MB of compiler memory each.
+     */
     private Route[] decide(int family, byte[] address, int group, long key, boolean inBlock) {
         GeoLookup found = database.lookup(masked(family, address, group));
         // The network's prefix, even when longer than the client's: the answer holds for that network only.
