@@ -60,9 +60,9 @@ COPY zones/ /zones/
 
 # Class data sharing: a training run (`geodns selftest`: serve the example zones until ready, answer itself over
 # UDP and TCP, exit) leaves the classes it loaded, parsed and verified in an archive that every start maps
-# instead of doing that work again: ready in 0.67 s instead of 1.02 s, and 3 MiB less resident (bench/README.md).
-# The archive belongs to this JDK build and this jar; a java that cannot use it starts without it. The flags are
-# the ENTRYPOINT's, but for the archive.
+# instead of doing that work again: ready in 0.5–0.75 s instead of 0.7–1.15 s, and 3 MiB less resident
+# (bench/README.md). The archive belongs to this JDK build and this jar; a java that cannot use it starts without
+# it. The flags are the ENTRYPOINT's, but for the archive.
 RUN java -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:MaxMetaspaceSize=64m -Xss512k -XX:ReservedCodeCacheSize=24m \
         -XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError -XX:CompileCommand=quiet \
         -XX:CompileCommand=dontinline,geodns.server.answer.GeoRouting::decide \

@@ -719,12 +719,18 @@ def latency_table(servers, args, work, rate):
     runs = {s.name: [] for s in servers}
     for r in range(args.runs):
         for s in servers[r % len(servers):] + servers[:r % len(servers)]:
+            if s.proc.poll() is not None:
+                continue  # it exited in an earlier run, which said so
             run = latency_run(s, args, work, rate, tag=f"run{r}")
             runs[s.name].append(run)
             print(f"latency run {r + 1}/{args.runs} {s.name:7s} avg {fmt(run['avg_ms'], '.3f')} "
                   f"p50 {fmt(run['p50_ms'], '.3f')} p99 {fmt(run['p99_ms'], '.3f')} "
                   f"p99.9 {fmt(run['p999_ms'], '.3f')} max {fmt(run['max_ms'], '.3f')} ms  "
                   f"lost {run['lost']:.0f}  cpu {run['cpu_us']:.2f} us/answer", flush=True)
+            if s.proc.poll() is not None:
+                last = (open(s.log_path, errors="replace").read().strip().splitlines() or ["(empty)"])[-1]
+                print(f"{s.name} exited during that run (status {s.proc.returncode}), so it runs no more; "
+                      f"its log ends: {last}", flush=True)
     header = (f"{'server':8s} {'avg ms':>7s} {'p50 ms':>7s} {'p99 ms':>7s} {'p99.9 ms':>8s} {'lost':>6s} "
               f"{'CPU us/ans':>10s}   p99 of each run")
     print(header)
