@@ -20,7 +20,7 @@ Everything runs on 127.0.0.1 and is stopped by PID on exit (also on Ctrl-C); eve
 Usage: bench/run.sh [--compare] [--latency [--pin]] [--runs 3] [--seconds 10] [--clients 4]
                     [--only floor,gdnsd,knot,pdns] [--network-prefix 16]
 """
-import argparse, atexit, math, os, random, re, shutil, signal, socket, struct, subprocess, sys, tempfile, time
+import argparse, atexit, json, math, os, random, re, shutil, signal, socket, struct, subprocess, sys, tempfile, time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(REPO, "bench")
@@ -461,6 +461,15 @@ class Server:
             stop(self.proc)
 
 
+def image_jvm_flags():
+    """The JVM flags of the Dockerfile's ENTRYPOINT, but its class archive (the bench makes its own), with the heap
+    sized as under the DaemonSet's 192Mi limit: read, not copied, so the bench measures what the image runs."""
+    line = next(l for l in open(os.path.join(REPO, "Dockerfile")) if l.startswith("ENTRYPOINT "))
+    entrypoint = json.loads(line[len("ENTRYPOINT "):])
+    flags = entrypoint[1:entrypoint.index("-jar")]
+    return " ".join(["-XX:MaxRAM=192m"] + [f for f in flags if not f.startswith("-XX:SharedArchiveFile=")])
+
+
 def train_class_archive(args, work):
     """The image's training run (see the Dockerfile): geodns selftest with -XX:ArchiveClassesAtExit."""
     archive = os.path.join(work, "geodns.jsa")
@@ -783,10 +792,7 @@ def main():
     ap.add_argument("--no-tail", dest="tail", action="store_false",
                     help="skip the p99 of the throughput runs (dnsperf -v costs the client some CPU)")
     ap.add_argument("--jar", default=os.path.join(REPO, "server/target/geodns.jar"))
-    ap.add_argument("--jvm", default="-XX:+UseSerialGC -XX:MaxRAM=192m -XX:MaxRAMPercentage=50 "
-                    "-XX:MaxMetaspaceSize=64m -Xss512k -XX:ReservedCodeCacheSize=24m -XX:TrimNativeHeapInterval=2000 "
-                    "-XX:+ExitOnOutOfMemoryError -XX:CompileCommand=quiet "
-                    "-XX:CompileCommand=dontinline,geodns.server.answer.GeoRouting::decide",
+    ap.add_argument("--jvm", default=image_jvm_flags(),
                     help="JVM flags for geodns (default: the image's, heap sized as under the DaemonSet's 192Mi)")
     ap.add_argument("--no-class-archive", dest="class_archive", action="store_false",
                     help="run geodns without the image's class data sharing archive (made by a selftest run)")
