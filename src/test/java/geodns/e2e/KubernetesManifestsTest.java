@@ -519,7 +519,7 @@ class KubernetesManifestsTest {
     }
 
     /** The zones ConfigMap's data: file name to content, as the generator reads them from k8s/. */
-    private static Map<String, String> configMapFiles() {
+    static Map<String, String> configMapFiles() {
         Map<String, String> files = new LinkedHashMap<>();
         for (String file : strings(generator("geodns-zones"), "files")) {
             String key = file.contains("=") ? file.substring(0, file.indexOf('=')) : Path.of(file).getFileName()
