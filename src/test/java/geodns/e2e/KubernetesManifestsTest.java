@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import geodns.e2e.support.AdminHttp;
+import geodns.e2e.support.Axfr;
 import geodns.e2e.support.Cli;
 import geodns.e2e.support.ConfigFiles;
+import geodns.e2e.support.GeoWorld;
 import geodns.e2e.support.GeodnsServer;
 import geodns.e2e.support.Poll;
+import geodns.e2e.support.Rr;
 import geodns.e2e.support.ServerLogOnFailure;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -280,20 +283,72 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void zonesConfigMapHoldsTheRepositoryExampleWithHealthProbesOn() {
-        Path example = GeodnsServer.exampleZones();
-        assertEquals(DockerfileTest.read(example.resolve("example.com.zone")),
-                DockerfileTest.read(K8S.resolve("zones/example.com.zone")),
-                "k8s/zones/example.com.zone is a copy of zones/example.com.zone: "
-                        + "cp zones/example.com.zone k8s/zones/");
-        Map<String, Object> repository = yaml(example.resolve("geo.yaml"));
+    void clusterGeoYamlHasTheRepositoryExamplesLocationsAndNamesWithHealthProbesOn() {
+        Map<String, Object> repository = yaml(GeodnsServer.exampleZones().resolve("geo.yaml"));
         Map<String, Object> cluster = yaml(K8S.resolve("zones/geo.yaml"));
         Map<String, Object> health = map(cluster, "health");
-        assertTrue(str(health, "url").contains("{ip}") && str(health, "url").endsWith("/ping"),
-                "the cluster's geo.yaml probes every node's Traefik /ping: " + health);
+        assertTrue(str(health, "url").contains("{ip}"), "the cluster's geo.yaml probes every node: " + health);
         repository.remove("health");
         cluster.remove("health");
         assertEquals(repository, cluster, "k8s/zones/geo.yaml has the locations and names of zones/geo.yaml");
+    }
+
+    /**
+     * The cluster's zone is the least a geodns zone needs: every node of geo.yaml is one of its name servers, with
+     * the node's addresses as glue, and nothing else but the SOA (and the geo names geo.yaml adds). Read back by
+     * zone transfer from the real server, so the zone file is parsed as geodns parses it.
+     */
+    @Test
+    @Timeout(90)
+    void clusterZonesNameServersAreTheNodesOfGeoYamlWithTheirAddressesAsGlue(@TempDir Path tmp) {
+        Map<String, Object> geo = yaml(K8S.resolve("zones/geo.yaml"));
+        Set<String> nodes = new TreeSet<>();
+        for (Object location : map(geo, "locations").values()) {
+            for (Object node : map(location, "nodes").values()) {
+                Set<String> addresses = new TreeSet<>();
+                for (String family : List.of("ipv4", "ipv6")) {
+                    if (str(node, family) != null) {
+                        addresses.add(GeoWorld.address(str(node, family)).getHostAddress());
+                    }
+                }
+                nodes.add(String.join(" ", addresses));
+            }
+        }
+        Set<String> geoNames = map(geo, "names").keySet().stream().map(n -> n.toLowerCase() + ".")
+                .collect(Collectors.toSet());
+
+        try (GeodnsServer server = GeodnsServer.start(clusterZonesProbingNothing(tmp))) {
+            Axfr.Transfer zone = Axfr.dig(server.dns(), "example.com", "AXFR");
+            assertTrue(zone.complete(), zone::text);
+            List<Rr> records = zone.records().stream().filter(r -> !geoNames.contains(r.lowerName())).toList();
+            Set<String> targets = records.stream().filter(r -> r.is("example.com.", "NS"))
+                    .map(r -> r.data().toLowerCase()).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> glue = new TreeSet<>();
+            for (String target : targets) {
+                glue.add(records.stream().filter(r -> r.lowerName().equals(target)
+                                && (r.type().equals("A") || r.type().equals("AAAA")))
+                        .map(r -> GeoWorld.address(r.data()).getHostAddress()).sorted()
+                        .collect(Collectors.joining(" ")));
+            }
+            assertEquals(nodes.size(), targets.size(), "one NS per node of geo.yaml: " + targets);
+            assertEquals(nodes, glue, "each NS target's glue is one node's addresses in geo.yaml");
+            List<Rr> other = records.stream().filter(r -> !r.type().equals("SOA") && !r.is("example.com.", "NS")
+                    && !targets.contains(r.lowerName())).toList();
+            assertEquals(List.of(), other, "nothing but the SOA, the NS records and their glue (no demo records)");
+        }
+    }
+
+    /** The zones ConfigMap as a pod mounts it, but probing a closed loopback port instead of the nodes. */
+    private static Path clusterZonesProbingNothing(Path tmp) {
+        Map<String, String> files = configMapFiles();
+        Map<String, Object> geo = new Yaml(new SafeConstructor(new LoaderOptions())).load(files.get("geo.yaml"));
+        int closed = GeodnsServer.freePort(GeodnsServer.LOOPBACK, false);
+        map(geo, "health").put("url", "http://127.0.0.1:" + closed + "/");
+        DumperOptions dump = new DumperOptions();
+        dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        files.put("geo.yaml", new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(dump), dump)
+                .dump(geo));
+        return ConfigFiles.configMap(tmp.resolve("zones"), files);
     }
 
     // ----------------------------------------------------------------------------------------- Prometheus
