@@ -501,6 +501,127 @@ class KubernetesManifestsTest {
         assertTrue(Integer.parseInt(env(sidecar, "GEOIPUPDATE_FREQUENCY")) > 0, "the sidecar keeps checking");
     }
 
+    // ------------------------------------------------------------------- optional: traffic kept in its location
+
+    @Test
+    void traefikHelmChartConfigRunsK3sTraefikOnEveryNodeWithLocalExternalTrafficPolicy() {
+        Map<String, Object> config = traefikHelmChartConfig();
+        assertEquals("helm.cattle.io/v1", str(config, "apiVersion"));
+        assertEquals("HelmChartConfig", str(config, "kind"));
+        assertEquals("traefik", str(config, "metadata", "name"), "k3s's HelmChart for its Traefik is named traefik");
+        assertEquals("kube-system", str(config, "metadata", "namespace"), "beside k3s's HelmChart");
+        Map<String, Object> values = traefikValues(config, false);
+        assertEquals("DaemonSet", str(values, "deployment", "kind"), "a Traefik on every node");
+        assertEquals("Local", str(values, "service", "spec", "externalTrafficPolicy"),
+                "a node's port 80 reaches that node's Traefik only");
+        assertFalse(Boolean.TRUE.equals(at(values, "hostNetwork")), "no hostNetwork: ServiceLB holds port 80 (and "
+                + "the chart refuses a DaemonSet on the host's network with its default maxUnavailable 0)");
+    }
+
+    /**
+     * Helm ignores a values key the chart does not know, so a typo would leave Traefik as it was without a word.
+     * Every key the HelmChartConfig sets (and every key its comments offer) must be one of the chart's, in the
+     * charts k3s bundles, or lie below a key whose default is an empty map that the chart copies as it is
+     * ({@code service.spec}, which goes into the Service's spec).
+     */
+    @Test
+    void traefikHelmChartConfigSetsOnlyKeysOfTheChartsK3sBundles() {
+        Map<String, Object> config = traefikHelmChartConfig();
+        List<String> unknown = new ArrayList<>();
+        for (String version : List.of("34.2.0", "39.0.7")) {
+            Map<String, Object> chart = yamlDocumentsOf(DockerfileTest.read(ROOT.resolve(
+                    "src/test/resources/traefik-helm-chart/values-" + version + ".yaml")), "chart " + version).get(0);
+            for (List<String> path : leafPaths(traefikValues(config, true), new ArrayList<>())) {
+                Object at = chart;
+                for (String key : path) {
+                    if (at instanceof Map<?, ?> m && m.isEmpty()) {
+                        break;   // a free-form map: anything below it is passed through
+                    }
+                    if (!(at instanceof Map<?, ?> m) || !m.containsKey(key)) {
+                        unknown.add(String.join(".", path) + " (chart " + version + ")");
+                        break;
+                    }
+                    at = m.get(key);
+                }
+            }
+        }
+        assertEquals(List.of(), unknown, "keys the Traefik chart does not have");
+    }
+
+    @Test
+    void exampleAppRunsOnEveryNodeAndIsReachedOnlyFromItsOwnNode() {
+        List<Map<String, Object>> docs = yamlDocuments(K8S.resolve("optional/app-on-every-node.yaml"));
+        Map<String, Object> daemonSet = ofKind(docs, "DaemonSet");
+        Map<String, Object> service = ofKind(docs, "Service");
+        Map<String, Object> ingress = ofKind(docs, "Ingress");
+        String namespace = str(ofKind(docs, "Namespace"), "metadata", "name");
+        for (Map<String, Object> d : List.of(daemonSet, service, ingress)) {
+            assertEquals(namespace, str(d, "metadata", "namespace"), str(d, "kind") + " in the app's namespace");
+        }
+        Map<String, Object> pod = map(daemonSet, "spec", "template", "spec");
+        for (String key : List.of("node-role.kubernetes.io/control-plane", "CriticalAddonsOnly")) {
+            assertTrue(list(pod, "tolerations").stream().anyMatch(t -> key.equals(str(t, "key"))),
+                    "the app runs where k3s runs Traefik, control-plane nodes included: tolerates " + key);
+        }
+        assertTrue(map(daemonSet, "spec", "template", "metadata", "labels").entrySet()
+                .containsAll(map(service, "spec", "selector").entrySet()), "the Service selects the app's pods");
+
+        assertEquals("Local", str(service, "spec", "internalTrafficPolicy"),
+                "the node's Traefik reaches the app pod on its own node only");
+        assertEquals("true", str(service, "metadata", "annotations", "traefik.ingress.kubernetes.io/service.nativelb"),
+                "Traefik sends to the ClusterIP, where internalTrafficPolicy applies (not to every pod directly)");
+        Map<String, Object> container = asMap(list(pod, "containers").get(0));
+        Object target = asMap(list(map(service, "spec"), "ports").get(0)).get("targetPort");
+        assertTrue(port(container, target) > 0, "the Service targets a port of the app's container");
+
+        assertEquals("traefik", str(ingress, "spec", "ingressClassName"), "k3s's Traefik IngressClass");
+        Map<String, Object> rule = asMap(list(map(ingress, "spec"), "rules").get(0));
+        Set<String> geoNames = map(yaml(K8S.resolve("zones/geo.yaml")), "names").keySet();
+        assertTrue(geoNames.contains(str(rule, "host")), "the Ingress routes a geo name of geo.yaml: " + rule);
+        Map<String, Object> backend = map(asMap(list(rule, "http", "paths").get(0)), "backend", "service");
+        assertEquals(str(service, "metadata", "name"), str(backend, "name"));
+        assertTrue(list(map(service, "spec"), "ports").stream().anyMatch(p -> str(backend, "port", "name") != null
+                ? str(backend, "port", "name").equals(str(p, "name")) : num(backend, "port", "number") == num(p,
+                "port")), "the Ingress names a port of the Service");
+    }
+
+    private static Map<String, Object> traefikHelmChartConfig() {
+        List<Map<String, Object>> docs = yamlDocuments(K8S.resolve("optional/traefik-helmchartconfig.yaml"));
+        assertEquals(1, docs.size());
+        return docs.get(0);
+    }
+
+    /** The Helm values of the HelmChartConfig; with {@code offered}, the keys its comments offer too. */
+    private static Map<String, Object> traefikValues(Map<String, Object> config, boolean offered) {
+        String text = str(config, "spec", "valuesContent");
+        assertNotNull(text, "spec.valuesContent");
+        if (offered) {
+            // "#   kubernetesIngress:", "#     nativeLBByDefault: true": a commented key with a one-word value.
+            text = text.replaceAll("(?m)^(\\s*)# ?(\\s*[A-Za-z]+:(?:\\s+\\S+)?\\s*)$", "$1$2");
+        }
+        return yamlDocumentsOf(text, "valuesContent").get(0);
+    }
+
+    private static List<List<String>> leafPaths(Map<String, Object> map, List<String> prefix) {
+        List<List<String>> out = new ArrayList<>();
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            List<String> path = new ArrayList<>(prefix);
+            path.add(e.getKey());
+            if (e.getValue() instanceof Map<?, ?> && !asMap(e.getValue()).isEmpty()) {
+                out.addAll(leafPaths(asMap(e.getValue()), path));
+            } else {
+                out.add(path);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> ofKind(List<Map<String, Object>> docs, String kind) {
+        List<Map<String, Object>> found = docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+        assertEquals(1, found.size(), "one " + kind);
+        return found.get(0);
+    }
+
     // ----------------------------------------------------------------------------------- kubectl kustomize
 
     @Test
