@@ -102,7 +102,7 @@ class KubernetesManifestsTest {
                 String name = "optional/" + optional.getFileName();
                 assertTrue(kustomizationText.contains(name), "kustomization.yaml shows how to enable " + name);
                 assertTrue(readme.contains(name), "k8s/README.md documents " + name);
-                assertFalse(yamlDocuments(optional).isEmpty(), name + " parses");
+                assertFalse(anyYaml(optional).isEmpty(), name + " parses");
             }
         }
     }
@@ -457,11 +457,21 @@ class KubernetesManifestsTest {
         Map<String, Object> pod = map(patch, "spec", "template", "spec");
 
         Map<String, Object> geodns = named(list(pod, "containers"), "geodns");
-        List<String> args = strings(geodns, "args");
-        List<String> base = strings(geodnsContainer(), "args");
-        assertEquals(base, args.subList(0, base.size()), "the patch keeps the DaemonSet's arguments");
-        String database = flag(args, "--geoip");
-        assertEquals(base.size() + 2, args.size(), "and adds --geoip FILE: " + args);
+        assertEquals(null, geodns.get("args"), "the patch leaves the DaemonSet's arguments alone: a strategic "
+                + "merge would replace them with a second copy of the command line");
+        // optional/geoipupdate-args.yaml (JSON patch) appends --geoip FILE to the first container's arguments.
+        assertEquals("geodns", str(list(map(only("DaemonSet"), "spec", "template", "spec"), "containers").get(0),
+                "name"), "the DaemonSet's first container is geodns");
+        List<String> added = new ArrayList<>();
+        for (Object op : anyYaml(K8S.resolve("optional/geoipupdate-args.yaml")).stream()
+                .flatMap(d -> ((List<?>) d).stream()).toList()) {
+            assertEquals("add", str(op, "op"));
+            assertEquals("/spec/template/spec/containers/0/args/-", str(op, "path"), "appended to geodns's args");
+            added.add(str(op, "value"));
+        }
+        assertEquals("--geoip", added.get(0), "adds --geoip FILE: " + added);
+        assertEquals(2, added.size(), "adds --geoip FILE: " + added);
+        String database = added.get(1);
         assertTrue(database.endsWith("/GeoLite2-City.mmdb"), database);
         String dir = database.substring(0, database.lastIndexOf('/'));
         Map<String, Object> mount = list(geodns, "volumeMounts").stream().map(KubernetesManifestsTest::asMap)
@@ -656,6 +666,8 @@ class KubernetesManifestsTest {
         }
         String text = DockerfileTest.read(K8S.resolve("kustomization.yaml"));
         String enabled = text.replace("# patches:", "patches:")
+                .replace("#   - path: optional/geoipupdate-args.yaml", "  - path: optional/geoipupdate-args.yaml")
+                .replace("#     target: {kind: DaemonSet, name: geodns}", "    target: {kind: DaemonSet, name: geodns}")
                 .replace("#   - path: optional/geoipupdate-patch.yaml", "  - path: optional/geoipupdate-patch.yaml");
         assertFalse(enabled.equals(text), "kustomization.yaml has the commented patch lines");
         Files.writeString(copy.resolve("kustomization.yaml"), enabled);
@@ -667,7 +679,10 @@ class KubernetesManifestsTest {
         assertEquals(List.of("geoipupdate-first"), list(pod, "initContainers").stream().map(c -> str(c, "name"))
                 .toList());
         Map<String, Object> geodns = named(list(pod, "containers"), "geodns");
-        assertTrue(strings(geodns, "args").contains("--geoip"));
+        List<String> base = strings(geodnsContainer(), "args");
+        assertEquals(base, strings(geodns, "args").subList(0, base.size()), "the DaemonSet's arguments, kept");
+        assertEquals(List.of("--geoip", "/geoip/GeoLite2-City.mmdb"), strings(geodns, "args").subList(base.size(),
+                strings(geodns, "args").size()), "and --geoip FILE after them");
         Map<String, Object> security = map(geodns, "securityContext");
         assertEquals(List.of("NET_BIND_SERVICE"), strings(security, "capabilities", "add"),
                 "the patch keeps the geodns container's security context");
@@ -797,6 +812,21 @@ class KubernetesManifestsTest {
         List<Map<String, Object>> docs = yamlDocuments(file);
         assertEquals(1, docs.size(), "one document in " + file);
         return docs.get(0);
+    }
+
+    /** Every document of a YAML file, whatever its shape (a JSON patch is a list). */
+    private static List<Object> anyYaml(Path file) {
+        List<Object> docs = new ArrayList<>();
+        try {
+            for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(DockerfileTest.read(file))) {
+                if (doc != null) {
+                    docs.add(doc);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new AssertionError(K8S.relativize(file) + " does not parse: " + e.getMessage(), e);
+        }
+        return docs;
     }
 
     private static List<Map<String, Object>> yamlDocuments(Path file) {
