@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +54,8 @@ class StockK3sHealthTest {
     private static GeodnsServer server;
     /** Node name to its loopback address, in geo.yaml's order. */
     private static final Map<String, String> NODES = new LinkedHashMap<>();
+    /** A node's address in the shipped files to its loopback address. */
+    private static final Map<String, String> LOOPBACK_OF = new LinkedHashMap<>();
     private static final List<String> LONDON_NODES = new ArrayList<>();
     private static int fall;
 
@@ -60,13 +64,12 @@ class StockK3sHealthTest {
         Map<String, String> files = KubernetesManifestsTest.configMapFiles();
         String geo = files.get("geo.yaml");
         Map<String, Object> config = new Yaml(new SafeConstructor(new LoaderOptions())).load(geo);
-        Map<String, String> loopbackOf = new LinkedHashMap<>();
         for (Map.Entry<String, Object> location : map(config.get("locations")).entrySet()) {
             for (Map.Entry<String, Object> node : map(map(location.getValue()).get("nodes")).entrySet()) {
                 String ipv4 = String.valueOf(map(node.getValue()).get("ipv4"));
                 String loopback = "127.0.60." + (NODES.size() + 1);
                 NODES.put(node.getKey(), loopback);
-                loopbackOf.put(ipv4, loopback);
+                LOOPBACK_OF.put(ipv4, loopback);
                 if (location.getKey().equals("london")) {
                     LONDON_NODES.add(node.getKey());
                 }
@@ -78,10 +81,15 @@ class StockK3sHealthTest {
         assertTrue(url.startsWith("http://{ip}:80/"), "the shipped probe asks each node's port 80: " + url);
 
         traefik = StockTraefik.start(List.copyOf(NODES.values()));
+        server = GeodnsServer.start(loopbackZones(dir.resolve("zones"), files));
+    }
+
+    /** The ConfigMap's files with each node on its loopback address, probed on the stand-ins' port every 200 ms. */
+    private static Path loopbackZones(Path where, Map<String, String> files) {
         Map<String, String> loopbackFiles = new LinkedHashMap<>();
         for (Map.Entry<String, String> file : files.entrySet()) {
             String text = file.getValue();
-            for (Map.Entry<String, String> address : loopbackOf.entrySet()) {
+            for (Map.Entry<String, String> address : LOOPBACK_OF.entrySet()) {
                 text = text.replaceAll("(?<![0-9.])" + address.getKey().replace(".", "\\.") + "(?![0-9])",
                         address.getValue());
             }
@@ -91,8 +99,7 @@ class StockK3sHealthTest {
             }
             loopbackFiles.put(file.getKey(), text);
         }
-        Path zones = ConfigFiles.configMap(dir.resolve("zones"), loopbackFiles);
-        server = GeodnsServer.start(zones);
+        return ConfigFiles.configMap(where, loopbackFiles);
     }
 
     @AfterAll
@@ -144,6 +151,45 @@ class StockK3sHealthTest {
         }
     }
 
+    /**
+     * The app check geo.yaml's comments offer (url, host and expect, commented under {@code health:}), put in
+     * place of the default: each node's Traefik routes the Host to the node's own app, and a node whose app is
+     * gone (Traefik answers 502) is down while the others are up.
+     */
+    @Test
+    void theAppCheckInGeoYamlsCommentsTakesANodeWhoseAppIsGoneOutOfTheAnswers(@TempDir Path tmp) {
+        Map<String, String> files = KubernetesManifestsTest.configMapFiles();
+        String geo = files.get("geo.yaml");
+        Map<String, String> offered = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\s*#\\s+(url|host|expect):\\s*(\"[^\"]*\"|\\S+)").matcher(geo);
+        while (m.find()) {
+            offered.putIfAbsent(m.group(1), m.group(2));
+        }
+        assertEquals(Set.of("url", "host", "expect"), offered.keySet(), "geo.yaml's comments offer an app check");
+        String host = offered.get("host");
+        geo = geo.replaceFirst("(?m)^  url: .*$", "  url: " + Matcher.quoteReplacement(offered.get("url")))
+                .replaceFirst("(?m)^  expect: .*$", "  expect: " + offered.get("expect") + "\n  host: " + host);
+        files.put("geo.yaml", geo);
+
+        traefik.route(host, 200);
+        String gone = LONDON_NODES.get(0);
+        traefik.route(NODES.get(gone), host, 502);
+        try (GeodnsServer checked = GeodnsServer.start(loopbackZones(tmp.resolve("zones"), files))) {
+            Poll.until(WAIT, EVERY, gone + " down", () -> up(checked), up -> Boolean.FALSE.equals(up.get(gone)));
+            Map<String, Integer> start = requests();
+            // Both servers probe the stand-ins: twice the probes it takes to go down.
+            Poll.until(WAIT, EVERY, 2 * (fall + 1) + " more probes of every node", StockK3sHealthTest::requests,
+                    now -> NODES.keySet().stream().allMatch(n -> now.get(n) - start.get(n) >= 2 * (fall + 1)));
+            Map<String, Boolean> up = up(checked);
+            Map<String, Boolean> expected = new LinkedHashMap<>();
+            NODES.keySet().forEach(n -> expected.put(n, !n.equals(gone)));
+            assertEquals(expected, up, "only the node whose app is gone is down");
+            assertEquals(addresses(LONDON_NODES.subList(1, LONDON_NODES.size())), londonAnswer(checked));
+        } finally {
+            traefik.route(NODES.get(gone), host, 200);
+        }
+    }
+
     private static Map<String, Integer> requests() {
         Map<String, Integer> out = new LinkedHashMap<>();
         NODES.forEach((name, address) -> out.put(name, traefik.requests(address)));
@@ -152,7 +198,11 @@ class StockK3sHealthTest {
 
     /** Each node's "up" on /status.json. */
     private static Map<String, Boolean> up() {
-        Map<String, Object> status = MiniJson.object(AdminHttp.ok(server, "/status.json"));
+        return up(server);
+    }
+
+    private static Map<String, Boolean> up(GeodnsServer of) {
+        Map<String, Object> status = MiniJson.object(AdminHttp.ok(of, "/status.json"));
         Map<String, Boolean> out = new LinkedHashMap<>();
         for (Map<String, Object> location : MiniJson.asObjects(status.get("locations"))) {
             for (Map<String, Object> node : MiniJson.asObjects(location.get("nodes"))) {
@@ -163,8 +213,12 @@ class StockK3sHealthTest {
     }
 
     private static Set<String> londonAnswer() {
+        return londonAnswer(server);
+    }
+
+    private static Set<String> londonAnswer(GeodnsServer of) {
         return GeoWorld.addresses(GeoQuery.of("app.example.com", "A").subnet(LONDON_CLIENT)
-                .ask(Via.DNSJAVA_UDP, server).reply(), "A");
+                .ask(Via.DNSJAVA_UDP, of).reply(), "A");
     }
 
     private static Set<String> addresses(List<String> nodes) {

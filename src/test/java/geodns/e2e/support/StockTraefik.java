@@ -29,7 +29,6 @@ public final class StockTraefik implements AutoCloseable {
 
     private final int port;
     private final Map<String, Node> nodes = new LinkedHashMap<>();
-    private final Map<String, Integer> routes = new ConcurrentHashMap<>();
 
     private StockTraefik(int port) {
         this.port = port;
@@ -62,7 +61,12 @@ public final class StockTraefik implements AutoCloseable {
 
     /** From now on requests with this Host (port ignored) get {@code status}, on every node. */
     public void route(String host, int status) {
-        routes.put(host, status);
+        nodes.values().forEach(n -> n.routes.put(host, status));
+    }
+
+    /** From now on requests with this Host get {@code status} on this node (e.g. 502: its app pod is gone). */
+    public void route(String address, String host, int status) {
+        node(address).routes.put(host, status);
     }
 
     /** Connections to this node's Traefik are refused from now on. */
@@ -104,6 +108,7 @@ public final class StockTraefik implements AutoCloseable {
     private final class Node {
         final String address;
         final AtomicInteger requests = new AtomicInteger();
+        final Map<String, Integer> routes = new ConcurrentHashMap<>();
         volatile int lastStatus;
         private HttpServer server;
         private ExecutorService executor;
