@@ -1,10 +1,15 @@
 # syntax=docker/dockerfile:1
 #
-# geodns for linux/amd64 and linux/arm64 (Raspberry Pi 4/5 with a 64-bit OS):
+# geodns for linux/amd64 and linux/arm64 (Raspberry Pi 4/5 with a 64-bit OS). On an amd64 builder:
 #
+#   docker run --privileged --rm tonistiigi/binfmt --install arm64     # QEMU, for the arm64 training run
+#   docker buildx create --name geodns-builder --driver docker-container --use
 #   docker buildx build --platform linux/amd64,linux/arm64 -t ghcr.io/OWNER/geodns:0.1.0 --push .
 #
-# Runs as user 10001 and answers on port 53 without root (see the runtime stage). Kubernetes: k8s/README.md.
+# The runtime stage runs the image's own java once (the class-data training run below), so every platform but
+# the builder's needs QEMU binfmt; the build stage runs natively. Without a registry (docker save, then
+# k3s ctr images import on each node of that architecture) and on an arm64 builder: k8s/README.md, "1. Build
+# the image (amd64 and arm64)". Runs as user 10001 and answers on port 53 without root (see the runtime stage).
 
 # ---- build: the runnable jar server/target/geodns.jar (maven-shade, outputFile in server/pom.xml) ----------
 # The jar is the same for every platform (it carries Netty's epoll library and our native UDP transport for
@@ -60,9 +65,10 @@ COPY zones/ /zones/
 
 # Class data sharing: a training run (`geodns selftest`: serve the example zones until ready, answer itself over
 # UDP and TCP, exit) leaves the classes it loaded, parsed and verified in an archive that every start maps
-# instead of doing that work again: ready in 0.5–0.75 s instead of 0.7–1.15 s, and 3 MiB less resident
-# (bench/README.md). The archive belongs to this JDK build and this jar; a java that cannot use it starts without
-# it. The flags are the ENTRYPOINT's, but for the archive.
+# instead of doing that work again: ready in 0.5–0.75 s instead of 0.7–1.2 s, and 3 MiB less resident
+# (bench/README.md). Under QEMU (the other platform of a multi-platform build) it takes a minute or two. The
+# archive belongs to this JDK build and this jar; a java that cannot use it starts without it. The flags are the
+# ENTRYPOINT's, but for the archive.
 RUN java -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:MaxMetaspaceSize=64m -Xss512k -XX:ReservedCodeCacheSize=24m \
         -XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError -XX:CompileCommand=quiet \
         -XX:CompileCommand=dontinline,geodns.server.answer.GeoRouting::decide \
@@ -73,13 +79,16 @@ RUN java -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:MaxMetaspaceSize=64m -Xss5
 USER 10001:10001
 EXPOSE 53/udp 53/tcp 8053
 
-# JVM flags for small machines (1 GB Raspberry Pi, container limit 192 MiB; measured in k8s/README.md):
+# JVM flags for small machines (1 GB Raspberry Pi, container limit 192 MiB; measured in k8s/README.md, "Memory":
+# 97-99 MiB resident after load with the embedded country DB, which lives in the heap, 106 MiB at the peak;
+# 67-69 MiB, peak 70, with a memory-mapped City DB instead):
 #   SerialGC         one GC thread and the smallest GC overhead; pauses are short on a heap this size
 #   MaxRAMPercentage heap at most half the container's memory limit, the rest for metaspace, code, threads,
 #                    Netty's buffers and the memory-mapped GeoIP database
 #   MaxMetaspaceSize a bound on class metadata (about 10 MB used)
 #   Xss512k          half the default thread stack
-#   ReservedCodeCacheSize=24m  room for what C1 and C2 compile (about 7 MB used), not the default 240 MB
+#   ReservedCodeCacheSize=24m  room for what C1 and C2 compile (5 MB used after a load test), not the
+#                    default 240 MB
 #   TrimNativeHeapInterval=2000  hand the C2 compiler's freed arenas back to the OS every 2 s (JDK 17.0.9+);
 #                    C2 answers with ~30% less CPU than C1 alone, and with the trim costs no resident memory
 #   ExitOnOutOfMemoryError  exit and let Kubernetes restart the pod rather than limp on

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import geodns.e2e.support.AdminHttp;
+import geodns.e2e.support.Axfr;
 import geodns.e2e.support.Cli;
 import geodns.e2e.support.ConfigFiles;
+import geodns.e2e.support.GeoWorld;
 import geodns.e2e.support.GeodnsServer;
 import geodns.e2e.support.Poll;
+import geodns.e2e.support.Rr;
 import geodns.e2e.support.ServerLogOnFailure;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,7 +102,7 @@ class KubernetesManifestsTest {
                 String name = "optional/" + optional.getFileName();
                 assertTrue(kustomizationText.contains(name), "kustomization.yaml shows how to enable " + name);
                 assertTrue(readme.contains(name), "k8s/README.md documents " + name);
-                assertFalse(yamlDocuments(optional).isEmpty(), name + " parses");
+                assertFalse(anyYaml(optional).isEmpty(), name + " parses");
             }
         }
     }
@@ -280,20 +283,72 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void zonesConfigMapHoldsTheRepositoryExampleWithHealthProbesOn() {
-        Path example = GeodnsServer.exampleZones();
-        assertEquals(DockerfileTest.read(example.resolve("example.com.zone")),
-                DockerfileTest.read(K8S.resolve("zones/example.com.zone")),
-                "k8s/zones/example.com.zone is a copy of zones/example.com.zone: "
-                        + "cp zones/example.com.zone k8s/zones/");
-        Map<String, Object> repository = yaml(example.resolve("geo.yaml"));
+    void clusterGeoYamlHasTheRepositoryExamplesLocationsAndNamesWithHealthProbesOn() {
+        Map<String, Object> repository = yaml(GeodnsServer.exampleZones().resolve("geo.yaml"));
         Map<String, Object> cluster = yaml(K8S.resolve("zones/geo.yaml"));
         Map<String, Object> health = map(cluster, "health");
-        assertTrue(str(health, "url").contains("{ip}") && str(health, "url").endsWith("/ping"),
-                "the cluster's geo.yaml probes every node's Traefik /ping: " + health);
+        assertTrue(str(health, "url").contains("{ip}"), "the cluster's geo.yaml probes every node: " + health);
         repository.remove("health");
         cluster.remove("health");
         assertEquals(repository, cluster, "k8s/zones/geo.yaml has the locations and names of zones/geo.yaml");
+    }
+
+    /**
+     * The cluster's zone is the least a geodns zone needs: every node of geo.yaml is one of its name servers, with
+     * the node's addresses as glue, and nothing else but the SOA (and the geo names geo.yaml adds). Read back by
+     * zone transfer from the real server, so the zone file is parsed as geodns parses it.
+     */
+    @Test
+    @Timeout(90)
+    void clusterZonesNameServersAreTheNodesOfGeoYamlWithTheirAddressesAsGlue(@TempDir Path tmp) {
+        Map<String, Object> geo = yaml(K8S.resolve("zones/geo.yaml"));
+        Set<String> nodes = new TreeSet<>();
+        for (Object location : map(geo, "locations").values()) {
+            for (Object node : map(location, "nodes").values()) {
+                Set<String> addresses = new TreeSet<>();
+                for (String family : List.of("ipv4", "ipv6")) {
+                    if (str(node, family) != null) {
+                        addresses.add(GeoWorld.address(str(node, family)).getHostAddress());
+                    }
+                }
+                nodes.add(String.join(" ", addresses));
+            }
+        }
+        Set<String> geoNames = map(geo, "names").keySet().stream().map(n -> n.toLowerCase() + ".")
+                .collect(Collectors.toSet());
+
+        try (GeodnsServer server = GeodnsServer.start(clusterZonesProbingNothing(tmp))) {
+            Axfr.Transfer zone = Axfr.dig(server.dns(), "example.com", "AXFR");
+            assertTrue(zone.complete(), zone::text);
+            List<Rr> records = zone.records().stream().filter(r -> !geoNames.contains(r.lowerName())).toList();
+            Set<String> targets = records.stream().filter(r -> r.is("example.com.", "NS"))
+                    .map(r -> r.data().toLowerCase()).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> glue = new TreeSet<>();
+            for (String target : targets) {
+                glue.add(records.stream().filter(r -> r.lowerName().equals(target)
+                                && (r.type().equals("A") || r.type().equals("AAAA")))
+                        .map(r -> GeoWorld.address(r.data()).getHostAddress()).sorted()
+                        .collect(Collectors.joining(" ")));
+            }
+            assertEquals(nodes.size(), targets.size(), "one NS per node of geo.yaml: " + targets);
+            assertEquals(nodes, glue, "each NS target's glue is one node's addresses in geo.yaml");
+            List<Rr> other = records.stream().filter(r -> !r.type().equals("SOA") && !r.is("example.com.", "NS")
+                    && !targets.contains(r.lowerName())).toList();
+            assertEquals(List.of(), other, "nothing but the SOA, the NS records and their glue (no demo records)");
+        }
+    }
+
+    /** The zones ConfigMap as a pod mounts it, but probing a closed loopback port instead of the nodes. */
+    private static Path clusterZonesProbingNothing(Path tmp) {
+        Map<String, String> files = configMapFiles();
+        Map<String, Object> geo = new Yaml(new SafeConstructor(new LoaderOptions())).load(files.get("geo.yaml"));
+        int closed = GeodnsServer.freePort(GeodnsServer.LOOPBACK, false);
+        map(geo, "health").put("url", "http://127.0.0.1:" + closed + "/");
+        DumperOptions dump = new DumperOptions();
+        dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        files.put("geo.yaml", new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(dump), dump)
+                .dump(geo));
+        return ConfigFiles.configMap(tmp.resolve("zones"), files);
     }
 
     // ----------------------------------------------------------------------------------------- Prometheus
@@ -402,11 +457,21 @@ class KubernetesManifestsTest {
         Map<String, Object> pod = map(patch, "spec", "template", "spec");
 
         Map<String, Object> geodns = named(list(pod, "containers"), "geodns");
-        List<String> args = strings(geodns, "args");
-        List<String> base = strings(geodnsContainer(), "args");
-        assertEquals(base, args.subList(0, base.size()), "the patch keeps the DaemonSet's arguments");
-        String database = flag(args, "--geoip");
-        assertEquals(base.size() + 2, args.size(), "and adds --geoip FILE: " + args);
+        assertEquals(null, geodns.get("args"), "the patch leaves the DaemonSet's arguments alone: a strategic "
+                + "merge would replace them with a second copy of the command line");
+        // optional/geoipupdate-args.yaml (JSON patch) appends --geoip FILE to the first container's arguments.
+        assertEquals("geodns", str(list(map(only("DaemonSet"), "spec", "template", "spec"), "containers").get(0),
+                "name"), "the DaemonSet's first container is geodns");
+        List<String> added = new ArrayList<>();
+        for (Object op : anyYaml(K8S.resolve("optional/geoipupdate-args.yaml")).stream()
+                .flatMap(d -> ((List<?>) d).stream()).toList()) {
+            assertEquals("add", str(op, "op"));
+            assertEquals("/spec/template/spec/containers/0/args/-", str(op, "path"), "appended to geodns's args");
+            added.add(str(op, "value"));
+        }
+        assertEquals("--geoip", added.get(0), "adds --geoip FILE: " + added);
+        assertEquals(2, added.size(), "adds --geoip FILE: " + added);
+        String database = added.get(1);
         assertTrue(database.endsWith("/GeoLite2-City.mmdb"), database);
         String dir = database.substring(0, database.lastIndexOf('/'));
         Map<String, Object> mount = list(geodns, "volumeMounts").stream().map(KubernetesManifestsTest::asMap)
@@ -446,6 +511,127 @@ class KubernetesManifestsTest {
         assertTrue(Integer.parseInt(env(sidecar, "GEOIPUPDATE_FREQUENCY")) > 0, "the sidecar keeps checking");
     }
 
+    // ------------------------------------------------------------------- optional: traffic kept in its location
+
+    @Test
+    void traefikHelmChartConfigRunsK3sTraefikOnEveryNodeWithLocalExternalTrafficPolicy() {
+        Map<String, Object> config = traefikHelmChartConfig();
+        assertEquals("helm.cattle.io/v1", str(config, "apiVersion"));
+        assertEquals("HelmChartConfig", str(config, "kind"));
+        assertEquals("traefik", str(config, "metadata", "name"), "k3s's HelmChart for its Traefik is named traefik");
+        assertEquals("kube-system", str(config, "metadata", "namespace"), "beside k3s's HelmChart");
+        Map<String, Object> values = traefikValues(config, false);
+        assertEquals("DaemonSet", str(values, "deployment", "kind"), "a Traefik on every node");
+        assertEquals("Local", str(values, "service", "spec", "externalTrafficPolicy"),
+                "a node's port 80 reaches that node's Traefik only");
+        assertFalse(Boolean.TRUE.equals(at(values, "hostNetwork")), "no hostNetwork: ServiceLB holds port 80 (and "
+                + "the chart refuses a DaemonSet on the host's network with its default maxUnavailable 0)");
+    }
+
+    /**
+     * Helm ignores a values key the chart does not know, so a typo would leave Traefik as it was without a word.
+     * Every key the HelmChartConfig sets (and every key its comments offer) must be one of the chart's, in the
+     * charts k3s bundles, or lie below a key whose default is an empty map that the chart copies as it is
+     * ({@code service.spec}, which goes into the Service's spec).
+     */
+    @Test
+    void traefikHelmChartConfigSetsOnlyKeysOfTheChartsK3sBundles() {
+        Map<String, Object> config = traefikHelmChartConfig();
+        List<String> unknown = new ArrayList<>();
+        for (String version : List.of("34.2.0", "39.0.7")) {
+            Map<String, Object> chart = yamlDocumentsOf(DockerfileTest.read(ROOT.resolve(
+                    "src/test/resources/traefik-helm-chart/values-" + version + ".yaml")), "chart " + version).get(0);
+            for (List<String> path : leafPaths(traefikValues(config, true), new ArrayList<>())) {
+                Object at = chart;
+                for (String key : path) {
+                    if (at instanceof Map<?, ?> m && m.isEmpty()) {
+                        break;   // a free-form map: anything below it is passed through
+                    }
+                    if (!(at instanceof Map<?, ?> m) || !m.containsKey(key)) {
+                        unknown.add(String.join(".", path) + " (chart " + version + ")");
+                        break;
+                    }
+                    at = m.get(key);
+                }
+            }
+        }
+        assertEquals(List.of(), unknown, "keys the Traefik chart does not have");
+    }
+
+    @Test
+    void exampleAppRunsOnEveryNodeAndIsReachedOnlyFromItsOwnNode() {
+        List<Map<String, Object>> docs = yamlDocuments(K8S.resolve("optional/app-on-every-node.yaml"));
+        Map<String, Object> daemonSet = ofKind(docs, "DaemonSet");
+        Map<String, Object> service = ofKind(docs, "Service");
+        Map<String, Object> ingress = ofKind(docs, "Ingress");
+        String namespace = str(ofKind(docs, "Namespace"), "metadata", "name");
+        for (Map<String, Object> d : List.of(daemonSet, service, ingress)) {
+            assertEquals(namespace, str(d, "metadata", "namespace"), str(d, "kind") + " in the app's namespace");
+        }
+        Map<String, Object> pod = map(daemonSet, "spec", "template", "spec");
+        for (String key : List.of("node-role.kubernetes.io/control-plane", "CriticalAddonsOnly")) {
+            assertTrue(list(pod, "tolerations").stream().anyMatch(t -> key.equals(str(t, "key"))),
+                    "the app runs where k3s runs Traefik, control-plane nodes included: tolerates " + key);
+        }
+        assertTrue(map(daemonSet, "spec", "template", "metadata", "labels").entrySet()
+                .containsAll(map(service, "spec", "selector").entrySet()), "the Service selects the app's pods");
+
+        assertEquals("Local", str(service, "spec", "internalTrafficPolicy"),
+                "the node's Traefik reaches the app pod on its own node only");
+        assertEquals("true", str(service, "metadata", "annotations", "traefik.ingress.kubernetes.io/service.nativelb"),
+                "Traefik sends to the ClusterIP, where internalTrafficPolicy applies (not to every pod directly)");
+        Map<String, Object> container = asMap(list(pod, "containers").get(0));
+        Object target = asMap(list(map(service, "spec"), "ports").get(0)).get("targetPort");
+        assertTrue(port(container, target) > 0, "the Service targets a port of the app's container");
+
+        assertEquals("traefik", str(ingress, "spec", "ingressClassName"), "k3s's Traefik IngressClass");
+        Map<String, Object> rule = asMap(list(map(ingress, "spec"), "rules").get(0));
+        Set<String> geoNames = map(yaml(K8S.resolve("zones/geo.yaml")), "names").keySet();
+        assertTrue(geoNames.contains(str(rule, "host")), "the Ingress routes a geo name of geo.yaml: " + rule);
+        Map<String, Object> backend = map(asMap(list(rule, "http", "paths").get(0)), "backend", "service");
+        assertEquals(str(service, "metadata", "name"), str(backend, "name"));
+        assertTrue(list(map(service, "spec"), "ports").stream().anyMatch(p -> str(backend, "port", "name") != null
+                ? str(backend, "port", "name").equals(str(p, "name")) : num(backend, "port", "number") == num(p,
+                "port")), "the Ingress names a port of the Service");
+    }
+
+    private static Map<String, Object> traefikHelmChartConfig() {
+        List<Map<String, Object>> docs = yamlDocuments(K8S.resolve("optional/traefik-helmchartconfig.yaml"));
+        assertEquals(1, docs.size());
+        return docs.get(0);
+    }
+
+    /** The Helm values of the HelmChartConfig; with {@code offered}, the keys its comments offer too. */
+    private static Map<String, Object> traefikValues(Map<String, Object> config, boolean offered) {
+        String text = str(config, "spec", "valuesContent");
+        assertNotNull(text, "spec.valuesContent");
+        if (offered) {
+            // "#   kubernetesIngress:", "#     nativeLBByDefault: true": a commented key with a one-word value.
+            text = text.replaceAll("(?m)^(\\s*)# ?(\\s*[A-Za-z]+:(?:\\s+\\S+)?\\s*)$", "$1$2");
+        }
+        return yamlDocumentsOf(text, "valuesContent").get(0);
+    }
+
+    private static List<List<String>> leafPaths(Map<String, Object> map, List<String> prefix) {
+        List<List<String>> out = new ArrayList<>();
+        for (Map.Entry<String, Object> e : map.entrySet()) {
+            List<String> path = new ArrayList<>(prefix);
+            path.add(e.getKey());
+            if (e.getValue() instanceof Map<?, ?> && !asMap(e.getValue()).isEmpty()) {
+                out.addAll(leafPaths(asMap(e.getValue()), path));
+            } else {
+                out.add(path);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> ofKind(List<Map<String, Object>> docs, String kind) {
+        List<Map<String, Object>> found = docs.stream().filter(d -> kind.equals(d.get("kind"))).toList();
+        assertEquals(1, found.size(), "one " + kind);
+        return found.get(0);
+    }
+
     // ----------------------------------------------------------------------------------- kubectl kustomize
 
     @Test
@@ -480,6 +666,8 @@ class KubernetesManifestsTest {
         }
         String text = DockerfileTest.read(K8S.resolve("kustomization.yaml"));
         String enabled = text.replace("# patches:", "patches:")
+                .replace("#   - path: optional/geoipupdate-args.yaml", "  - path: optional/geoipupdate-args.yaml")
+                .replace("#     target: {kind: DaemonSet, name: geodns}", "    target: {kind: DaemonSet, name: geodns}")
                 .replace("#   - path: optional/geoipupdate-patch.yaml", "  - path: optional/geoipupdate-patch.yaml");
         assertFalse(enabled.equals(text), "kustomization.yaml has the commented patch lines");
         Files.writeString(copy.resolve("kustomization.yaml"), enabled);
@@ -491,7 +679,10 @@ class KubernetesManifestsTest {
         assertEquals(List.of("geoipupdate-first"), list(pod, "initContainers").stream().map(c -> str(c, "name"))
                 .toList());
         Map<String, Object> geodns = named(list(pod, "containers"), "geodns");
-        assertTrue(strings(geodns, "args").contains("--geoip"));
+        List<String> base = strings(geodnsContainer(), "args");
+        assertEquals(base, strings(geodns, "args").subList(0, base.size()), "the DaemonSet's arguments, kept");
+        assertEquals(List.of("--geoip", "/geoip/GeoLite2-City.mmdb"), strings(geodns, "args").subList(base.size(),
+                strings(geodns, "args").size()), "and --geoip FILE after them");
         Map<String, Object> security = map(geodns, "securityContext");
         assertEquals(List.of("NET_BIND_SERVICE"), strings(security, "capabilities", "add"),
                 "the patch keeps the geodns container's security context");
@@ -519,7 +710,7 @@ class KubernetesManifestsTest {
     }
 
     /** The zones ConfigMap's data: file name to content, as the generator reads them from k8s/. */
-    private static Map<String, String> configMapFiles() {
+    static Map<String, String> configMapFiles() {
         Map<String, String> files = new LinkedHashMap<>();
         for (String file : strings(generator("geodns-zones"), "files")) {
             String key = file.contains("=") ? file.substring(0, file.indexOf('=')) : Path.of(file).getFileName()
@@ -621,6 +812,21 @@ class KubernetesManifestsTest {
         List<Map<String, Object>> docs = yamlDocuments(file);
         assertEquals(1, docs.size(), "one document in " + file);
         return docs.get(0);
+    }
+
+    /** Every document of a YAML file, whatever its shape (a JSON patch is a list). */
+    private static List<Object> anyYaml(Path file) {
+        List<Object> docs = new ArrayList<>();
+        try {
+            for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(DockerfileTest.read(file))) {
+                if (doc != null) {
+                    docs.add(doc);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new AssertionError(K8S.relativize(file) + " does not parse: " + e.getMessage(), e);
+        }
+        return docs;
     }
 
     private static List<Map<String, Object>> yamlDocuments(Path file) {
