@@ -27,6 +27,11 @@ final class CountryTable {
         return countryCode == null ? null : Holder.TABLE.get(countryCode.toUpperCase(Locale.ROOT));
     }
 
+    /** Every code the table knows, sorted. */
+    static java.util.List<String> codes() {
+        return Holder.TABLE.keySet().stream().sorted().toList();
+    }
+
     static int size() {
         return Holder.TABLE.size();
     }

@@ -23,4 +23,9 @@ public record GeoPlace(GeoPoint point, String countryCode, String continentCode,
         return entry == null ? null
                 : new GeoPlace(entry.point(), entry.code(), entry.continentCode(), null, true);
     }
+
+    /** The codes {@link #ofCountry} knows, sorted: every country a catchment map can place. */
+    public static java.util.List<String> countryCodes() {
+        return CountryTable.codes();
+    }
 }

@@ -103,6 +103,17 @@ final class Live implements AutoCloseable {
         Snapshot served = snapshot.get();
         out.put("zones", served == null ? List.of() : served.zones().stream().map(z -> Map.of("name", z.name(),
                 "serial", z.serial(), "records", z.records(), "file", z.file())).toList());
+        List<String> failOpen = served == null ? List.of() : served.failOpen();
+        out.put("fail_open", !failOpen.isEmpty());
+        out.put("fail_open_names", failOpen);
+        out.put("catchments", served == null ? List.of() : served.catchments().stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("fail_open", c.failOpen());
+            m.put("locations_up", c.locationsUp());
+            m.put("countries", c.byCountry());
+            return m;
+        }).toList());
         HealthView view = health();
         Instant now = Instant.now();
         List<Object> locations = new ArrayList<>();
@@ -268,7 +279,11 @@ final class Live implements AutoCloseable {
             return;
         }
         health = view;
+        Snapshot before = snapshot.get();
         snapshot.set(Zones.compile(sources, routing, health, metrics));
+        List<String> open = snapshot.get().failOpen();
+        before.failOpen().stream().filter(name -> !open.contains(name)).forEach(name -> LOG.info(
+                "fail-open over: a node of {} is up again; answering only nodes that are up", name));
     }
 
     private GeoDatabase openDatabase() throws IOException {

@@ -113,11 +113,17 @@ public final class Explainer {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("location", r.location().name());
             entry.put("distance_km", r.distanceKm());
+            entry.put("nodes_up", !d.down().contains(r.location().name()));
             entry.put("skipped", d.skipped().contains(r.location().name()));
             ranked.add(entry);
         }
         out.put("ranked_locations", ranked);
         out.put("chosen", d.chosen());
+        out.put("fail_open", d.failOpen());
+        if (d.failOpen()) {
+            out.put("fail_open_reason", "no node of this name is up: every node is answered as if it were up "
+                    + "(fail-open), so the nearest location is chosen although its nodes are down");
+        }
         return out;
     }
 

@@ -1,16 +1,34 @@
 package geodns.server.admin;
 
+import geodns.geoip.GeoPlace;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The status page: every location on a world map (inline SVG, equirectangular, no external assets, so it works
- * offline), its nodes coloured by health with the last probe, the zones with their serials, and the last load.
- * Refreshes itself every 5 seconds.
+ * The status page: a banner while any geo name fails open; every location on a world map (inline SVG,
+ * equirectangular, no external assets, so it works offline) coloured by health, with a legend; for each geo name
+ * a catchment map, each country's point coloured by the location its clients are answered with now; the nodes
+ * with their last probe; the zones with their serials; the last load. Times are UTC to the second. Refreshes
+ * itself every 5 seconds, so a health change shows within one refresh of the snapshot that made it.
  */
 final class StatusPage {
     private static final int WIDTH = 720;
     private static final int HEIGHT = 360;
+    private static final String UP = "#1a7f37";
+    private static final String SOME = "#e08a00";
+    private static final String DOWN = "#c62828";
+    /** Location colours for catchments: no red or green, which mean health on the first map. */
+    private static final String[] PALETTE = {"#1f5fbf", "#ff8c1a", "#8e44ad", "#17a2b8", "#8c564b", "#e377c2",
+        "#bcbd22", "#393b79", "#7f7f7f", "#00897b", "#f4b400", "#5c6bc0"};
+    /** An estimate of a 12 px system-ui label's advance per character, generous so that estimates never undershoot. */
+    private static final double CHAR_WIDTH = 7.2;
+    private static final double LABEL_HEIGHT = 14;
+    private static final double MARKER_RADIUS = 7;
 
     private StatusPage() {}
 
@@ -21,8 +39,14 @@ final class StatusPage {
                 .append("body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}")
                 .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:.25em .7em;")
                 .append("border-bottom:1px solid #ddd;text-align:left}.up{color:#1a7f37}.down{color:#c62828}")
-                .append("svg{background:#eaf2fb;border:1px solid #b7cbe0;max-width:100%}</style></head><body>")
+                .append("svg{background:#eaf2fb;border:1px solid #b7cbe0;max-width:100%}")
+                .append(".banner{background:#c62828;color:#fff;padding:.8em 1em;margin:0 0 1em;font-weight:600}")
+                .append(".legend{list-style:none;padding:0;margin:.3em 0 1.5em;display:flex;flex-wrap:wrap;gap:.4em 1.4em}")
+                .append(".swatch{display:inline-block;width:.9em;height:.9em;border-radius:50%;margin-right:.35em;")
+                .append("vertical-align:-.1em;border:1px solid #0003}.label{font-size:12px;paint-order:stroke;stroke:#fff;stroke-width:3px;")
+                .append("stroke-linejoin:round}</style></head><body>")
                 .append("<h1>geodns</h1>");
+        failOpenBanner(out, status.get("fail_open_names"));
         out.append("<p>GeoIP: ").append(esc(status.get("geoip")));
         if (status.get("geoip_attribution") != null) {
             out.append(" — ").append(esc(status.get("geoip_attribution")));
@@ -30,12 +54,27 @@ final class StatusPage {
         out.append("</p>");
         lastLoad(out, status.get("last_load"));
         List<Map<String, Object>> locations = list(status.get("locations"));
-        map(out, locations);
+        Map<String, String> colours = new LinkedHashMap<>();
+        for (int i = 0; i < locations.size(); i++) {
+            colours.put(String.valueOf(locations.get(i).get("name")), PALETTE[i % PALETTE.length]);
+        }
+        healthMap(out, locations);
+        catchments(out, list(status.get("catchments")), locations, colours);
         nodes(out, locations);
         zones(out, list(status.get("zones")));
         out.append("<p><a href=\"/status.json\">status.json</a> · <a href=\"/metrics\">metrics</a> · ")
                 .append("explain: <code>/explain?ip=ADDR&amp;name=NAME&amp;type=A</code></p></body></html>\n");
         return out.toString();
+    }
+
+    private static void failOpenBanner(StringBuilder out, Object names) {
+        if (!(names instanceof List<?> open) || open.isEmpty()) {
+            return;
+        }
+        out.append("<div class=\"banner\" id=\"fail-open\" role=\"alert\">FAIL-OPEN: no node of ")
+                .append(esc(String.join(", ", open.stream().map(String::valueOf).toList())))
+                .append(" is up. Every node is answered as if it were up, so clients are sent to nodes that are ")
+                .append("down, until a node passes its health checks again.</div>");
     }
 
     private static void lastLoad(StringBuilder out, Object value) {
@@ -44,44 +83,151 @@ final class StatusPage {
         }
         boolean ok = Boolean.TRUE.equals(load.get("ok"));
         out.append("<p>Last load: <span class=\"").append(ok ? "up\">ok" : "down\">FAILED — still serving the "
-                + "previous config").append("</span> at ").append(esc(load.get("at"))).append("</p>");
+                + "previous config").append("</span> at ").append(esc(time(load.get("at")))).append("</p>");
         for (Object error : (List<?>) load.get("errors")) {
             out.append("<pre class=\"down\">").append(esc(error)).append("</pre>");
         }
     }
 
-    private static void map(StringBuilder out, List<Map<String, Object>> locations) {
-        out.append("<svg viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT).append("\" width=\"")
-                .append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" role=\"img\" aria-label=\"map\">");
+    // ------------------------------------------------------------------------------------------ maps
+
+    /** A location on a map: its marker's centre, fill and how it is drawn. */
+    private record Marker(String name, double x, double y, String fill, boolean hollow) {}
+
+    private static void healthMap(StringBuilder out, List<Map<String, Object>> locations) {
+        List<Marker> markers = new ArrayList<>();
+        for (Map<String, Object> l : locations) {
+            markers.add(new Marker(String.valueOf(l.get("name")), x(number(l.get("longitude"))),
+                    y(number(l.get("latitude"))), healthColour(l), false));
+        }
+        svgStart(out, "health map", "map-health");
+        out.append(WorldOutline.PATH_WITH_ID);
+        markers(out, markers);
+        out.append("</svg><ul class=\"legend\">")
+                .append(legendItem(UP, "every node up"))
+                .append(legendItem(SOME, "some nodes up"))
+                .append(legendItem(DOWN, "no node up"))
+                .append("</ul>");
+    }
+
+    /** One map per geo name: each country's representative point in the colour of the location it is sent to. */
+    private static void catchments(StringBuilder out, List<Map<String, Object>> catchments,
+                                   List<Map<String, Object>> locations, Map<String, String> colours) {
+        if (catchments.isEmpty()) {
+            return;
+        }
+        out.append("<h2>Where clients go</h2><p>For each geo name, each country's clients (placed at the country's ")
+                .append("representative point, as a country-level GeoIP record places them) and the location their ")
+                .append("A answer comes from now: ranking, overrides and health included.</p>");
+        for (Map<String, Object> c : catchments) {
+            String name = String.valueOf(c.get("name"));
+            boolean failOpen = Boolean.TRUE.equals(c.get("fail_open"));
+            Map<String, Object> up = map(c.get("locations_up"));
+            Map<String, Object> countries = map(c.get("countries"));
+            out.append("<h3>").append(esc(name)).append(failOpen ? " <span class=\"down\">(fail-open)</span>" : "")
+                    .append("</h3>");
+            svgStart(out, "catchment of " + name, "catchment-" + name);
+            out.append(WorldOutline.USE);
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            up.keySet().forEach(l -> counts.put(l, 0));
+            countries.forEach((country, location) -> {
+                GeoPlace place = GeoPlace.ofCountry(country);
+                if (place == null) {
+                    return;
+                }
+                counts.merge(String.valueOf(location), 1, Integer::sum);
+                out.append(String.format("<circle class=\"country\" data-country=\"%s\" data-location=\"%s\" "
+                                + "cx=\"%.1f\" cy=\"%.1f\" r=\"3.2\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"0.6\">"
+                                + "<title>%s → %s</title></circle>", esc(country), esc(location), x(place.point().longitude()),
+                        y(place.point().latitude()), colours.getOrDefault(String.valueOf(location), "#999"), esc(country),
+                        esc(location)));
+            });
+            List<Marker> markers = new ArrayList<>();
+            for (Map<String, Object> l : locations) {
+                String location = String.valueOf(l.get("name"));
+                if (up.containsKey(location)) {
+                    markers.add(new Marker(location, x(number(l.get("longitude"))), y(number(l.get("latitude"))),
+                            colours.get(location), !Boolean.TRUE.equals(up.get(location))));
+                }
+            }
+            markers(out, markers);
+            out.append("</svg><ul class=\"legend\" data-name=\"").append(esc(name)).append("\">");
+            counts.forEach((location, count) -> {
+                boolean isUp = Boolean.TRUE.equals(up.get(location));
+                out.append("<li data-location=\"").append(esc(location)).append("\"><span class=\"swatch")
+                        .append("\" style=\"background:")
+                        .append(colours.getOrDefault(location, "#999")).append("\"></span>").append(esc(location))
+                        .append(isUp ? " <span class=\"up\">up</span>" : " <span class=\"down\">down</span>")
+                        .append(" · ").append(count).append(count == 1 ? " country" : " countries").append("</li>");
+            });
+            out.append("<li><span class=\"swatch\" style=\"background:#fff;border:2px dashed #555\"></span>")
+                    .append("dashed ring: a location with no node up</li></ul>");
+        }
+    }
+
+    private static void svgStart(StringBuilder out, String label, String id) {
+        out.append("<svg id=\"").append(esc(id)).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
+                .append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
+                .append("\" role=\"img\" aria-label=\"").append(esc(label)).append("\">");
         for (int lon = -150; lon <= 150; lon += 30) {
             out.append(line(x(lon), 0, x(lon), HEIGHT, lon == 0 ? "#9db4cc" : "#cfdceb"));
         }
         for (int lat = -60; lat <= 60; lat += 30) {
             out.append(line(0, y(lat), WIDTH, y(lat), lat == 0 ? "#9db4cc" : "#cfdceb"));
         }
-        out.append(WorldOutline.PATH);
-        for (Map<String, Object> l : locations) {
-            double x = x(((Number) l.get("longitude")).doubleValue());
-            double y = y(((Number) l.get("latitude")).doubleValue());
-            String colour = colour(l);
-            out.append(String.format("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"%s\" stroke=\"#fff\" "
-                    + "stroke-width=\"2\"><title>%s</title></circle>", x, y, colour, esc(l.get("name"))));
-            out.append(String.format("<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#222\">%s</text>",
-                    x + 10, y + 4, esc(l.get("name"))));
+    }
+
+    /** The markers, then their labels, each placed where it overlaps no other label and no marker. */
+    private static void markers(StringBuilder out, List<Marker> markers) {
+        for (Marker m : markers) {
+            out.append(String.format("<circle class=\"marker\" data-location=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.0f\" "
+                            + "fill=\"%s\" stroke=\"%s\" stroke-width=\"2\"%s><title>%s</title></circle>", esc(m.name()),
+                    m.x(), m.y(), MARKER_RADIUS, m.hollow() ? "#fff" : m.fill(), m.hollow() ? m.fill() : "#fff",
+                    m.hollow() ? " stroke-dasharray=\"3 2\"" : "", esc(m.name())));
         }
-        out.append("</svg>");
+        List<double[]> taken = new ArrayList<>();
+        for (Marker m : markers) {
+            double r = MARKER_RADIUS + 2;
+            taken.add(new double[] {m.x() - r, m.y() - r, m.x() + r, m.y() + r});
+        }
+        for (Marker m : markers) {
+            double[] box = LabelPlacer.place(m.x(), m.y(), m.name().length() * CHAR_WIDTH + 4, LABEL_HEIGHT,
+                    MARKER_RADIUS + 3, taken, WIDTH, HEIGHT);
+            taken.add(box);
+            double bx = box[0] + 2;
+            double by = box[3] - 3.5;
+            if (Math.hypot((box[0] + box[2]) / 2 - m.x(), (box[1] + box[3]) / 2 - m.y()) > 40) {
+                // Pushed far from its marker: a leader line says whose it is.
+                out.append(String.format("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" "
+                        + "stroke-width=\"0.8\"/>", m.x(), m.y(), clamp(m.x(), box[0], box[2]),
+                        clamp(m.y(), box[1], box[3])));
+            }
+            out.append(String.format("<text class=\"label\" data-location=\"%s\" x=\"%.1f\" y=\"%.1f\" fill=\"#222\">"
+                    + "%s</text>", esc(m.name()), bx, by, esc(m.name())));
+        }
+    }
+
+    private static double clamp(double v, double low, double high) {
+        return Math.max(low, Math.min(high, v));
+    }
+
+    private static String legendItem(String colour, String text) {
+        return "<li><span class=\"swatch\" style=\"background:" + colour
+                + "\"></span>" + esc(text) + "</li>";
     }
 
     /** Green when every node is up, orange when some are, red when none is. */
-    private static String colour(Map<String, Object> location) {
+    private static String healthColour(Map<String, Object> location) {
         List<Map<String, Object>> nodes = list(location.get("nodes"));
         long up = nodes.stream().filter(n -> Boolean.TRUE.equals(n.get("up"))).count();
-        return up == nodes.size() ? "#1a7f37" : up > 0 ? "#e08a00" : "#c62828";
+        return up == nodes.size() ? UP : up > 0 ? SOME : DOWN;
     }
+
+    // ------------------------------------------------------------------------------------------ tables
 
     private static void nodes(StringBuilder out, List<Map<String, Object>> locations) {
         out.append("<h2>Locations</h2><table><tr><th>location</th><th>node</th><th>addresses</th><th>state</th>")
-                .append("<th>last probe</th><th>latency</th><th>in state for</th></tr>");
+                .append("<th>last probe</th><th>at (UTC)</th><th>latency</th><th>in state for</th></tr>");
         for (Map<String, Object> l : locations) {
             for (Map<String, Object> n : list(l.get("nodes"))) {
                 boolean up = Boolean.TRUE.equals(n.get("up"));
@@ -89,8 +235,9 @@ final class StatusPage {
                         .append("</td><td>").append(esc(join(n.get("ipv4"), n.get("ipv6")))).append("</td><td class=\"")
                         .append(up ? "up\">up" : "down\">down").append("</td><td>")
                         .append(Boolean.TRUE.equals(n.get("probed")) ? esc(n.get("last_result")) : "not probed")
-                        .append("</td><td>").append(latency(n.get("last_latency_ms"))).append("</td><td>")
-                        .append(n.get("seconds_in_state") == null ? "" : n.get("seconds_in_state") + " s")
+                        .append("</td><td>").append(esc(time(n.get("last_probe")))).append("</td><td>")
+                        .append(latency(n.get("last_latency_ms"))).append("</td><td>")
+                        .append(n.get("seconds_in_state") instanceof Number s ? duration(s.longValue()) : "")
                         .append("</td></tr>");
             }
         }
@@ -105,6 +252,32 @@ final class StatusPage {
                     .append("</td></tr>");
         }
         out.append("</table>");
+    }
+
+    /** An ISO-8601 instant to the second, UTC ("2026-12-07T00:10:03Z"); empty for none. */
+    static String time(Object iso) {
+        if (iso == null) {
+            return "";
+        }
+        try {
+            return Instant.parse(iso.toString()).truncatedTo(ChronoUnit.SECONDS).toString();
+        } catch (DateTimeParseException e) {
+            return iso.toString();
+        }
+    }
+
+    /** A duration as people read it: "45s", "3m 12s", "2h 05m", "4d 03h". */
+    static String duration(long seconds) {
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + "m " + String.format("%02ds", seconds % 60);
+        }
+        if (seconds < 86400) {
+            return seconds / 3600 + "h " + String.format("%02dm", seconds % 3600 / 60);
+        }
+        return seconds / 86400 + "d " + String.format("%02dh", seconds % 86400 / 3600);
     }
 
     private static String latency(Object millis) {
@@ -128,9 +301,18 @@ final class StatusPage {
         return (90 - latitude) * HEIGHT / 180.0;
     }
 
+    private static double number(Object value) {
+        return ((Number) value).doubleValue();
+    }
+
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> list(Object value) {
         return value == null ? List.of() : (List<Map<String, Object>>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value) {
+        return value == null ? Map.of() : (Map<String, Object>) value;
     }
 
     private static String esc(Object value) {

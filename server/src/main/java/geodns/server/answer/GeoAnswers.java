@@ -20,9 +20,13 @@ public final class GeoAnswers {
     private final Tally[] chosen;
     private final String[] locations;
     private final Tally failOpen;
+    private final String name;
+    private final boolean[] up;
 
     /**
      * @param geoName the geo name's index, which {@link GeoRouting} ranks locations for
+     * @param name    the geo name, as /status and /explain name it
+     * @param up      per location index, whether any of its nodes is up (with fail-open, its answer has them all)
      * @param a       per location index, the rotations of its A answer; an empty array when it has none
      * @param aaaa    the same for AAAA
      * @param noAaaa  the answer when no location has IPv6 (NODATA)
@@ -30,8 +34,10 @@ public final class GeoAnswers {
      * @param chosen  per location, the counter of answers it gave
      * @param failOpen counted on every answer when no node is up and all are answered; null otherwise
      */
-    public GeoAnswers(int geoName, String[] locations, Sections[][] a, Sections[][] aaaa, Sections noAaaa,
-                      Tally[] chosen, Tally failOpen) {
+    public GeoAnswers(int geoName, String name, String[] locations, boolean[] up, Sections[][] a,
+                      Sections[][] aaaa, Sections noAaaa, Tally[] chosen, Tally failOpen) {
+        this.name = name;
+        this.up = up.clone();
         this.locations = locations.clone();
         this.geoName = geoName;
         this.chosen = chosen;
@@ -49,28 +55,57 @@ public final class GeoAnswers {
         return geoName;
     }
 
-    boolean hasAddresses(int qtype, int location) {
-        return location >= 0 && (qtype == TYPE_AAAA ? aaaa : a)[location].length > 0;
+    String name() {
+        return name;
+    }
+
+    /** True when no node of this name is up and every node is answered. */
+    boolean failOpen() {
+        return failOpen != null;
+    }
+
+    boolean up(int location) {
+        return up[location];
+    }
+
+    int locationCount() {
+        return locations.length;
+    }
+
+    String location(int index) {
+        return locations[index];
     }
 
     int indexOf(String location) {
         return java.util.Arrays.asList(locations).indexOf(location);
     }
 
-    /** For A, AAAA or ANY: the first location in {@code order} that has addresses of the asked family. */
-    Sections answer(int qtype, int[] order) {
+    /**
+     * The location that answers a client with this ranked {@code order}: the first with addresses of the asked
+     * family (A for ANY), or -1 when none has any. The answer path, /explain and the catchment map all ask here.
+     */
+    int pick(int qtype, int[] order) {
         Sections[][] family = qtype == TYPE_AAAA ? aaaa : a;
         for (int location : order) {
-            Sections[] rotations = family[location];
-            if (rotations.length > 0) {
-                chosen[location].increment();
-                if (failOpen != null) {
-                    failOpen.increment();
-                }
-                return rotations.length == 1 ? rotations[0]
-                        : rotations[ThreadLocalRandom.current().nextInt(rotations.length)];
+            if (family[location].length > 0) {
+                return location;
             }
         }
-        return noAaaa;
+        return -1;
+    }
+
+    /** For A, AAAA or ANY: the answer of the location {@link #pick} chooses. */
+    Sections answer(int qtype, int[] order) {
+        int location = pick(qtype, order);
+        if (location < 0) {
+            return noAaaa;
+        }
+        Sections[] rotations = (qtype == TYPE_AAAA ? aaaa : a)[location];
+        chosen[location].increment();
+        if (failOpen != null) {
+            failOpen.increment();
+        }
+        return rotations.length == 1 ? rotations[0]
+                : rotations[ThreadLocalRandom.current().nextInt(rotations.length)];
     }
 }

@@ -7,16 +7,19 @@ import java.util.List;
 /**
  * Why a client gets the locations it gets for one geo name: the group its address falls in, what GeoIP says of
  * it, the ranking with distances and the rule that decided it, and the ECS scope the answer carries. The
- * skipped and chosen locations are filled in by the snapshot, which knows which locations have nodes up.
+ * skipped and chosen locations are filled in by the snapshot, which knows which locations have nodes up; so are
+ * the locations with no node up ({@code down}) and whether the answer is a fail-open one (no node of the name
+ * is up, so every node is answered and nothing is skipped).
  */
 public record GeoDecision(String clientGroup, GeoLookup lookup, Ranking ranking, int scopePrefix,
-                          List<String> skipped, String chosen) {
+                          List<String> skipped, String chosen, List<String> down, boolean failOpen) {
 
     GeoDecision(String clientGroup, GeoLookup lookup, Ranking ranking, int scopePrefix) {
-        this(clientGroup, lookup, ranking, scopePrefix, List.of(), null);
+        this(clientGroup, lookup, ranking, scopePrefix, List.of(), null, List.of(), false);
     }
 
-    GeoDecision withChoice(List<String> skipped, String chosen) {
-        return new GeoDecision(clientGroup, lookup, ranking, scopePrefix, List.copyOf(skipped), chosen);
+    GeoDecision withChoice(List<String> skipped, String chosen, List<String> down, boolean failOpen) {
+        return new GeoDecision(clientGroup, lookup, ranking, scopePrefix, List.copyOf(skipped), chosen,
+                List.copyOf(down), failOpen);
     }
 }

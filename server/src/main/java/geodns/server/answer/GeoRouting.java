@@ -2,8 +2,8 @@ package geodns.server.answer;
 
 import geodns.geoip.GeoDatabase;
 import geodns.geoip.GeoLookup;
+import geodns.geoip.GeoPlace;
 import geodns.geoip.Ranker;
-import geodns.geoip.Ranking;
 import geodns.server.metrics.Metrics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -119,13 +119,25 @@ public final class GeoRouting {
     private Route[] routes(GeoLookup found, int scope) {
         Route[] routes = new Route[rankers.size()];
         for (int i = 0; i < routes.length; i++) {
-            Ranker ranker = rankers.get(i);
-            Ranking ranking = ranker.rank(found == null ? null : found.place());
-            int[] order = ranking.locations().stream()
-                    .mapToInt(r -> ranker.locations().indexOf(r.location())).toArray();
-            routes[i] = new Route(order, scope);
+            routes[i] = new Route(order(i, found == null ? null : found.place()), scope);
         }
         return routes;
+    }
+
+    /** A geo name's location indexes, best first, for a client GeoIP places at {@code place} (null: unplaced). */
+    private int[] order(int geoName, GeoPlace place) {
+        Ranker ranker = rankers.get(geoName);
+        return ranker.rank(place).locations().stream().mapToInt(r -> ranker.locations().indexOf(r.location()))
+                .toArray();
+    }
+
+    /**
+     * The order a client in {@code country} gets, placed as a country-only GeoIP record places it (at the
+     * country's representative point), or as every client is placed when there is no database: for the
+     * catchment map, off the answer path.
+     */
+    int[] orderForCountry(int geoName, String country) {
+        return order(geoName, database == null ? null : GeoPlace.ofCountry(country));
     }
 
     private static InetAddress masked(int family, byte[] address, int group) {

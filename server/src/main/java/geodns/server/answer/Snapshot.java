@@ -1,11 +1,17 @@
 package geodns.server.answer;
 
+import geodns.geoip.GeoPlace;
 import geodns.server.transfer.Transfers;
 import geodns.server.wire.Query;
 import geodns.server.wire.Sections;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.xbill.DNS.Name;
 
 /** Everything the hot path reads, immutable once built. Reload builds a new one and swaps it in whole. */
@@ -16,9 +22,15 @@ public final class Snapshot {
     private final List<LoadedZone> zones;
     private final GeoRouting routing;
     private final Transfers transfers;
+    /** One geo name's answers (any of its nodes': all agree on locations and health) by the name's index. */
+    private final SortedMap<Integer, GeoAnswers> geoNames;
+    /** Made on the first status request, never on the answer path; a snapshot is immutable, so is this. */
+    private volatile List<Catchment> catchments;
 
-    private Snapshot(NameTable names, List<LoadedZone> zones, GeoRouting routing, Transfers transfers) {
+    private Snapshot(NameTable names, List<LoadedZone> zones, GeoRouting routing, Transfers transfers,
+                     SortedMap<Integer, GeoAnswers> geoNames) {
         this.names = names;
+        this.geoNames = geoNames;
         this.transfers = transfers;
         this.zones = List.copyOf(zones);
         this.routing = routing;
@@ -67,17 +79,54 @@ public final class Snapshot {
             return null;
         }
         GeoDecision decision = routing.explain(geo.geoName(), q.clientFamily(), q.clientAddress(), q.clientPrefix());
-        List<String> skipped = new java.util.ArrayList<>();
-        String chosen = null;
-        for (var ranked : decision.ranking().locations()) {
-            String location = ranked.location().name();
-            if (geo.hasAddresses(q.qtype(), geo.indexOf(location))) {
-                chosen = location;
-                break;
+        int[] order = decision.ranking().locations().stream().mapToInt(r -> geo.indexOf(r.location().name()))
+                .toArray();
+        int pick = geo.pick(q.qtype(), order);
+        List<String> skipped = new ArrayList<>();
+        List<String> down = new ArrayList<>();
+        boolean passed = false;
+        for (int location : order) {
+            passed |= location == pick;
+            if (!passed) {
+                skipped.add(geo.location(location));
             }
-            skipped.add(location);
+            if (!geo.up(location)) {
+                down.add(geo.location(location));
+            }
         }
-        return decision.withChoice(skipped, chosen);
+        return decision.withChoice(skipped, pick < 0 ? null : geo.location(pick), down, geo.failOpen());
+    }
+
+    /** The geo names that answer every node because none of theirs is up, in the config's order. */
+    public List<String> failOpen() {
+        return geoNames.values().stream().filter(GeoAnswers::failOpen).map(GeoAnswers::name).toList();
+    }
+
+    /** For each geo name, in the config's order, the location each country's clients are answered with now. */
+    public List<Catchment> catchments() {
+        List<Catchment> made = catchments;
+        if (made == null) {
+            made = geoNames.values().stream().map(this::catchment).toList();
+            catchments = made;
+        }
+        return made;
+    }
+
+    private Catchment catchment(GeoAnswers geo) {
+        Map<String, Boolean> up = new LinkedHashMap<>();
+        for (int i = 0; i < geo.locationCount(); i++) {
+            up.put(geo.location(i), geo.up(i));
+        }
+        int[] all = IntStream.range(0, geo.locationCount()).toArray();
+        int qtype = geo.pick(GeoAnswers.TYPE_A, all) >= 0 ? GeoAnswers.TYPE_A : GeoAnswers.TYPE_AAAA;
+        Map<String, String> byCountry = new HashMap<>();
+        for (String country : GeoPlace.countryCodes()) {
+            int pick = geo.pick(qtype, routing.orderForCountry(geo.geoName(), country));
+            if (pick >= 0) {
+                byCountry.put(country, geo.location(pick));
+            }
+        }
+        return new Catchment(geo.name(), geo.failOpen(), up, byCountry);
     }
 
 
@@ -105,8 +154,12 @@ public final class Snapshot {
 
         public Snapshot build(List<LoadedZone> zones, GeoRouting routing, Transfers transfers) {
             Map<byte[], NameNode> entries = new HashMap<>();
+            SortedMap<Integer, GeoAnswers> geoNames = new TreeMap<>();
             nodes.forEach((name, node) -> {
                 entries.put(name.canonicalize().toWire(), node);
+                if (node.geo() != null) {
+                    geoNames.putIfAbsent(node.geo().geoName(), node.geo());
+                }
                 if (name.isWild()) {
                     NameNode parent = nodes.get(new Name(name, 1));
                     if (parent != null) {
@@ -114,7 +167,7 @@ public final class Snapshot {
                     }
                 }
             });
-            return new Snapshot(new NameTable(entries), zones, routing, transfers);
+            return new Snapshot(new NameTable(entries), zones, routing, transfers, geoNames);
         }
     }
 }

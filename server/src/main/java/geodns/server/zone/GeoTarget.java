@@ -11,10 +11,11 @@ import org.xbill.DNS.Record;
 
 /**
  * A geo name's address records for each of its locations (in the order the geo config lists them), ready to
- * encode. {@code index} is the geo name's place in the config, which routing ranks locations for.
+ * encode. {@code index} is the geo name's place in the config, which routing ranks locations for. {@code up}
+ * says, per location, whether any of its nodes is up: with {@code failOpen} the records carry down nodes too.
  */
 record GeoTarget(int index, Name name, List<String> locations, List<List<Record>> a, List<List<Record>> aaaa,
-                 int maxAnswers, boolean failOpen) {
+                 int maxAnswers, boolean failOpen, List<Boolean> up) {
 
     /**
      * Only nodes that are up; when none of the name's nodes is, all of them (fail open: an answer that may
@@ -27,7 +28,9 @@ record GeoTarget(int index, Name name, List<String> locations, List<List<Record>
         HealthView view = failOpen ? HealthView.allUp() : health;
         List<List<Record>> a = new ArrayList<>();
         List<List<Record>> aaaa = new ArrayList<>();
+        List<Boolean> up = new ArrayList<>();
         for (String locationName : spec.locations()) {
+            up.add(location(config, locationName).nodes().stream().anyMatch(n -> health.isUp(n.name())));
             List<Record> v4 = new ArrayList<>();
             List<Record> v6 = new ArrayList<>();
             for (GeoConfig.Node node : location(config, locationName).nodes()) {
@@ -45,7 +48,7 @@ record GeoTarget(int index, Name name, List<String> locations, List<List<Record>
             aaaa.add(List.copyOf(v6));
         }
         return new GeoTarget(index, spec.name(), spec.locations(), List.copyOf(a), List.copyOf(aaaa),
-                spec.maxAnswers(), failOpen);
+                spec.maxAnswers(), failOpen, List.copyOf(up));
     }
 
     private static GeoConfig.Location location(GeoConfig config, String name) {

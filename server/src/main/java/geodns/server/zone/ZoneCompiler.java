@@ -88,8 +88,12 @@ final class ZoneCompiler {
         Sections noAaaa = encode(name, tree.negative(Header.NOERROR, forAaaa.answer()));
         String geoName = target.name().toString(true);
         Tally[] chosen = target.locations().stream().map(l -> metrics.geoAnswers(geoName, l)).toArray(Tally[]::new);
-        return new GeoAnswers(target.index(), target.locations().toArray(String[]::new), a, aaaa, noAaaa, chosen,
-                target.failOpen() ? metrics.failOpen() : null);
+        boolean[] up = new boolean[locations];
+        for (int i = 0; i < locations; i++) {
+            up[i] = target.up().get(i);
+        }
+        return new GeoAnswers(target.index(), geoName, target.locations().toArray(String[]::new), up, a, aaaa, noAaaa,
+                chosen, target.failOpen() ? metrics.failOpen() : null);
     }
 
     private static List<Record> concat(List<Record> first, List<Record> second) {

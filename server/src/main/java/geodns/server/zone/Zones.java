@@ -141,7 +141,12 @@ public final class Zones {
             for (GeoConfig.GeoName spec : sources.geoByZone.getOrDefault(zone, List.of())) {
                 GeoTarget target = GeoTarget.of(names.indexOf(spec), spec, sources.geo, health);
                 if (target.failOpen()) {
-                    LOG.warn("fail-open: no node of {} is up; answering as if all were", spec.name());
+                    List<String> nodes = spec.locations().stream().flatMap(l -> sources.geo.locations().stream()
+                            .filter(c -> c.name().equals(l))).flatMap(c -> c.nodes().stream())
+                            .map(GeoConfig.Node::name).toList();
+                    LOG.warn("fail-open: no node of {} is up (all {} down: {}); answering with every node as if "
+                            + "it were up, nearest location first, until one comes back", spec.name().toString(true),
+                            nodes.size(), String.join(", ", nodes));
                 }
                 targets.put(spec.name(), target);
             }
