@@ -111,7 +111,9 @@ public final class DnsServer implements AutoCloseable {
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
                             new FixedRecvByteBufAllocator(NativeUdpListener.MAX_QUERY * NativeUdpLoop.BATCH));
         } else {
-            b.channel(NioDatagramChannel.class);
+            // NIO's default reads 2,048 bytes of a datagram and drops the rest.
+            b.channel(NioDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(NativeUdpListener.MAX_QUERY));
         }
         return b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
     }
@@ -127,7 +129,8 @@ public final class DnsServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(connectionLimit, clientConnectionLimit,
                                 new IdleStateHandler(0, 0, limits.tcpIdleSeconds(), TimeUnit.SECONDS),
-                                new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+                                // The maximum counts the 2-byte length field: a 65,535-byte message is a 65,537-byte frame.
+                                new LengthFieldBasedFrameDecoder(2 + 65535, 0, 2, 0, 2),
                                 // Before the budget: its closing write then queues behind a transfer still leaving.
                                 new ChunkedWriteHandler(),
                                 new ConnectionBudget(limits.tcpMaxQueries(), limits.tcpLifetimeSeconds()),
