@@ -44,7 +44,7 @@ public final class DnsServer implements AutoCloseable {
     public record Limits(int tcpIdleSeconds, int tcpMaxConnections, int tcpMaxConnectionsPerClient,
                          int tcpMaxQueries, int tcpLifetimeSeconds) {
         public static Limits defaults() {
-            return new Limits(10, 1000, 16, 100, 120);
+            return new Limits(10, 1000, 16, 0, 120);
         }
     }
 
@@ -127,7 +127,8 @@ public final class DnsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(connectionLimit, clientConnectionLimit,
+                        // The client's cap first: a connection it closes takes no room in the global cap.
+                        ch.pipeline().addLast(clientConnectionLimit, connectionLimit.handler(),
                                 new IdleStateHandler(0, 0, limits.tcpIdleSeconds(), TimeUnit.SECONDS),
                                 // The maximum counts the 2-byte length field: a 65,535-byte message is a 65,537-byte frame.
                                 new LengthFieldBasedFrameDecoder(2 + 65535, 0, 2, 0, 2),
