@@ -2,6 +2,8 @@ package geodns.server.transport;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * thread, so recording activity costs a few pointer writes and no lock; only the age of each loop's quietest
  * connection is shared (one volatile field per loop). Making room reads those (one per core), then closes the
  * quietest idle connection of that loop on that loop's thread. Idle: nothing unsent and nothing waiting to be
- * answered; a connection that is busy (a reply or transfer still leaving) is never closed for room. If the loop
- * has no idle connection near the head of its order, the newcomer is closed instead, as before.
+ * answered; a connection that is busy (a reply or transfer still leaving) is never closed for room. If that loop
+ * has no idle connection near the head of its order, the next loop is tried; if none has, the newcomer is closed
+ * instead, as before.
  */
 final class ConnectionLimit {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimit.class);
@@ -56,18 +59,29 @@ final class ConnectionLimit {
     }
 
     private void makeRoom(Channel newcomer) {
+        makeRoom(newcomer, List.of());
+    }
+
+    /** Tries the loop whose quietest connection is quietest, then (if none of its is idle) the next one. */
+    private void makeRoom(Channel newcomer, List<Recency> tried) {
         Recency quietest = null;
         for (Recency recency : loops.values()) {
-            if (quietest == null || recency.oldest() < quietest.oldest()) {
+            if (!tried.contains(recency) && (quietest == null || recency.oldest() < quietest.oldest())) {
                 quietest = recency;
             }
+        }
+        if (quietest == null) {
+            newcomer.close();
+            LOG.debug("tcp: {} connections open and none idle: {} closed", max, newcomer.remoteAddress());
+            return;
         }
         Recency victims = quietest;
         Runnable evict = () -> {
             Channel closed = victims.closeQuietestIdle(newcomer);
             if (closed == null) {
-                newcomer.close();
-                LOG.debug("tcp: {} connections open and none idle: {} closed", max, newcomer.remoteAddress());
+                List<Recency> now = new ArrayList<>(tried);
+                now.add(victims);
+                makeRoom(newcomer, now);
             } else {
                 LOG.debug("tcp: {} connections open: {}, idle longest, closed for {}", max, closed.remoteAddress(),
                         newcomer.remoteAddress());
