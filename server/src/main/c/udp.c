@@ -5,7 +5,7 @@
  * costs the kernel's work and nothing per packet on the Java heap.
  *
  * A slot record in the meta buffer, one per datagram of a batch (layout shared with NativeUdp.java):
- *   [0, 4)   received length (a datagram larger than its slot is cut to the slot, as Netty's epoll does)
+ *   [0, 4)   received length (a slot holds the largest UDP payload, so no datagram is ever cut)
  *   [4, 8)   reply offset in the out buffer
  *   [8, 12)  reply length (0: no reply)
  *   [12, 16) sender address length
@@ -16,6 +16,7 @@
 #include <jni.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -87,6 +88,54 @@ static __thread struct iovec received_vectors[MAX_BATCH];
 static __thread unsigned char *received_into;
 static __thread unsigned char *received_meta;
 
+/*
+ * Receive slots: each holds the largest UDP payload (65,535 bytes), so a legal query of any size arrives whole and
+ * is answered, as Knot answers it (Knot's slots are as large). Resident memory stays flat all the same: the slots
+ * are mapped, not allocated by Java (which would zero, and so touch, every page), so a page becomes resident only
+ * when a datagram reaches it; a query fits in the first page of its slot, and the pages a large datagram touched
+ * beyond it are handed back to the kernel (MADV_DONTNEED) before the next receive. So a thread holds 32 slots x
+ * 4 KiB resident, large queries or not, as it did when a slot was 4 KiB and a larger query was cut short.
+ */
+#define RESIDENT_SLOT_BYTES 4096
+
+/* Slots of the last receive that a datagram filled past RESIDENT_SLOT_BYTES (bit i: slot i). */
+static __thread uint64_t large_slots;
+
+/* A mapping of bytes for receive slots, as a direct ByteBuffer; null if it cannot be mapped. */
+JNIEXPORT jobject JNICALL Java_geodns_server_transport_NativeUdp_map(JNIEnv *env, jclass cls, jlong bytes) {
+    void *memory = mmap(NULL, (size_t) bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                        -1, 0);
+    return memory == MAP_FAILED ? NULL : (*env)->NewDirectByteBuffer(env, memory, bytes);
+}
+
+/* Unmaps a buffer of map(); the caller makes sure no thread uses it any more. */
+JNIEXPORT void JNICALL Java_geodns_server_transport_NativeUdp_unmap(JNIEnv *env, jclass cls, jobject buffer) {
+    munmap((*env)->GetDirectBufferAddress(env, buffer), (size_t) (*env)->GetDirectBufferCapacity(env, buffer));
+}
+
+static void note_large_slots(int received) {
+    for (int i = 0; i < received; i++) {
+        if (received_messages[i].msg_len > RESIDENT_SLOT_BYTES) {
+            large_slots |= (uint64_t) 1 << i;
+        }
+    }
+}
+
+/* Hands back the pages the last receive's large datagrams touched past each slot's first page(s). */
+static void release_large_slots(unsigned char *base, int slotSize) {
+    if (large_slots == 0) {
+        return;
+    }
+    size_t page = (size_t) sysconf(_SC_PAGESIZE);
+    size_t kept = (RESIDENT_SLOT_BYTES + page - 1) / page * page;
+    for (int i = 0; i < MAX_BATCH && kept < (size_t) slotSize; i++) {
+        if (large_slots & (uint64_t) 1 << i) {
+            madvise(base + (size_t) i * slotSize + kept, (size_t) slotSize - kept, MADV_DONTNEED);
+        }
+    }
+    large_slots = 0;
+}
+
 static void point_at(unsigned char *base, unsigned char *meta, int slotSize) {
     memset(received_messages, 0, sizeof received_messages);
     for (int i = 0; i < MAX_BATCH; i++) {
@@ -116,6 +165,7 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_receive(JNIEnv *en
     if (base != received_into || meta != received_meta) {
         point_at(base, meta, slotSize);
     }
+    release_large_slots(base, slotSize);
     for (int i = 0; i < count; i++) {
         received_messages[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in6);
     }
@@ -128,6 +178,7 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_receive(JNIEnv *en
         *field(meta, i, ADDRESS_LENGTH) = (int32_t) received_messages[i].msg_hdr.msg_namelen;
         *field(meta, i, REPLY_LENGTH) = 0;
     }
+    note_large_slots(received);
     return received;
 }
 

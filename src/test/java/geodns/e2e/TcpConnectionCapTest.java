@@ -3,6 +3,7 @@ package geodns.e2e;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import geodns.e2e.support.FromAddress;
 import geodns.e2e.support.GeodnsServer;
 import geodns.e2e.support.ServerLogOnFailure;
 import geodns.e2e.support.Wire;
@@ -13,7 +14,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@code --tcp-max-conns 2}: connections beyond the cap are closed; the ones within it keep working. */
+/**
+ * {@code --tcp-max-conns 2}: a connection beyond the cap is not refused; the open connection that has been idle
+ * longest is closed to make room for it, so idle connections cannot lock new clients out.
+ */
 @ExtendWith(ServerLogOnFailure.class)
 class TcpConnectionCapTest {
     private static GeodnsServer server;
@@ -30,11 +34,11 @@ class TcpConnectionCapTest {
         }
     }
 
-    /** A connection on which a query got its answer: it counts against the cap. Retries while slots free up. */
-    private static Socket workingConnection(int id) throws IOException, InterruptedException {
+    /** A connection from {@code local} on which a query got its answer: it counts against the cap. */
+    private static Socket workingConnection(String local, int id) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + 5000;
         while (true) {
-            Socket socket = Wire.connect(server.dns());
+            Socket socket = FromAddress.connect(local, server.dns());
             try {
                 if (Wire.answers(socket, id)) {
                     return socket;
@@ -51,25 +55,24 @@ class TcpConnectionCapTest {
     }
 
     @Test
-    void connectionBeyondTheCapIsClosedWhileTheFirstTwoKeepWorking() throws Exception {
-        try (Socket first = workingConnection(0x6001); Socket second = workingConnection(0x6002);
-             Socket third = Wire.connect(server.dns())) {
-            assertTrue(Wire.closedInsteadOfAnswered(third), "a third connection is closed without an answer");
-            assertTrue(Wire.answers(first, 0x6011), "the first connection still answers");
-            assertTrue(Wire.answers(second, 0x6012), "the second connection still answers");
+    void aNewClientGetsInWhenIdleConnectionsFromOtherAddressesFillTheCap() throws Exception {
+        try (Socket first = workingConnection("127.0.0.31", 0x6001);
+             Socket second = workingConnection("127.0.0.32", 0x6002);
+             Socket newcomer = FromAddress.connect("127.0.0.33", server.dns())) {
+            assertTrue(Wire.answers(newcomer, 0x6003), "the newcomer is answered, not refused");
         }
     }
 
     @Test
-    void closingAConnectionFreesItsSlot() throws Exception {
-        try (Socket first = workingConnection(0x6101)) {
-            try (Socket second = workingConnection(0x6102); Socket over = Wire.connect(server.dns())) {
-                assertTrue(Wire.closedInsteadOfAnswered(over), "the cap of 2 is reached");
-            }
-            // The second slot is free again once the server has seen the close.
-            try (Socket third = workingConnection(0x6103)) {
-                assertTrue(Wire.answers(first, 0x6111), "the first connection still answers");
-                assertTrue(Wire.answers(third, 0x6113), "the new connection answers");
+    void theConnectionIdleLongestMakesRoomAndTheOthersKeepWorking() throws Exception {
+        try (Socket first = workingConnection("127.0.0.1", 0x6101);
+             Socket second = workingConnection("127.0.0.1", 0x6102)) {
+            assertTrue(Wire.answers(first, 0x6111), "the first connection was active last");
+            try (Socket third = FromAddress.connect("127.0.0.1", server.dns())) {
+                assertTrue(Wire.answers(third, 0x6103), "the third connection is answered");
+                assertTrue(Wire.closedByServerWithin(second, 3000), "the second, idle longest, is closed for it");
+                assertTrue(Wire.answers(first, 0x6121), "the first connection still answers");
+                assertTrue(Wire.answers(third, 0x6113), "the third connection still answers");
             }
         }
     }

@@ -49,7 +49,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               --tcp-max-conns N    most TCP connections open at once           (default: 1000)
               --tcp-max-conns-per-client N
                                    most open at once from one IPv4 address or IPv6 /64 (default: 16)
-              --tcp-max-queries N  close a connection after answering N queries, 0: never (default: 100)
+              --tcp-max-queries N  close a connection after answering N queries, 0: never (default: 0)
               --tcp-lifetime SECONDS
                                    close a connection this long after it opened, 0: never (default: 120)
               --rrl-rate N         UDP responses per second per client network (/24, /56) and kind

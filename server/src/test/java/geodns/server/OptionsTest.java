@@ -44,7 +44,7 @@ class OptionsTest {
         assertEquals(List.of(), o.geoip());
         assertEquals(1232, o.udpMax());
         assertTrue(o.nativeUdp());
-        assertEquals(new DnsServer.Limits(10, 1000, 16, 100, 120), o.tcp());
+        assertEquals(new DnsServer.Limits(10, 1000, 16, 0, 120), o.tcp());
         assertEquals(new RateLimiter.Settings(200, 2, 15, List.of(Network.parse("127.0.0.0/8"), Network.parse("::1"))),
                 o.rrl());
         assertEquals(50_000, o.maxRecords());

@@ -106,8 +106,9 @@ final class TransferAnswers {
         }
         metrics.query(overTcp, q.qtype(), Header.NOTAUTH);
         int length = Replies.error(q, Header.NOTAUTH, udpPayloadCap, out);
-        TSIGRecord tsig = verified.error() == Rcode.BADTIME
-                ? verified.key().badTime(out, length, q.id(), verified.request())
+        // RFC 8945 §5.3.2: the MAC checked out but the time or its length did not: signed; else unsigned.
+        TSIGRecord tsig = verified.error() == Rcode.BADTIME || verified.error() == Rcode.BADTRUNC
+                ? verified.key().signedError(out, length, q.id(), verified.request(), verified.error())
                 : TsigKey.unsigned(verified.request(), q.id(), verified.error());
         return TsigKey.append(out, length, tsig);
     }

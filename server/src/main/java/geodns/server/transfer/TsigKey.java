@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Map;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -19,15 +20,29 @@ import org.xbill.DNS.TSIGRecord;
 public final class TsigKey {
     private static final int ARCOUNT = 10;
     private static final int MAX_MAC = 64;
+    /** The algorithms transfer.yaml offers, and their hash's length. */
+    private static final Map<Name, Integer> MAC_LENGTHS =
+            Map.of(TSIG.HMAC_SHA256, 32, TSIG.HMAC_SHA384, 48, TSIG.HMAC_SHA512, 64);
 
     private final Name name;
     private final Name algorithm;
     private final TSIG tsig;
+    /** The full MAC's length: the algorithm's hash. */
+    private final int macLength;
 
     public TsigKey(Name name, Name algorithm, byte[] secret) {
         this.name = name;
         this.algorithm = algorithm;
         this.tsig = new TSIG(algorithm, name, secret);
+        this.macLength = macLength(algorithm);
+    }
+
+    private static int macLength(Name algorithm) {
+        Integer length = MAC_LENGTHS.get(algorithm);
+        if (length == null) {
+            throw new IllegalArgumentException("TSIG algorithm " + algorithm + " is not one of " + MAC_LENGTHS.keySet());
+        }
+        return length;
     }
 
     public Name name() {
@@ -70,12 +85,34 @@ public final class TsigKey {
         if (record == null) {
             return new Checked(Rcode.BADSIG, null);
         }
+        if (record.getSignature().length == 0 && record.getError() != Rcode.NOERROR) {
+            return new Checked(record.getError(), record);  // the peer's own complaint, unsigned (§5.3.2)
+        }
         return new Checked(verify(parsed, bytes, request), record);
     }
 
-    /** {@code parsed} is {@code bytes} read by dnsjava. */
+    /**
+     * Checks the TSIG of {@code parsed} ({@code bytes} read by dnsjava) as RFC 8945 §5.2 says, on two points where
+     * dnsjava is lenient:
+     * <ul>
+     * <li>the MAC covers the message with its Original ID in the header (§4.3.1): a forwarder may change the ID,
+     *     but an Original ID that is not the one signed is BADSIG (as Knot checks it);</li>
+     * <li>a truncated MAC (§5.2.2.1) is FORMERR when longer than the hash or shorter than 10 bytes or half the
+     *     hash, and otherwise, when it verifies, BADTRUNC: our policy is the full MAC, as Knot's (which answers
+     *     BADSIG). Our secondaries (Knot, NSD, BIND, dig) send full MACs; accepting a shorter one would buy a
+     *     transfer a few bytes for a weaker signature.</li>
+     * </ul>
+     */
     int verify(Message parsed, byte[] bytes, TSIGRecord request) {
-        return tsig.verify(parsed, bytes, request);
+        TSIGRecord record = parsed.getTSIG();
+        int mac = record.getSignature().length;
+        if (mac > macLength || mac < Math.max(10, macLength / 2)) {
+            return Rcode.FORMERR;
+        }
+        // dnsjava digests the parsed header; the message as it was signed had its Original ID there.
+        parsed.getHeader().setID(record.getOriginalID());
+        int error = tsig.verify(parsed, bytes, request);
+        return error == Rcode.NOERROR && mac < macLength ? Rcode.BADTRUNC : error;
     }
 
     /**
@@ -87,9 +124,12 @@ public final class TsigKey {
         return tsig.generate(new Message(id), Arrays.copyOf(message, length), Rcode.NOERROR, previous, first);
     }
 
-    /** A signed BADTIME error reply's TSIG (RFC 8945 §5.2.3): it carries our clock in its other data. */
-    public TSIGRecord badTime(byte[] message, int length, int id, TSIGRecord request) {
-        return tsig.generate(new Message(id), Arrays.copyOf(message, length), Rcode.BADTIME, request, true);
+    /**
+     * The TSIG of a signed error reply (RFC 8945 §5.3.2): BADTIME (it carries our clock in its other data) or
+     * BADTRUNC; it covers the request's MAC as it came, truncated or not (§5.2.2.1).
+     */
+    public TSIGRecord signedError(byte[] message, int length, int id, TSIGRecord request, int error) {
+        return tsig.generate(new Message(id), Arrays.copyOf(message, length), error, request, true);
     }
 
     /**

@@ -44,7 +44,7 @@ public final class DnsServer implements AutoCloseable {
     public record Limits(int tcpIdleSeconds, int tcpMaxConnections, int tcpMaxConnectionsPerClient,
                          int tcpMaxQueries, int tcpLifetimeSeconds) {
         public static Limits defaults() {
-            return new Limits(10, 1000, 16, 100, 120);
+            return new Limits(10, 1000, 16, 0, 120);
         }
     }
 
@@ -111,7 +111,9 @@ public final class DnsServer implements AutoCloseable {
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
                             new FixedRecvByteBufAllocator(NativeUdpListener.MAX_QUERY * NativeUdpLoop.BATCH));
         } else {
-            b.channel(NioDatagramChannel.class);
+            // NIO's default reads 2,048 bytes of a datagram and drops the rest.
+            b.channel(NioDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(NativeUdpListener.MAX_QUERY));
         }
         return b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
     }
@@ -125,9 +127,11 @@ public final class DnsServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(connectionLimit, clientConnectionLimit,
+                        // The client's cap first: a connection it closes takes no room in the global cap.
+                        ch.pipeline().addLast(clientConnectionLimit, connectionLimit.handler(),
                                 new IdleStateHandler(0, 0, limits.tcpIdleSeconds(), TimeUnit.SECONDS),
-                                new LengthFieldBasedFrameDecoder(65535, 0, 2, 0, 2),
+                                // The maximum counts the 2-byte length field: a 65,535-byte message is a 65,537-byte frame.
+                                new LengthFieldBasedFrameDecoder(2 + 65535, 0, 2, 0, 2),
                                 // Before the budget: its closing write then queues behind a transfer still leaving.
                                 new ChunkedWriteHandler(),
                                 new ConnectionBudget(limits.tcpMaxQueries(), limits.tcpLifetimeSeconds()),

@@ -76,6 +76,14 @@ final class NativeUdp {
     /** Sends, through sendmmsg, the reply of each of the slots [0, count) that has one; returns how many left. */
     static native int send(int fd, ByteBuffer out, ByteBuffer meta, int count);
 
+    /**
+     * {@code bytes} of memory mapped for receive slots, or null: pages become resident only when a datagram
+     * reaches them (see udp.c); {@link #unmap} it once no thread uses it.
+     */
+    static native ByteBuffer map(long bytes);
+
+    static native void unmap(ByteBuffer mapped);
+
     /** Wakes the threads blocked in {@link #receive} on {@code fd}. */
     static native void shutdown(int fd);
 

@@ -9,8 +9,8 @@ import java.util.List;
 /** One address's UDP sockets on the native transport: a socket and a thread per core, as gdnsd and Knot do. */
 final class NativeUdpListener implements AutoCloseable {
     private static final int SOCKET_BUFFER = 4 << 20;
-    /** A UDP query is read into at most this many bytes; a question with EDNS options fits many times over. */
-    static final int MAX_QUERY = 4096;
+    /** The largest query: any DNS message (RFC 1035 §4.2.2 sizes one in 16 bits), so every legal one is read whole. */
+    static final int MAX_QUERY = 65535;
 
     private final List<NativeUdpLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -29,7 +29,7 @@ final class NativeUdpListener implements AutoCloseable {
                 throw new BindException(reason(-fd) + ": udp " + DnsServer.format(address));
             }
             listener.sockets.add(fd);
-            listener.loops.add(new NativeUdpLoop(fd, answerer, MAX_QUERY));
+            listener.loops.add(new NativeUdpLoop(fd, answerer));
         }
         for (int i = 0; i < count; i++) {
             Thread thread = answerer.newThread(listener.loops.get(i), "udp-" + DnsServer.format(address) + "-" + i);

@@ -18,10 +18,14 @@ final class NativeUdpLoop implements Runnable {
     /** Datagrams per receive; udp.c takes at most 64. */
     static final int BATCH = 32;
     private static final int OUT_BYTES = 64 << 10;
+    /** A receive slot: the largest query, in whole pages (udp.c hands back what a large one touched). */
+    static final int SLOT = 64 << 10;
 
     private final int fd;
     private final Answerer answerer;
-    private final int slotSize;
+    private final int slotSize = SLOT;
+    /** Mapped by udp.c, so the slots' pages are resident only where datagrams reached; null if it could not. */
+    private final ByteBuffer mapped;
     private final ByteBuffer in;
     private final ByteBuffer meta = ByteBuffer.allocateDirect(BATCH * NativeUdp.SLOT_RECORD)
             .order(ByteOrder.nativeOrder());
@@ -32,12 +36,12 @@ final class NativeUdpLoop implements Runnable {
     private final SenderAddresses senders = new SenderAddresses();
     private volatile boolean running = true;
 
-    NativeUdpLoop(int fd, Answerer answerer, int slotSize) {
+    NativeUdpLoop(int fd, Answerer answerer) {
         this.fd = fd;
         this.answerer = answerer;
-        this.slotSize = slotSize;
-        this.in = ByteBuffer.allocateDirect(BATCH * slotSize);
-        this.packet = new byte[slotSize];
+        this.mapped = NativeUdp.map((long) BATCH * SLOT);
+        this.in = mapped != null ? mapped : ByteBuffer.allocateDirect(BATCH * SLOT);
+        this.packet = new byte[SLOT];
     }
 
     void stop() {
@@ -60,6 +64,9 @@ final class NativeUdpLoop implements Runnable {
                 // This thread is its socket's only reader: whatever goes wrong costs a batch, never the thread.
                 LOG.warn("udp: a batch unanswered: {}", e.toString());
             }
+        }
+        if (mapped != null) {
+            NativeUdp.unmap(mapped);  // this thread was its only user
         }
     }
 
