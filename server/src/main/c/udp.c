@@ -121,10 +121,10 @@ static void point_at(unsigned char *base, unsigned char *meta, int slotSize) {
 
 /*
  * Turns a received datagram's pktinfo, in place, into the one its reply is sent with: source = the address the
- * query was sent to. The interface is left to the routing table (ifindex 0), as Knot does, so a reply to a
- * query that came in on one link may leave on another that routes to the client; only a link-local
- * destination keeps its interface, as it means nothing without one. Returns the control length to send, 0 for
- * none (a socket bound to one address gets no pktinfo and needs none).
+ * query was sent to. The interface is left to the routing table (ifindex 0), as nginx does, so a reply to a
+ * query that came in on one link may leave on another that routes to the client (a link-local client's scope
+ * is in its sockaddr_in6 and picks the link). Returns the control length to send, 0 for none (a socket bound
+ * to one address gets no pktinfo and needs none).
  */
 static int32_t reply_source(struct msghdr *message) {
     struct cmsghdr *c = message->msg_controllen > 0 ? CMSG_FIRSTHDR(message) : NULL;
@@ -136,10 +136,7 @@ static int32_t reply_source(struct msghdr *message) {
         info->ipi_spec_dst = info->ipi_addr;
         info->ipi_ifindex = 0;
     } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-        struct in6_pktinfo *info = (struct in6_pktinfo *) CMSG_DATA(c);
-        if (!IN6_IS_ADDR_LINKLOCAL(&info->ipi6_addr)) {
-            info->ipi6_ifindex = 0;
-        }
+        ((struct in6_pktinfo *) CMSG_DATA(c))->ipi6_ifindex = 0;
     } else {
         return 0;
     }
@@ -228,6 +225,11 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_send(JNIEnv *env, 
         }
     }
     return replies - skipped;
+}
+
+/* The slot record's size, which NativeUdp checks against its own when it loads this library. */
+JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_slotRecord(JNIEnv *env, jclass cls) {
+    return SLOT_RECORD;
 }
 
 /* Wakes threads blocked in receive (they see 0) without freeing the descriptor under them. */

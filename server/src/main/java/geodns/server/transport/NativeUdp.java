@@ -58,7 +58,9 @@ final class NativeUdp {
             } finally {
                 Files.deleteIfExists(copy);
             }
-            return null;
+            int record = slotRecord();
+            return record == SLOT_RECORD ? null
+                    : resource + ": slot records of " + record + " bytes, not " + SLOT_RECORD + " (a stale build)";
         } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
             return resource + ": " + e;
         }
@@ -83,6 +85,9 @@ final class NativeUdp {
 
     /** Sends, through sendmmsg, the reply of each of the slots [0, count) that has one; returns how many left. */
     static native int send(int fd, ByteBuffer out, ByteBuffer meta, int count);
+
+    /** The size of a slot record in udp.c, which must be {@link #SLOT_RECORD}. */
+    private static native int slotRecord();
 
     /** Wakes the threads blocked in {@link #receive} on {@code fd}. */
     static native void shutdown(int fd);
