@@ -190,6 +190,27 @@ class MultiHomedNodeTest {
 
     @ParameterizedTest
     @EnumSource(Udp.class)
+    void anAddressAddedWhileServingIsAnsweredFromItself(Udp udp) {
+        // A floating IP or keepalived VIP arrives after the server started. The native transport reads each
+        // query's destination, and Netty's for IPv4; Netty's IPv6 sockets learn a new address when its first query
+        // reaches them, so that query's reply may come from another address and dig's retry gets the answer.
+        String ipv4 = "192.0.2." + (10 + udp.ordinal());
+        String ipv6 = "2001:db8::" + (10 + udp.ordinal());
+        ip(serverNs, "addr", "add", ipv4 + "/24", "dev", "eth0");
+        ip(serverNs, "addr", "add", ipv6 + "/64", "dev", "eth0", "nodad");
+        // Then another: the kernel's own pick for an IPv6 reply is now this one, not the address asked (for IPv4
+        // it is the subnet's first address, 192.0.2.1).
+        ip(serverNs, "addr", "add", "2001:db8::" + (20 + udp.ordinal()) + "/64", "dev", "eth0", "nodad");
+        assertAnswered(clientNs, ipv4, udp.port, "+notcp");
+        if (udp == Udp.NATIVE) {
+            assertAnswered(clientNs, ipv6, udp.port, "+notcp");
+        } else {
+            assertAnswered(clientNs, ipv6, udp.port, "+notcp", "+tries=3", "+time=1");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Udp.class)
     void bothFamiliesAreServedOnOnePortOnLoopback(Udp udp) {
         for (String loopback : List.of("127.0.0.1", "::1")) {
             assertAnswered(serverNs, loopback, udp.port, "+notcp");
@@ -200,8 +221,9 @@ class MultiHomedNodeTest {
     // ------------------------------------------------------------------------------------------ helpers
 
     /** dig in {@code ns} asks {@code asked} for example.com SOA and gets an authoritative answer from it. */
-    private static void assertAnswered(String ns, String asked, int port, String transport) {
-        NetNamespaces.Result r = dig(ns, asked, port, transport);
+    private static void assertAnswered(String ns, String asked, int port, String... options) {
+        NetNamespaces.Result r = dig(ns, asked, port, options);
+        String transport = String.join(" ", options);
         String where = "dig " + transport + " @" + asked + " -p " + port + ":\n" + r;
         assertTrue(r.ok(), where);
         List<Reply> replies = Dig.parse(r.output());
@@ -211,9 +233,12 @@ class MultiHomedNodeTest {
         assertTrue(r.output().contains("SERVER: " + asked + "#" + port), where);
     }
 
-    private static NetNamespaces.Result dig(String ns, String asked, int port, String transport) {
-        return net.exec(ns, Duration.ofSeconds(15), "dig", "@" + asked, "-p", String.valueOf(port), "example.com",
-                "SOA", transport, "+norecurse", "+tries=1", "+time=3");
+    /** Options after the defaults (one try, 3 s) override them. */
+    private static NetNamespaces.Result dig(String ns, String asked, int port, String... options) {
+        List<String> command = new ArrayList<>(List.of("dig", "@" + asked, "-p", String.valueOf(port),
+                "example.com", "SOA", "+norecurse", "+tries=1", "+time=3"));
+        command.addAll(List.of(options));
+        return net.exec(ns, Duration.ofSeconds(15), command.toArray(new String[0]));
     }
 
     /** Waits (at most 45 s: two JVMs start at once) until the server answers on 127.0.0.1 in its namespace. */

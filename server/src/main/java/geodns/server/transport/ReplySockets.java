@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * IPV6_ORIGDSTADDR). So an IPv6 listener binds sockets for each of the node's IPv6 addresses when it starts, and
  * again for any new one whenever a query reaches the wildcard sockets (at most once a second); that query's
  * reply leaves from the wildcard socket, and if the kernel's pick is not the address asked, the resolver's retry
- * reaches the new sockets.
+ * reaches the new sockets. Link-local addresses are left to the wildcard sockets: a node has one per interface
+ * (a k3s node one per pod's veth), and for a link-local client the kernel picks the link's own.
  */
 final class ReplySockets {
     private static final Logger LOG = LoggerFactory.getLogger(ReplySockets.class);
@@ -109,7 +110,7 @@ final class ReplySockets {
         try {
             for (NetworkInterface link : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 for (InetAddress address : Collections.list(link.getInetAddresses())) {
-                    if (address instanceof Inet6Address == ipv6) {
+                    if (address instanceof Inet6Address == ipv6 && !address.isLinkLocalAddress()) {
                         socketsFor(withoutScope(address));
                     }
                 }
@@ -119,11 +120,8 @@ final class ReplySockets {
         }
     }
 
-    /** A link-local address needs its interface to be bound; any other is keyed and bound without one. */
+    /** The address as a query's destination names it: without the interface NetworkInterface adds. */
     private static InetAddress withoutScope(InetAddress address) {
-        if (address.isLinkLocalAddress()) {
-            return address;
-        }
         try {
             return InetAddress.getByAddress(address.getAddress());
         } catch (UnknownHostException e) {
