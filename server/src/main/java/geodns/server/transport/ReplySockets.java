@@ -89,7 +89,7 @@ final class ReplySockets {
             ChannelFuture future = bind.apply(new InetSocketAddress(a, port));
             future.addListener(f -> {
                 if (f.isSuccess()) {
-                    LOG.info("udp {}: replies from it on sockets of their own",
+                    LOG.info("udp {}: sockets of its own, so that its replies leave from it",
                             DnsServer.format(new InetSocketAddress(a, port)));
                 } else {
                     LOG.warn("udp {}: cannot bind sockets for replies from it, they leave from the address the "
