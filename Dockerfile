@@ -99,4 +99,4 @@ EXPOSE 53/udp 53/tcp 8053
 #                    CompileCommand=quiet keeps the JVM from printing it at every start
 #   SharedArchiveFile  the training run's class archive (above)
 ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:MaxMetaspaceSize=64m", "-Xss512k", "-XX:ReservedCodeCacheSize=24m", "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError", "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,geodns.server.answer.GeoRouting::decide", "-XX:SharedArchiveFile=/opt/geodns/geodns.jsa", "-jar", "/opt/geodns/geodns.jar"]
-CMD ["serve", "--zones", "/zones", "--dns", "0.0.0.0:53", "--http", "0.0.0.0:8053"]
+CMD ["serve", "--zones", "/zones", "--dns", "0.0.0.0:53,[::]:53", "--http", "0.0.0.0:8053"]

@@ -10,20 +10,34 @@
  *   [8, 12)  reply length (0: no reply)
  *   [12, 16) sender address length
  *   [16, 44) sender address: struct sockaddr_in or sockaddr_in6
+ *   [44, 48) control length (0 on a socket bound to one address)
+ *   [48, 88) control: the query's IP_PKTINFO / IPV6_PKTINFO, turned into the reply's source address
+ *
+ * A wildcard socket (0.0.0.0, ::) is told each datagram's destination (IP_PKTINFO, IPV6_RECVPKTINFO), and its
+ * reply leaves with that address as its source: on a node with several addresses the kernel would otherwise
+ * pick one, and a resolver that asked another drops the reply. The control message is received into the slot
+ * and sent back from it, so this costs no copy and no call beyond the recvmmsg and sendmmsg already made.
  */
 #define _GNU_SOURCE /* recvmmsg, sendmmsg */
 #include <errno.h>
 #include <jni.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define SLOT_RECORD 64
+#define SLOT_RECORD 128
 #define MAX_BATCH 64
+/* Room for one cmsg of either family; in6_pktinfo (20 bytes) is the larger. */
+#define CONTROL_SPACE CMSG_SPACE(sizeof(struct in6_pktinfo))
 
-enum { RECEIVED = 0, REPLY_OFFSET = 4, REPLY_LENGTH = 8, ADDRESS_LENGTH = 12, ADDRESS = 16 };
+enum { RECEIVED = 0, REPLY_OFFSET = 4, REPLY_LENGTH = 8, ADDRESS_LENGTH = 12, ADDRESS = 16, CONTROL_LENGTH = 44,
+       CONTROL = 48 };
+
+_Static_assert(CONTROL + CONTROL_SPACE <= SLOT_RECORD, "a slot record holds its control message");
+_Static_assert(CONTROL % sizeof(size_t) == 0, "cmsg headers are aligned");
 
 static int32_t *field(unsigned char *meta, int slot, int at) {
     return (int32_t *) (meta + (size_t) slot * SLOT_RECORD + at);
@@ -70,12 +84,16 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_open(JNIEnv *env, 
      * Knot do the same). IP_PMTUDISC_OMIT and IPV6_PMTUDISC_OMIT are both 5.
      */
     int omit = IP_PMTUDISC_OMIT;
+    int wildcard = length == 4 ? ((struct sockaddr_in *) &bound)->sin_addr.s_addr == htonl(INADDR_ANY)
+                               : IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *) &bound)->sin6_addr);
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) < 0
             || setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bufferBytes, sizeof bufferBytes) < 0
             || setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bufferBytes, sizeof bufferBytes) < 0
             || (length == 16 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on) < 0)
             || setsockopt(fd, length == 4 ? IPPROTO_IP : IPPROTO_IPV6, length == 4 ? IP_MTU_DISCOVER : IPV6_MTU_DISCOVER,
                           &omit, sizeof omit) < 0
+            || (wildcard && setsockopt(fd, length == 4 ? IPPROTO_IP : IPPROTO_IPV6,
+                                       length == 4 ? IP_PKTINFO : IPV6_RECVPKTINFO, &on, sizeof on) < 0)
             || bind(fd, (struct sockaddr *) &bound, boundLength) < 0) {
         return fail(fd);
     }
@@ -144,9 +162,34 @@ static void point_at(unsigned char *base, unsigned char *meta, int slotSize) {
         received_messages[i].msg_hdr.msg_iov = &received_vectors[i];
         received_messages[i].msg_hdr.msg_iovlen = 1;
         received_messages[i].msg_hdr.msg_name = meta + (size_t) i * SLOT_RECORD + ADDRESS;
+        received_messages[i].msg_hdr.msg_control = meta + (size_t) i * SLOT_RECORD + CONTROL;
     }
     received_into = base;
     received_meta = meta;
+}
+
+/*
+ * Turns a received datagram's pktinfo, in place, into the one its reply is sent with: source = the address the
+ * query was sent to. The interface is left to the routing table (ifindex 0), as nginx does, so a reply to a
+ * query that came in on one link may leave on another that routes to the client (a link-local client's scope
+ * is in its sockaddr_in6 and picks the link). Returns the control length to send, 0 for none (a socket bound
+ * to one address gets no pktinfo and needs none).
+ */
+static int32_t reply_source(struct msghdr *message) {
+    struct cmsghdr *c = message->msg_controllen > 0 ? CMSG_FIRSTHDR(message) : NULL;
+    if (c == NULL) {
+        return 0;
+    }
+    if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+        struct in_pktinfo *info = (struct in_pktinfo *) CMSG_DATA(c);
+        info->ipi_spec_dst = info->ipi_addr;
+        info->ipi_ifindex = 0;
+    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+        ((struct in6_pktinfo *) CMSG_DATA(c))->ipi6_ifindex = 0;
+    } else {
+        return 0;
+    }
+    return (int32_t) CMSG_SPACE(c->cmsg_len - CMSG_LEN(0));
 }
 
 /*
@@ -168,6 +211,7 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_receive(JNIEnv *en
     release_large_slots(base, slotSize);
     for (int i = 0; i < count; i++) {
         received_messages[i].msg_hdr.msg_namelen = sizeof(struct sockaddr_in6);
+        received_messages[i].msg_hdr.msg_controllen = CONTROL_SPACE;
     }
     int received = recvmmsg(fd, received_messages, (unsigned int) count, MSG_WAITFORONE, NULL);
     if (received < 0) {
@@ -177,13 +221,14 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_receive(JNIEnv *en
         *field(meta, i, RECEIVED) = (int32_t) received_messages[i].msg_len;
         *field(meta, i, ADDRESS_LENGTH) = (int32_t) received_messages[i].msg_hdr.msg_namelen;
         *field(meta, i, REPLY_LENGTH) = 0;
+        *field(meta, i, CONTROL_LENGTH) = reply_source(&received_messages[i].msg_hdr);
     }
     note_large_slots(received);
     return received;
 }
 
 /*
- * Sends the replies of slots [0, count) that have one, each to its slot's sender. A datagram the kernel refuses
+ * Sends the replies of slots [0, count) that have one, each to its slot's sender, from the address it asked. A datagram the kernel refuses
  * (say, an ICMP error queued for its client) is skipped rather than holding back the rest. Returns how many were
  * sent.
  */
@@ -210,6 +255,11 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_send(JNIEnv *env, 
         messages[replies].msg_hdr.msg_iovlen = 1;
         messages[replies].msg_hdr.msg_name = meta + (size_t) i * SLOT_RECORD + ADDRESS;
         messages[replies].msg_hdr.msg_namelen = (socklen_t) *field(meta, i, ADDRESS_LENGTH);
+        int32_t control = *field(meta, i, CONTROL_LENGTH);
+        if (control > 0) {
+            messages[replies].msg_hdr.msg_control = meta + (size_t) i * SLOT_RECORD + CONTROL;
+            messages[replies].msg_hdr.msg_controllen = (size_t) control;
+        }
         replies++;
     }
     int done = 0;
@@ -226,6 +276,11 @@ JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_send(JNIEnv *env, 
         }
     }
     return replies - skipped;
+}
+
+/* The slot record's size, which NativeUdp checks against its own when it loads this library. */
+JNIEXPORT jint JNICALL Java_geodns_server_transport_NativeUdp_slotRecord(JNIEnv *env, jclass cls) {
+    return SLOT_RECORD;
 }
 
 /* Wakes threads blocked in receive (they see 0) without freeing the descriptor under them. */

@@ -266,7 +266,8 @@ class DockerfileTest {
     void entrypointFlagsAndCmdArgumentsAreAcceptedByTheRealJar() throws Exception {
         List<String> entrypoint = DOCKERFILE.entrypoint();
         List<String> cmd = DOCKERFILE.cmd();
-        assertEquals(List.of("serve", "--zones", "/zones", "--dns", "0.0.0.0:53", "--http", "0.0.0.0:8053"), cmd);
+        assertEquals(List.of("serve", "--zones", "/zones", "--dns", "0.0.0.0:53,[::]:53", "--http", "0.0.0.0:8053"),
+                cmd);
         List<String> jvmFlags = entrypoint.subList(1, entrypoint.indexOf("-jar"));
         assertTrue(jvmFlags.stream().anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage=")),
                 "the heap follows the container's memory limit: " + jvmFlags);
@@ -277,7 +278,7 @@ class DockerfileTest {
         int httpPort = GeodnsServer.freePort(GeodnsServer.LOOPBACK, false);
         Map<String, String> substitute = Map.of(
                 "/zones", GeodnsServer.exampleZones().toString(),
-                "0.0.0.0:53", "127.0.0.1:" + dnsPort,
+                "0.0.0.0:53,[::]:53", "127.0.0.1:" + dnsPort + ",[::1]:" + dnsPort,
                 "0.0.0.0:8053", "127.0.0.1:" + httpPort);
         List<String> command = new ArrayList<>();
         command.add(GeodnsServer.javaBinary());

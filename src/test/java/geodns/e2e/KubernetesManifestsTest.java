@@ -162,8 +162,8 @@ class KubernetesManifestsTest {
         List<String> args = strings(container, "args");
         String dns = flag(args, "--dns");
         String http = flag(args, "--http");
-        assertTrue(List.of(dns.split(",")).contains("0.0.0.0:53") || List.of(dns.split(",")).contains("[::]:53"),
-                "--dns listens on every address, port 53: " + dns);
+        assertTrue(List.of(dns.split(",")).containsAll(List.of("0.0.0.0:53", "[::]:53")),
+                "--dns listens on every address of both families, port 53: " + dns);
         assertTrue(http.startsWith("0.0.0.0:"), "--http on every address (kubelet probes and Prometheus reach it "
                 + "at the node's address): " + http);
         int admin = Integer.parseInt(http.substring(http.lastIndexOf(':') + 1));

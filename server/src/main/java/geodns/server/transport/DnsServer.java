@@ -4,6 +4,8 @@ import geodns.server.answer.Answerer;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -15,16 +17,20 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.InternetProtocolFamily;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * UDP and TCP listeners on every address. UDP gets one SO_REUSEPORT socket per core, so the kernel spreads
  * datagrams over the cores: on our own recvmmsg/sendmmsg threads ({@link NativeUdpListener}) where the native
  * library loads, else on Netty's epoll event loops; without epoll, NIO with one socket. TCP is Netty's.
+ *
+ * <p>A reply leaves from the address its query was sent to, also on a wildcard listener (0.0.0.0, ::) of a node
+ * with several addresses: by IP_PKTINFO on the native transport, by {@link ReplySockets} on Netty's, and by the
+ * accepted connection's own address on TCP. An IPv6 socket takes IPv6 only, so that 0.0.0.0 and :: can share a
+ * port and each family is served by its own sockets.
  */
 public final class DnsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
@@ -50,12 +61,18 @@ public final class DnsServer implements AutoCloseable {
 
     /** Above this many bytes of unsent replies a connection stops being read until the client catches up. */
     private static final WriteBufferWaterMark WRITE_BUFFER = new WriteBufferWaterMark(64 << 10, 256 << 10);
+    /**
+     * Netty makes its IPv6 sockets dual-stack (IPV6_V6ONLY off); ours take IPv6 only, as Knot's and NSD's do, so
+     * that [::]:53 binds beside 0.0.0.0:53 (numbers from linux/in6.h).
+     */
+    private static final IntegerUnixChannelOption IPV6_V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
 
     private final boolean epoll = Epoll.isAvailable();
     private final int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private final EventLoopGroup workers;
     private final EventLoopGroup acceptor;
-    private final List<Channel> channels = new ArrayList<>();
+    /** Written by the event loops too: {@link ReplySockets} binds sockets when a new address is first asked. */
+    private final List<Channel> channels = new CopyOnWriteArrayList<>();
     private final boolean nativeUdp;
     private final List<NativeUdpListener> nativeListeners = new ArrayList<>();
     private final Answerer answerer;
@@ -80,7 +97,7 @@ public final class DnsServer implements AutoCloseable {
         this.limits = limits;
         this.workers = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
         this.acceptor = epoll ? new EpollEventLoopGroup(1) : new NioEventLoopGroup(1);
-        this.udp = new UdpHandler(answerer);
+        this.udp = new UdpHandler(answerer, null);
         this.tcp = new TcpHandler(answerer);
         this.connectionLimit = new ConnectionLimit(limits.tcpMaxConnections());
         this.clientConnectionLimit = new ClientConnectionLimit(limits.tcpMaxConnectionsPerClient());
@@ -92,24 +109,50 @@ public final class DnsServer implements AutoCloseable {
         if (nativeUdp) {
             nativeListeners.add(NativeUdpListener.bind(address, udpSockets, answerer));
         } else {
+            boolean wildcard = epoll && address.getAddress().isAnyLocalAddress();
+            UdpHandler handler = wildcard
+                    ? new UdpHandler(answerer, new ReplySockets(address, this::bindReplySockets)) : udp;
             for (int i = 0; i < udpSockets; i++) {
-                channels.add(udpBootstrap().bind(address).sync().channel());
+                channels.add(udpBootstrap(address, handler, wildcard).bind(address).sync().channel());
             }
         }
-        channels.add(tcpBootstrap().bind(address).sync().channel());
+        channels.add(tcpBootstrap(address).bind(address).sync().channel());
         LOG.info("listening on udp+tcp {} (udp: {}, {} sockets; tcp: {})", format(address),
                 nativeUdp ? "recvmmsg" : epoll ? "epoll" : "nio", udpSockets, epoll ? "epoll" : "nio");
     }
 
-    private Bootstrap udpBootstrap() {
-        Bootstrap b = new Bootstrap().group(workers).handler(udp);
+    /** The UDP sockets of one address for {@link ReplySockets}, beside the wildcard ones; the first one's bind. */
+    private ChannelFuture bindReplySockets(InetSocketAddress address) {
+        ChannelFuture first = null;
+        for (int i = 0; i < threads; i++) {
+            ChannelFuture bound = udpBootstrap(address, udp, false).bind(address);
+            channels.add(bound.channel());
+            first = first == null ? bound : first;
+        }
+        return first;
+    }
+
+    /** @param wildcard a wildcard socket: told each datagram's destination, for {@link ReplySockets} */
+    private Bootstrap udpBootstrap(InetSocketAddress address, UdpHandler handler, boolean wildcard) {
+        Bootstrap b = new Bootstrap().group(workers).handler(handler);
         if (epoll) {
+            InternetProtocolFamily family = family(address);
             // recvmmsg: one system call reads up to a batch of datagrams, each into its own slot; replies
             // written in the same read batch leave together through sendmmsg when the batch is flushed.
-            b.channel(EpollDatagramChannel.class).option(EpollChannelOption.SO_REUSEPORT, true)
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, NativeUdpListener.MAX_QUERY)
+            b.channelFactory((ChannelFactory<Channel>) () -> new EpollDatagramChannel(family))
+                    .option(EpollChannelOption.SO_REUSEPORT, true)
+                    // A wildcard socket reads one datagram per call: Netty tells a datagram's destination
+                    // (IP_RECVORIGDSTADDR) on that path only, and once ReplySockets has bound an address's own
+                    // sockets the kernel hands them its queries, so few reach a wildcard socket.
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, wildcard ? 0 : NativeUdpListener.MAX_QUERY)
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
                             new FixedRecvByteBufAllocator(NativeUdpListener.MAX_QUERY * NativeUdpLoop.BATCH));
+            if (family == InternetProtocolFamily.IPv6) {
+                b.option(IPV6_V6ONLY, 1);
+            }
+            if (wildcard && family == InternetProtocolFamily.IPv4) {
+                b.option(EpollChannelOption.IP_RECVORIGDSTADDR, true);
+            }
         } else {
             // NIO's default reads 2,048 bytes of a datagram and drops the rest.
             b.channel(NioDatagramChannel.class)
@@ -118,10 +161,18 @@ public final class DnsServer implements AutoCloseable {
         return b.option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
     }
 
-    private ServerBootstrap tcpBootstrap() {
-        ServerBootstrap b = new ServerBootstrap().group(acceptor, workers)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
+    private ServerBootstrap tcpBootstrap(InetSocketAddress address) {
+        ServerBootstrap b = new ServerBootstrap().group(acceptor, workers);
+        if (epoll) {
+            InternetProtocolFamily family = family(address);
+            b.channelFactory((ChannelFactory<EpollServerSocketChannel>) () -> new EpollServerSocketChannel(family));
+            if (family == InternetProtocolFamily.IPv6) {
+                b.option(IPV6_V6ONLY, 1);
+            }
+        } else {
+            b.channel(NioServerSocketChannel.class);
+        }
+        b.option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -150,6 +201,10 @@ public final class DnsServer implements AutoCloseable {
         }
         acceptor.shutdownGracefully(0, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+
+    private static InternetProtocolFamily family(InetSocketAddress address) {
+        return address.getAddress() instanceof Inet6Address ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
     }
 
     static String format(InetSocketAddress address) {

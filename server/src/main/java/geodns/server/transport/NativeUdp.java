@@ -14,8 +14,12 @@ import java.util.Locale;
  * through Netty instead.
  */
 final class NativeUdp {
-    /** A slot record in the meta buffer: see udp.c. */
-    static final int SLOT_RECORD = 64;
+    /**
+     * A slot record in the meta buffer: see udp.c. Java reads and writes only the fields named here; the rest
+     * (sender length, the query's pktinfo that becomes the reply's source address) goes from recvmmsg to sendmmsg
+     * untouched.
+     */
+    static final int SLOT_RECORD = 128;
     static final int RECEIVED = 0;
     static final int REPLY_OFFSET = 4;
     static final int REPLY_LENGTH = 8;
@@ -54,13 +58,19 @@ final class NativeUdp {
             } finally {
                 Files.deleteIfExists(copy);
             }
-            return null;
+            int record = slotRecord();
+            return record == SLOT_RECORD ? null
+                    : resource + ": slot records of " + record + " bytes, not " + SLOT_RECORD + " (a stale build)";
         } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
             return resource + ": " + e;
         }
     }
 
-    /** A bound socket for {@code address} (4 or 16 bytes): the descriptor, or -errno. */
+    /**
+     * A bound socket for {@code address} (4 or 16 bytes): the descriptor, or -errno. An IPv6 socket is IPv6 only,
+     * so that 0.0.0.0 and :: can both be bound on one port; a wildcard socket replies from the address each
+     * query was sent to.
+     */
     static native int open(byte[] address, int port, int bufferBytes);
 
     /**
@@ -83,6 +93,9 @@ final class NativeUdp {
     static native ByteBuffer map(long bytes);
 
     static native void unmap(ByteBuffer mapped);
+
+    /** The size of a slot record in udp.c, which must be {@link #SLOT_RECORD}. */
+    private static native int slotRecord();
 
     /** Wakes the threads blocked in {@link #receive} on {@code fd}. */
     static native void shutdown(int fd);

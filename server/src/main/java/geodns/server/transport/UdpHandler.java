@@ -9,14 +9,20 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 
-/** Answers each datagram; replies are written as they are made and flushed once per read batch. */
+/**
+ * Answers each datagram; replies are written as they are made and flushed once per read batch. On a wildcard
+ * socket each reply goes through {@link ReplySockets}, so that it leaves from the address that was asked.
+ */
 @ChannelHandler.Sharable
 final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger LOG = LoggerFactory.getLogger(UdpHandler.class);
     private final Answerer answerer;
+    private final ReplySockets replySockets;
 
-    UdpHandler(Answerer answerer) {
+    /** @param replySockets null for sockets bound to one address, whose replies leave from it anyway */
+    UdpHandler(Answerer answerer, ReplySockets replySockets) {
         this.answerer = answerer;
+        this.replySockets = replySockets;
     }
 
     @Override
@@ -39,7 +45,11 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
         if (replyLength > 0) {
             ByteBuf reply = ctx.alloc().directBuffer(replyLength);
             reply.writeBytes(s.out, 0, replyLength);
-            ctx.write(new DatagramPacket(reply, packet.sender()), ctx.voidPromise());  // no promise per reply
+            if (replySockets == null) {
+                ctx.write(new DatagramPacket(reply, packet.sender()), ctx.voidPromise());  // no promise per reply
+            } else {
+                replySockets.send(ctx, packet.recipient(), new DatagramPacket(reply, packet.sender()));
+            }
         }
     }
 
