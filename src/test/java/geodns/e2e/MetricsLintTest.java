@@ -41,6 +41,7 @@ class MetricsLintTest {
             "geodns_fail_open_answers_total", "geodns_client_subnet_total", "geodns_geoip_cache_total",
             "geodns_probe_duration_seconds_count", "geodns_probe_duration_seconds_max", "geodns_node_up",
             "geodns_health_transitions_total", "geodns_reloads_total", "geodns_zone_serial",
+            "geodns_zone_serial_stale",
             "geodns_dropped_packets_total", "geodns_malformed_packets_total", "geodns_rate_limited_responses_total",
             "geodns_transfers_total", "geodns_notifies_total");
 

@@ -53,6 +53,7 @@ public final class Metrics {
     private final Counter notifiesFailed;
     private final Map<String, Long> zoneSerials = new ConcurrentHashMap<>();
     private final Map<String, Boolean> nodesUp = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> zoneStale = new ConcurrentHashMap<>();
 
     public Metrics() {
         String[] transports = {"udp", "tcp"};
@@ -196,6 +197,25 @@ public final class Metrics {
             }
         });
     }
+    /** 1 for each zone whose content changed without a new serial (secondaries do not see it), else 0. */
+    public void zonesSerialStale(java.util.Collection<String> zones, java.util.Set<String> stale) {
+        zoneStale.keySet().stream().filter(zone -> !zones.contains(zone)).toList().forEach(zone -> {
+            zoneStale.remove(zone);
+            Gauge gone = registry.find("geodns_zone_serial_stale").tag("zone", zone).gauge();
+            if (gone != null) {
+                registry.remove(gone);
+            }
+        });
+        zones.forEach(zone -> {
+            if (zoneStale.put(zone, stale.contains(zone)) == null) {
+                Gauge.builder("geodns_zone_serial_stale", zoneStale, m -> Boolean.TRUE.equals(m.get(zone)) ? 1 : 0)
+                        .tag("zone", zone).description("1 while the zone's content differs from what it was when "
+                                + "its serial was first served: secondaries will not transfer it")
+                        .register(registry);
+            }
+        });
+    }
+
     public void probe(String node, boolean ok, Duration took) {
         Timer.builder("geodns_probe_duration").tags("node", node, "result", ok ? "ok" : "failed")
                 .description("health probes of each node, by outcome, and how long they took")
