@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** The command line: wires the parts together and owns the process lifecycle. */
 public final class Main {
@@ -122,7 +123,7 @@ public final class Main {
                 System.err.println("geodns: not starting: " + errors.size() + " error(s) in " + options.zones());
                 return EXIT_CONFIG;
             }
-            Signal.handle(new Signal("HUP"), s -> live.reload());
+            warnIfIgnored(Signal.handle(new Signal("HUP"), s -> live.reload()), log);
             QueryLog queryLog = options.queryLog() == null ? null
                     : new QueryLog(options.queryLog(), options.queryLogSample());
             RateLimiter rateLimiter = options.rrl().enabled() ? new RateLimiter(options.rrl()) : null;
@@ -156,6 +157,18 @@ public final class Main {
         }
         log.info("stopped");
         return 0;
+    }
+
+    /**
+     * The JVM leaves a signal alone that the process inherited as ignored (nohup ignores SIGHUP): the handler is
+     * not installed and kill -HUP would do nothing, silently.
+     */
+    private static void warnIfIgnored(SignalHandler before, Logger log) {
+        if (before == SignalHandler.SIG_IGN) {
+            log.warn("SIGHUP is ignored by this process (inherited: started under nohup, or by a parent that ignores"
+                    + " it): kill -HUP will not reload. Changed files are still reloaded within 2 s; start geodns"
+                    + " without nohup (setsid, a service manager) for SIGHUP to work");
+        }
     }
 
     private static String describe(RateLimiter.Settings rrl) {
