@@ -2,6 +2,7 @@ package geodns.server;
 
 import geodns.server.admin.AdminServer;
 import geodns.server.admin.Explainer;
+import geodns.server.admin.ExplainClient;
 import geodns.server.answer.Answerer;
 import geodns.server.answer.RateLimiter;
 import geodns.server.answer.Snapshot;
@@ -84,8 +85,11 @@ public final class Main {
         return 0;
     }
 
-    /** The /explain page's answer on the command line, with every node up. */
+    /** /explain on the command line: the running server's (--server), or from the files with every node up. */
     private static int explain(Options options) throws java.io.IOException {
+        if (options.server() != null) {
+            return explainByServer(options);
+        }
         Zones.Read read = Zones.read(options.zones(), options.maxRecords());
         if (!read.ok()) {
             read.errors().forEach(System.err::println);
@@ -105,6 +109,24 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             System.err.println("geodns: " + e.getMessage());
             return EXIT_USAGE;
+        }
+    }
+
+    private static int explainByServer(Options options) {
+        List<String> args = options.arguments();
+        try {
+            ExplainClient.Answer answer = ExplainClient.ask(options.server(), args.get(0), args.get(1),
+                    args.size() > 2 ? args.get(2) : "A");
+            if (answer.status() == 200) {
+                System.out.print(answer.body());
+                return 0;
+            }
+            System.err.print("geodns: " + answer.body());
+            return answer.status() == 400 ? EXIT_USAGE : EXIT_CONFIG;
+        } catch (java.io.IOException e) {
+            System.err.println("geodns: no answer from the server's admin port " + format(options.server()) + ": "
+                    + describe(e));
+            return EXIT_CONFIG;
         }
     }
 
