@@ -9,6 +9,7 @@ import geodns.server.metrics.Metrics;
 import geodns.server.transfer.Notifier;
 import geodns.server.zone.Fingerprint;
 import geodns.server.zone.Inputs;
+import geodns.server.zone.StaleSerials;
 import geodns.server.zone.Zones;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,6 +62,7 @@ final class Live implements AutoCloseable {
     /** What the last load read (every file after a failed one), and their stamps from just before it. */
     private Inputs watched;
     private Fingerprint fingerprint;
+    private final StaleSerials staleSerials = new StaleSerials();
     /** Set once DNS listens: a NOTIFY before then would send secondaries to a server not yet answering. */
     private boolean serving;
 
@@ -101,8 +104,10 @@ final class Live implements AutoCloseable {
         out.put("last_load", load == null ? null : Map.of("at", load.at().toString(), "ok", load.ok(),
                 "errors", load.errors()));
         Snapshot served = snapshot.get();
+        Set<String> stale = staleSerials.stale();
         out.put("zones", served == null ? List.of() : served.zones().stream().map(z -> Map.of("name", z.name(),
-                "serial", z.serial(), "records", z.records(), "file", z.file())).toList());
+                "serial", z.serial(), "records", z.records(), "file", z.file(),
+                "serial_stale", stale.contains(z.name()))).toList());
         List<String> failOpen = served == null ? List.of() : served.failOpen();
         out.put("fail_open", !failOpen.isEmpty());
         out.put("fail_open_names", failOpen);
@@ -245,6 +250,8 @@ final class Live implements AutoCloseable {
                 z.records()));
         metrics.zoneSerials(snapshot.get().zones().stream()
                 .collect(java.util.stream.Collectors.toMap(Snapshot.LoadedZone::name, Snapshot.LoadedZone::serial)));
+        Set<String> stale = staleSerials.loaded(sources.versions(), LOG::warn);
+        metrics.zonesSerialStale(snapshot.get().zones().stream().map(Snapshot.LoadedZone::name).toList(), stale);
         lastLoad.set(new LoadResult(Instant.now(), true, List.of()));
         if (serving) {
             notifier.loaded(sources.transfers());

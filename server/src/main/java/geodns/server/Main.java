@@ -2,6 +2,7 @@ package geodns.server;
 
 import geodns.server.admin.AdminServer;
 import geodns.server.admin.Explainer;
+import geodns.server.admin.ExplainClient;
 import geodns.server.answer.Answerer;
 import geodns.server.answer.RateLimiter;
 import geodns.server.answer.Snapshot;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /** The command line: wires the parts together and owns the process lifecycle. */
 public final class Main {
@@ -83,8 +85,11 @@ public final class Main {
         return 0;
     }
 
-    /** The /explain page's answer on the command line, with every node up. */
+    /** /explain on the command line: the running server's (--server), or from the files with every node up. */
     private static int explain(Options options) throws java.io.IOException {
+        if (options.server() != null) {
+            return explainByServer(options);
+        }
         Zones.Read read = Zones.read(options.zones(), options.maxRecords());
         if (!read.ok()) {
             read.errors().forEach(System.err::println);
@@ -107,6 +112,24 @@ public final class Main {
         }
     }
 
+    private static int explainByServer(Options options) {
+        List<String> args = options.arguments();
+        try {
+            ExplainClient.Answer answer = ExplainClient.ask(options.server(), args.get(0), args.get(1),
+                    args.size() > 2 ? args.get(2) : "A");
+            if (answer.status() == 200) {
+                System.out.print(answer.body());
+                return 0;
+            }
+            System.err.print("geodns: " + answer.body());
+            return answer.status() == 400 ? EXIT_USAGE : EXIT_CONFIG;
+        } catch (java.io.IOException e) {
+            System.err.println("geodns: no answer from the server's admin port " + format(options.server()) + ": "
+                    + describe(e));
+            return EXIT_CONFIG;
+        }
+    }
+
     /** @param selftest ask the server one question over UDP and TCP once it is ready, then stop */
     private static int serve(Options options, boolean selftest) {
         Logger log = LoggerFactory.getLogger("geodns");
@@ -122,7 +145,7 @@ public final class Main {
                 System.err.println("geodns: not starting: " + errors.size() + " error(s) in " + options.zones());
                 return EXIT_CONFIG;
             }
-            Signal.handle(new Signal("HUP"), s -> live.reload());
+            warnIfIgnored(Signal.handle(new Signal("HUP"), s -> live.reload()), log);
             QueryLog queryLog = options.queryLog() == null ? null
                     : new QueryLog(options.queryLog(), options.queryLogSample());
             RateLimiter rateLimiter = options.rrl().enabled() ? new RateLimiter(options.rrl()) : null;
@@ -156,6 +179,18 @@ public final class Main {
         }
         log.info("stopped");
         return 0;
+    }
+
+    /**
+     * The JVM leaves a signal alone that the process inherited as ignored (nohup ignores SIGHUP): the handler is
+     * not installed and kill -HUP would do nothing, silently.
+     */
+    private static void warnIfIgnored(SignalHandler before, Logger log) {
+        if (before == SignalHandler.SIG_IGN) {
+            log.warn("SIGHUP is ignored by this process (inherited: started under nohup, or by a parent that ignores"
+                    + " it): kill -HUP will not reload. Changed files are still reloaded within 2 s; start geodns"
+                    + " without nohup (setsid, a service manager) for SIGHUP to work");
+        }
     }
 
     private static String describe(RateLimiter.Settings rrl) {

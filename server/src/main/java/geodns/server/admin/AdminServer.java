@@ -1,106 +1,139 @@
 package geodns.server.admin;
 
-import com.sun.net.httpserver.HttpExchange;
 import geodns.server.metrics.Metrics;
-import com.sun.net.httpserver.HttpServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.WriteTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
-import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The admin HTTP port, never the DNS port: liveness and readiness for Kubernetes, Prometheus metrics, the
  * status page and its JSON, and the explain page.
+ *
+ * <p>On Netty rather than the JDK's HttpServer: that one reads each request on its executor's thread with no
+ * read timeout, so one client that sends half a request held its only thread, and /healthz with it, for as long
+ * as it liked; a thread per connection instead would let many slow clients cost a thread each. Here one event
+ * loop parses every connection's bytes as they come, nothing blocks on a client, and each connection has
+ * bounded time and size: a whole request within {@link #REQUEST_SECONDS} of the connection falling idle, a
+ * request head of at most 8 KiB, a response written within {@link #WRITE_SECONDS}, and at most
+ * {@link #MAX_CONNECTIONS} connections, the oldest closed to make room (see {@link AdminConnections}).
+ * /healthz and /readyz are answered on the event loop itself; the pages that take real work (a scrape, the
+ * status page, an explanation) on a thread of their own, so a slow or stuck page never delays liveness.
  */
 public final class AdminServer implements AutoCloseable {
-    private final HttpServer http;
+    /** The time a connection has to send one complete request once it is open or its last answer was sent. */
+    static final int REQUEST_SECONDS = 10;
+    /** The time one answer may take to be written: a client that stops reading is closed. */
+    static final int WRITE_SECONDS = 10;
+    /** Kubelet probes, a Prometheus or two and a few people: more than this is someone holding connections. */
+    static final int MAX_CONNECTIONS = 64;
+    private static final int MAX_LINE = 4096;
+    private static final int MAX_HEADERS = 8192;
+    private static final int MAX_BODY = 8192;
+
+    private final EventLoopGroup loop;
+    private final ExecutorService pages;
+    private final Channel server;
 
     public AdminServer(InetSocketAddress address, BooleanSupplier ready, Metrics metrics, Explainer explainer,
                        Supplier<Map<String, Object>> status) throws IOException {
-        http = HttpServer.create(address, 64);
-        http.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "admin-http");
+        boolean epoll = Epoll.isAvailable();
+        loop = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("admin-http", true))
+                : new NioEventLoopGroup(1, new DefaultThreadFactory("admin-http", true));
+        pages = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "admin-pages");
             t.setDaemon(true);
             return t;
-        }));
-        http.createContext("/healthz", exchange -> reply(exchange, 200, "ok\n"));
-        http.createContext("/readyz", exchange -> {
-            boolean ok = ready.getAsBoolean();
-            reply(exchange, ok ? 200 : 503, ok ? "ready\n" : "not ready\n");
         });
-        http.createContext("/metrics", exchange -> reply(exchange, 200, metrics.scrape(),
-                "text/plain; version=0.0.4; charset=utf-8"));
-        http.createContext("/explain", exchange -> explain(exchange, explainer));
-        http.createContext("/status.json", exchange -> reply(exchange, 200, Json.write(status.get()),
-                "application/json"));
-        http.createContext("/status", exchange -> {
-            if (!exchange.getRequestURI().getPath().equals("/status")) {
-                reply(exchange, 404, "not found\n");
-                return;
-            }
-            reply(exchange, 200, StatusPage.html(status.get()), "text/html; charset=utf-8");
-        });
-        http.start();
+        AdminRoutes routes = new AdminRoutes()
+                .quick("/healthz", params -> AdminReply.text(200, "ok\n"))
+                .quick("/readyz", params -> ready.getAsBoolean() ? AdminReply.text(200, "ready\n")
+                        : AdminReply.text(503, "not ready\n"))
+                .page("/metrics", params -> new AdminReply(200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.scrape()))
+                .page("/explain", params -> explain(params, explainer))
+                .page("/status.json", params -> new AdminReply(200, "application/json", Json.write(status.get())))
+                .page("/status", params -> new AdminReply(200, "text/html; charset=utf-8",
+                        StatusPage.html(status.get())));
+        AdminConnections connections = new AdminConnections(MAX_CONNECTIONS);
+        ServerBootstrap bootstrap = new ServerBootstrap().group(loop)
+                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // A few small requests a second: not worth a pool arena of its own (4 MiB chunks) for this thread.
+                .childOption(ChannelOption.ALLOCATOR, UnpooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.opened(channel);
+                        channel.pipeline()
+                                .addLast(new WriteTimeoutHandler(WRITE_SECONDS))
+                                .addLast(new HttpServerCodec(MAX_LINE, MAX_HEADERS, MAX_BODY))
+                                .addLast(new HttpObjectAggregator(MAX_BODY))
+                                .addLast(new AdminHandler(routes, pages, REQUEST_SECONDS));
+                    }
+                });
+        try {
+            server = bootstrap.bind(address).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            close();
+            // Netty rethrows the bind's own exception, which does not say which address was taken.
+            BindException named = new BindException("admin http " + address.getAddress().getHostAddress() + ":"
+                    + address.getPort() + ": " + e.getMessage());
+            named.initCause(e);
+            throw named;
+        }
     }
 
-    private static void explain(HttpExchange exchange, Explainer explainer) throws IOException {
-        Map<String, String> params = query(exchange.getRequestURI().getRawQuery());
+    private static AdminReply explain(Map<String, String> params, Explainer explainer) {
         String ip = params.get("ip");
         String name = params.get("name");
         if (ip == null || name == null) {
-            reply(exchange, 400, "usage: /explain?ip=ADDR&name=NAME[&type=A]\n");
-            return;
+            return AdminReply.text(400, "usage: /explain?ip=ADDR&name=NAME[&type=A][&format=text]\n");
         }
         try {
             InetAddress client = Explainer.address(ip);
             Map<String, Object> result = explainer.explain(client, name, params.getOrDefault("type", "A"));
-            reply(exchange, 200, Json.write(result), "application/json");
+            // format=text: what `geodns explain` prints, for `geodns explain --server` to print as it comes.
+            return "text".equals(params.get("format")) ? AdminReply.text(200, Explainer.text(result))
+                    : new AdminReply(200, "application/json", Json.write(result));
         } catch (IllegalArgumentException e) {
-            reply(exchange, 400, e.getMessage() + "\n");
+            return AdminReply.text(400, e.getMessage() + "\n");
         }
-    }
-
-    private static Map<String, String> query(String raw) {
-        Map<String, String> params = new HashMap<>();
-        if (raw == null) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return params;
     }
 
     public InetSocketAddress address() {
-        return http.getAddress();
-    }
-
-    private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-        reply(exchange, status, body, "text/plain; charset=utf-8");
-    }
-
-    private static void reply(HttpExchange exchange, int status, String body, String type) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        return (InetSocketAddress) server.localAddress();
     }
 
     @Override
     public void close() {
-        http.stop(0);
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        pages.shutdownNow();
     }
 }

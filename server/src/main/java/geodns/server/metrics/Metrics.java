@@ -26,6 +26,13 @@ public final class Metrics {
     public static final int RCODE_BADVERS = 6;
     private static final int RCODE_NOTAUTH = 9;
 
+    // Every family has a HELP text (promtool check metrics, which the e2e MetricsLintTest runs, insists).
+    private static final String CLIENT_SUBNET_HELP = "queries with an EDNS Client Subnet option, and without";
+    private static final String GEOIP_CACHE_HELP = "geo answers whose client group had a cached decision (hit), "
+            + "or was looked up in GeoIP (miss)";
+    private static final String RELOADS_HELP = "loads of the zones folder and GeoIP DB after the first: ok, or "
+            + "failed (the previous snapshot kept serving)";
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Rows rows = new Rows();
     private final Map<String, Tally> tallies = new ConcurrentHashMap<>();
@@ -46,6 +53,7 @@ public final class Metrics {
     private final Counter notifiesFailed;
     private final Map<String, Long> zoneSerials = new ConcurrentHashMap<>();
     private final Map<String, Boolean> nodesUp = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> zoneStale = new ConcurrentHashMap<>();
 
     public Metrics() {
         String[] transports = {"udp", "tcp"};
@@ -59,13 +67,15 @@ public final class Metrics {
         }
         dropped = tally("geodns_dropped_packets", "packets not answered: shorter than a header, or responses");
         malformed = tally("geodns_malformed_packets", "packets answered with FORMERR");
-        withSubnet = tally("geodns_client_subnet", null, "ecs", "present");
-        withoutSubnet = tally("geodns_client_subnet", null, "ecs", "absent");
-        cacheHits = tally("geodns_geoip_cache", null, "result", "hit");
-        cacheMisses = tally("geodns_geoip_cache", null, "result", "miss");
+        withSubnet = tally("geodns_client_subnet", CLIENT_SUBNET_HELP, "ecs", "present");
+        withoutSubnet = tally("geodns_client_subnet", CLIENT_SUBNET_HELP, "ecs", "absent");
+        cacheHits = tally("geodns_geoip_cache", GEOIP_CACHE_HELP, "result", "hit");
+        cacheMisses = tally("geodns_geoip_cache", GEOIP_CACHE_HELP, "result", "miss");
         failOpen = tally("geodns_fail_open_answers", "geo answers given as if all nodes were up: none was");
-        reloadsOk = Counter.builder("geodns_reloads").tag("result", "ok").register(registry);
-        reloadsFailed = Counter.builder("geodns_reloads").tag("result", "failed").register(registry);
+        reloadsOk = Counter.builder("geodns_reloads").description(RELOADS_HELP).tag("result", "ok")
+                .register(registry);
+        reloadsFailed = Counter.builder("geodns_reloads").description(RELOADS_HELP).tag("result", "failed")
+                .register(registry);
         transfersServed = transferCounter("served");
         transfersRefused = transferCounter("refused");
         notifiesSent = notifyCounter("sent");
@@ -183,24 +193,46 @@ public final class Metrics {
         serials.forEach((zone, serial) -> {
             if (zoneSerials.put(zone, serial) == null) {
                 Gauge.builder("geodns_zone_serial", zoneSerials, m -> m.getOrDefault(zone, 0L)).tag("zone", zone)
+                        .description("the SOA serial of each zone served now").register(registry);
+            }
+        });
+    }
+    /** 1 for each zone whose content changed without a new serial (secondaries do not see it), else 0. */
+    public void zonesSerialStale(java.util.Collection<String> zones, java.util.Set<String> stale) {
+        zoneStale.keySet().stream().filter(zone -> !zones.contains(zone)).toList().forEach(zone -> {
+            zoneStale.remove(zone);
+            Gauge gone = registry.find("geodns_zone_serial_stale").tag("zone", zone).gauge();
+            if (gone != null) {
+                registry.remove(gone);
+            }
+        });
+        zones.forEach(zone -> {
+            if (zoneStale.put(zone, stale.contains(zone)) == null) {
+                Gauge.builder("geodns_zone_serial_stale", zoneStale, m -> Boolean.TRUE.equals(m.get(zone)) ? 1 : 0)
+                        .tag("zone", zone).description("1 while the zone's content differs from what it was when "
+                                + "its serial was first served: secondaries will not transfer it")
                         .register(registry);
             }
         });
     }
+
     public void probe(String node, boolean ok, Duration took) {
         Timer.builder("geodns_probe_duration").tags("node", node, "result", ok ? "ok" : "failed")
+                .description("health probes of each node, by outcome, and how long they took")
                 .register(registry).record(took);
     }
 
     public void nodeUp(String node, boolean up) {
         if (nodesUp.put(node, up) == null) {
             Gauge.builder("geodns_node_up", nodesUp, m -> Boolean.TRUE.equals(m.get(node)) ? 1 : 0)
+                    .description("1 while the node counts as up (its answers are given), else 0")
                     .tag("node", node).register(registry);
         }
     }
 
     public void transition(String node, boolean up) {
         Counter.builder("geodns_health_transitions").tags("node", node, "to", up ? "up" : "down")
+                .description("nodes going down (fall failures in a row) or up again (rise successes)")
                 .register(registry).increment();
     }
 

@@ -48,6 +48,13 @@ public final class Zones {
             return geo.probes();
         }
 
+        /** Each zone's serial and content digest (what a secondary would receive), computed when asked. */
+        public List<ZoneVersion> versions() {
+            return zones.stream().map(z -> ZoneVersion.of(z, transfers.zone(z.origin()) == null ? List.of()
+                    : geoByZone.getOrDefault(z, List.of()).stream()
+                            .flatMap(name -> TransferContent.defaultAnswer(name, geo).stream()).toList())).toList();
+        }
+
         /** The cluster's locations and nodes, for the status page. */
         public List<Site> sites() {
             return geo.locations().stream().map(l -> new Site(l.name(), l.latitude(), l.longitude(),
