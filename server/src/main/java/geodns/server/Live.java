@@ -36,8 +36,8 @@ final class Live implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("geodns");
     private static final long WATCH_MILLIS = 2000;
 
-    /** The outcome of the last load, for /status. */
-    record LoadResult(Instant at, boolean ok, List<String> errors) {}
+    /** The outcome of the last load, for /status; warnings are those of the config serving. */
+    record LoadResult(Instant at, boolean ok, List<String> errors, List<String> warnings) {}
 
     private final Path zonesDir;
     private final List<Path> geoipFiles;
@@ -99,7 +99,7 @@ final class Live implements AutoCloseable {
         out.put("geoip_attribution", db == null ? null : db.attribution());
         LoadResult load = lastLoad.get();
         out.put("last_load", load == null ? null : Map.of("at", load.at().toString(), "ok", load.ok(),
-                "errors", load.errors()));
+                "errors", load.errors(), "warnings", load.warnings()));
         Snapshot served = snapshot.get();
         out.put("zones", served == null ? List.of() : served.zones().stream().map(z -> Map.of("name", z.name(),
                 "serial", z.serial(), "records", z.records(), "file", z.file())).toList());
@@ -220,7 +220,8 @@ final class Live implements AutoCloseable {
     private void failed(List<String> errors) {
         errors.forEach(e -> LOG.error("reload failed, still serving the previous config: {}", e));
         metrics.reload(false);
-        lastLoad.set(new LoadResult(Instant.now(), false, errors));
+        LoadResult previous = lastLoad.get();
+        lastLoad.set(new LoadResult(Instant.now(), false, errors, previous == null ? List.of() : previous.warnings()));
     }
 
     private void install(Zones.Sources newSources, GeoDatabase newDatabase) {
@@ -234,7 +235,9 @@ final class Live implements AutoCloseable {
                 z.records()));
         metrics.zoneSerials(snapshot.get().zones().stream()
                 .collect(java.util.stream.Collectors.toMap(Snapshot.LoadedZone::name, Snapshot.LoadedZone::serial)));
-        lastLoad.set(new LoadResult(Instant.now(), true, List.of()));
+        List<String> warnings = sources.warnings(database).stream().map(Object::toString).toList();
+        warnings.forEach(w -> LOG.warn("config warning: {}", w));
+        lastLoad.set(new LoadResult(Instant.now(), true, List.of(), warnings));
         if (serving) {
             notifier.loaded(sources.transfers());
         }

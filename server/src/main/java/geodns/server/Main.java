@@ -62,12 +62,25 @@ public final class Main {
     }
 
     static int check(Options options, PrintStream out, PrintStream err) {
-        Zones.Loaded loaded = Zones.load(options.zones(), options.maxRecords());
-        if (!loaded.ok()) {
-            loaded.errors().forEach(e -> err.println(e));
-            err.println("geodns: " + loaded.errors().size() + " error(s) in " + options.zones());
+        Zones.Read read = Zones.read(options.zones(), options.maxRecords());
+        if (!read.ok()) {
+            read.errors().forEach(e -> err.println(e));
+            err.println("geodns: " + read.errors().size() + " error(s) in " + options.zones());
             return EXIT_CONFIG;
         }
+        List<ZoneError> warnings;
+        // The database serve would use, for what depends on it (subdivisions need a City DB).
+        try (GeoDatabase database = options.geoip().isEmpty() ? GeoDatabase.embedded()
+                : GeoDatabase.open(options.geoip())) {
+            warnings = read.sources().warnings(database);
+        } catch (java.io.IOException e) {
+            err.println("geodns: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        warnings.forEach(w -> err.println(w.asWarning()));
+        Metrics metrics = new Metrics();
+        Zones.Loaded loaded = new Zones.Loaded(Zones.compile(read.sources(), Zones.routing(read.sources(), null,
+                metrics), HealthView.allUp(), metrics), List.of());
         for (Snapshot.LoadedZone zone : loaded.snapshot().zones()) {
             out.printf("zone %s serial %d records %d (%s)%n", zone.name(), zone.serial(), zone.records(),
                     zone.file());
@@ -79,7 +92,8 @@ public final class Main {
                         z.rules().key() == null ? "" : ", key " + z.rules().key().name().toString(true),
                         z.rules().secondaries().isEmpty() ? "" : ", notify " + z.rules().secondaries().stream()
                                 .map(Main::format).collect(Collectors.joining(", "))));
-        out.println("ok: " + loaded.snapshot().zones().size() + " zone(s)");
+        out.println("ok: " + loaded.snapshot().zones().size() + " zone(s)"
+                + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
         return 0;
     }
 
