@@ -202,6 +202,48 @@ class ZoneErrorsTest {
     }
 
     @Test
+    void missingSoaErrorSaysHowAZoneStarts() {
+        zone("$ORIGIN example.com.\n@ 300 IN NS ns\nns 300 IN A 192.0.2.1\n");
+        assertReason(onlyError(), "no SOA record at the zone apex example.com.", "'@ IN SOA ");
+    }
+
+    @Test
+    void soaWithoutOwnerIsAnErrorSayingToWriteAt() {
+        zone("$TTL 300\n    IN SOA ns admin 1 7200 900 1209600 300\n@ IN NS ns\nns IN A 192.0.2.1\n");
+        ZoneError error = onlyError();
+        assertEquals(2, error.line());
+        assertReason(error, "no owner name", "write @ for the zone's origin");
+    }
+
+    @Test
+    void ttlAboveTheMaximumIsAnErrorNamingTheRange() {
+        zone(HEAD + "www 99999999999 IN A 192.0.2.2\n");
+        ZoneError error = onlyError();
+        assertEquals(6, error.line());
+        assertEquals("TTL 99999999999 out of range (0..2147483647)", error.reason());
+    }
+
+    @Test
+    void negativeTtlIsAnErrorNamingTheRange() {
+        zone(HEAD + "www -5 IN A 192.0.2.2\n");
+        assertEquals("TTL -5 out of range (0..2147483647)", onlyError().reason());
+    }
+
+    @Test
+    void dollarTtlAboveTheMaximumIsAnErrorNamingTheRange() {
+        zone("$TTL 99999999999\n" + HEAD.replace("$TTL 300\n", ""));
+        ZoneError error = onlyError();
+        assertEquals(1, error.line());
+        assertReason(error, "$TTL", "0 to 2147483647");
+    }
+
+    @Test
+    void secondNumberWhereTheTypeBelongsIsNotCalledATtlOutOfRange() {
+        zone(HEAD + "www 300 3600 IN A 192.0.2.2\n");
+        assertReason(onlyError(), "'3600' is not a record type");
+    }
+
+    @Test
     void missingApexNsIsAnError() {
         Path file = zone("$ORIGIN example.com.\n@ 300 IN SOA ns admin 1 2 3 4 5\nns 300 IN A 192.0.2.1\n");
         ZoneError error = onlyError();
