@@ -138,19 +138,29 @@ final class GeoConfigReader {
         }
         Map<String, Node> fields = yaml.mapping(value, "location " + name);
         yaml.onlyKeys(value, fields, "location " + name, "coordinates", "health", "nodes");
-        HealthConfigReader.Settings local = global.under(health.settings(fields.get("health"), "health of " + name));
+        // Coordinates, health and nodes are checked each on their own, so a bad latitude hides no bad node.
+        double[] point = attempt(() -> coordinates(keyNode, fields, name));
+        HealthConfigReader.Settings own = attempt(() -> health.settings(fields.get("health"), "health of " + name));
+        HealthConfigReader.Settings local = global.under(own == null ? HealthConfigReader.Settings.none() : own);
+        List<GeoConfig.Node> nodes = nodes(name, require(keyNode, fields, "nodes", "location " + name),
+                nodeNames, local);
+        if (point == null || own == null) {
+            return null;
+        }
+        GeoConfig.Location location = new GeoConfig.Location(name, point[0], point[1], nodes, yaml.line(keyNode));
+        locations.put(name, location);
+        return location;
+    }
+
+    /** [latitude, longitude] */
+    private double[] coordinates(Node keyNode, Map<String, Node> fields, String name) throws YamlReader.Problem {
         Node coordinates = require(keyNode, fields, "coordinates", "location " + name);
         List<Node> latLon = yaml.sequence(coordinates, "coordinates of " + name);
         if (latLon.size() != 2) {
             throw yaml.problem(coordinates, "coordinates of " + name + " must be [latitude, longitude]");
         }
-        double latitude = yaml.number(latLon.get(0), "latitude of " + name, -90, 90);
-        double longitude = yaml.number(latLon.get(1), "longitude of " + name, -180, 180);
-        List<GeoConfig.Node> nodes = nodes(name, require(keyNode, fields, "nodes", "location " + name),
-                nodeNames, local);
-        GeoConfig.Location location = new GeoConfig.Location(name, latitude, longitude, nodes, yaml.line(keyNode));
-        locations.put(name, location);
-        return location;
+        return new double[] {yaml.number(latLon.get(0), "latitude of " + name, -90, 90),
+                yaml.number(latLon.get(1), "longitude of " + name, -180, 180)};
     }
 
     private List<GeoConfig.Node> nodes(String location, Node node, Set<String> seen,
