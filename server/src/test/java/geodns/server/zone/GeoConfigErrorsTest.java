@@ -542,17 +542,6 @@ class GeoConfigErrorsTest {
         assertErrorAt(yaml, "UK-SCT:", "'UK-SCT'", "did you mean GB-SCT?");
     }
 
-    @Test
-    void subdivisionCodeLongerThanThreeIsAnError() {
-        String yaml = geo(LOCATIONS + """
-                names:
-                  app.example.com:
-                    subdivisions:
-                      US-CALI: [london]
-                """);
-        assertErrorAt(yaml, "US-CALI:", "'US-CALI'", "subdivision");
-    }
-
     // ---- every mistake of a file, not only the first ----
 
     @Test
