@@ -54,9 +54,14 @@ final class NameServerChecks {
                             : "name server " + target + " of the delegation " + ns.getName() + " has no glue: add"
                             + " its A or AAAA records to the zone (resolvers cannot follow the referral)"));
                 } else if (apex && !nodeAddresses.isEmpty()) {
-                    addresses.stream().filter(a -> !nodeAddresses.contains(a)).forEach(a -> warnings.add(
-                            placed.error("name server " + target + " has the address " + AddressText.of(a)
-                                    + ", which is no node of geo.yaml (does it run this geodns?)")));
+                    List<String> strangers = addresses.stream().filter(a -> !nodeAddresses.contains(a))
+                            .map(AddressText::of).toList();
+                    if (!strangers.isEmpty()) {
+                        warnings.add(placed.error("name server " + target + (strangers.size() == 1
+                                ? " has the address " + strangers.get(0) + ", which is"
+                                : " has the addresses " + String.join(", ", strangers) + ", which are")
+                                + " no node of geo.yaml (does it run this geodns?)"));
+                    }
                 }
             }
         }

@@ -147,6 +147,14 @@ class ConfigWarningsTest {
     }
 
     @Test
+    void nameServerWithSeveralAddressesThatAreNoNodesIsOneWarning() {
+        zone(ZONE + "@    IN NS  ns2\nns2  IN A 198.51.100.53\nns2  IN AAAA 2001:db8::53\n");
+        geo(GEO);
+        assertTrue(only(warnings()).reason().contains("ns2.example.com. has the addresses 198.51.100.53,"
+                + " 2001:db8::53, which are no node of geo.yaml"));
+    }
+
+    @Test
     void nameServersAreNotComparedWithNodesWithoutGeoYaml() {
         zone(ZONE + "@    IN NS  ns2\nns2  IN AAAA 2001:db8::53\n");
         assertEquals(List.of(), warnings());
