@@ -292,6 +292,33 @@ class ZoneErrorsTest {
     }
 
     @Test
+    void everySyntaxErrorOfAFileIsReportedInLineOrder() {
+        Path file = zone(HEAD + """
+                a    IN A   999.0.2.1
+                b    99999999999 IN A 192.0.2.2
+                c    IN A   192.0.2.3
+                d    IN SOA ns admin (
+                          1 2 3 4 x )
+                $TTL 1h
+                e    IN MX  mail
+                f    IN A   192.0.2.6
+                """);
+        Zones.Read read = Zones.read(dir);
+        assertEquals(List.of(6, 7, 10, 12), read.errors().stream().map(ZoneError::line).toList(),
+                () -> "errors: " + read.errors());
+        assertTrue(read.errors().stream().allMatch(e -> e.file().equals(file.toString())), read.errors()::toString);
+        assertEquals("TTL 99999999999 out of range (0..2147483647)", read.errors().get(1).reason());
+    }
+
+    @Test
+    void aBadDollarTtlIsReportedAndTheRecordsAfterItAreStillRead() {
+        zone(HEAD + "$TTL forever\nb    IN A   192.0.2.300\n");
+        Zones.Read read = Zones.read(dir);
+        assertEquals(List.of(6, 7), read.errors().stream().map(ZoneError::line).toList(),
+                () -> "errors: " + read.errors());
+    }
+
+    @Test
     void unknownTypeIsASyntaxError() {
         zone(HEAD + "www IN BOGUS 1\n");
         assertEquals(6, onlyError().line());
