@@ -105,6 +105,19 @@ class CommandLineTest {
     }
 
     @Test
+    void checkReportsEverySyntaxErrorOfAZoneFileAndExits1(@TempDir Path zones) throws IOException {
+        Files.writeString(zones.resolve("small.test.zone"), SMALL_ZONE
+                + "a    IN A 192.0.2.300\n"            // 6
+                + "b    IN A 192.0.2.7\n"
+                + "c    IN MX mail\n");                // 8
+        Cli.Result result = Cli.run(60, "check", "--zones", zones.toString());
+        assertEquals(1, result.exitCode(), result::toString);
+        assertTrue(hasErrorLine(result.stderr(), "small.test.zone", 6), result::toString);
+        assertTrue(hasErrorLine(result.stderr(), "small.test.zone", 8), result::toString);
+        assertTrue(result.stderr().contains("geodns: 2 error(s)"), result::toString);
+    }
+
+    @Test
     void checkSaysAnOutOfRangeTtlIsOutOfRange(@TempDir Path zones) throws IOException {
         Files.writeString(zones.resolve("small.test.zone"), SMALL_ZONE + "big 99999999999 IN A 192.0.2.3\n");
         Cli.Result result = Cli.run(60, "check", "--zones", zones.toString());
