@@ -79,20 +79,20 @@ public final class Main {
         }
         warnings.forEach(w -> err.println(w.asWarning()));
         Metrics metrics = new Metrics();
-        Zones.Loaded loaded = new Zones.Loaded(Zones.compile(read.sources(), Zones.routing(read.sources(), null,
-                metrics), HealthView.allUp(), metrics), List.of());
-        for (Snapshot.LoadedZone zone : loaded.snapshot().zones()) {
+        Snapshot snapshot = Zones.compile(read.sources(), Zones.routing(read.sources(), null, metrics),
+                HealthView.allUp(), metrics);
+        for (Snapshot.LoadedZone zone : snapshot.zones()) {
             out.printf("zone %s serial %d records %d (%s)%n", zone.name(), zone.serial(), zone.records(),
                     zone.file());
         }
-        loaded.snapshot().transfers().zones().stream()
+        snapshot.transfers().zones().stream()
                 .sorted(java.util.Comparator.comparing(z -> z.origin().toString()))
                 .forEach(z -> out.printf("transfer %s to %s%s%s%n", z.origin().toString(true),
                         z.rules().allow().stream().map(Object::toString).collect(Collectors.joining(", ")),
                         z.rules().key() == null ? "" : ", key " + z.rules().key().name().toString(true),
                         z.rules().secondaries().isEmpty() ? "" : ", notify " + z.rules().secondaries().stream()
                                 .map(Main::format).collect(Collectors.joining(", "))));
-        out.println("ok: " + loaded.snapshot().zones().size() + " zone(s)"
+        out.println("ok: " + snapshot.zones().size() + " zone(s)"
                 + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
         return 0;
     }
