@@ -273,6 +273,10 @@ final class GeoConfigReader {
             return null;
         }
         String reason = "'" + code + "' is not a continent code (AF AN AS EU NA OC SA)";
+        String upper = code.toUpperCase(java.util.Locale.ROOT);
+        if (CONTINENT.matcher(upper).matches()) {
+            return reason + "; did you mean " + upper + "?";
+        }
         return CountryCodes.contains(countryCode(code)) ? reason + "; " + countryCode(code)
                 + " is a country: put it under countries" : reason;
     }

@@ -510,6 +510,17 @@ class GeoConfigErrorsTest {
     }
 
     @Test
+    void lowerCaseContinentCodeIsAnErrorSuggestingTheUpperCase() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    continents:
+                      eu: [frankfurt]
+                """);
+        assertErrorAt(yaml, "eu:", "'eu'", "did you mean EU?");
+    }
+
+    @Test
     void countryUnderContinentsIsAnErrorSayingWhereItBelongs() {
         String yaml = geo(LOCATIONS + """
                 names:
