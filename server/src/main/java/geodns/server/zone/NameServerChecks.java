@@ -2,6 +2,7 @@ package geodns.server.zone;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,6 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Type;
 
 /**
  * Warnings, not errors, about the name servers a zone names inside itself: one without an address cannot be
@@ -35,6 +35,7 @@ final class NameServerChecks {
         }));
         Set<Name> geoNames = new HashSet<>();
         geoByZone.values().forEach(names -> names.forEach(n -> geoNames.add(n.name())));
+        Map<Name, List<InetAddress>> addressesByName = addresses(zones);
         List<ZoneError> warnings = new ArrayList<>();
         for (ZoneContent zone : zones) {
             for (PlacedRecord placed : zone.records()) {
@@ -46,7 +47,7 @@ final class NameServerChecks {
                 if (geoNames.contains(target)) {
                     continue;   // answered with the nodes of geo.yaml
                 }
-                List<InetAddress> addresses = addresses(target, zones);
+                List<InetAddress> addresses = addressesByName.getOrDefault(target, List.of());
                 if (addresses.isEmpty()) {
                     warnings.add(placed.error(apex
                             ? "name server " + target + " has no address: add its A or AAAA records to the zone"
@@ -68,17 +69,16 @@ final class NameServerChecks {
         return warnings;
     }
 
-    /** The addresses the loaded zones give {@code target}, glue included. */
-    private static List<InetAddress> addresses(Name target, List<ZoneContent> zones) {
-        List<InetAddress> found = new ArrayList<>();
+    /** The addresses the loaded zones give each name, glue included: one pass, however many NS records. */
+    private static Map<Name, List<InetAddress>> addresses(List<ZoneContent> zones) {
+        Map<Name, List<InetAddress>> found = new HashMap<>();
         for (ZoneContent zone : zones) {
-            if (!target.subdomain(zone.origin())) {
-                continue;
-            }
             for (PlacedRecord placed : zone.records()) {
                 org.xbill.DNS.Record r = placed.record();
-                if (r.getName().equals(target) && (r.getType() == Type.A || r.getType() == Type.AAAA)) {
-                    found.add(r instanceof ARecord a ? a.getAddress() : ((AAAARecord) r).getAddress());
+                if (r instanceof ARecord a) {
+                    found.computeIfAbsent(r.getName(), n -> new ArrayList<>()).add(a.getAddress());
+                } else if (r instanceof AAAARecord aaaa) {
+                    found.computeIfAbsent(r.getName(), n -> new ArrayList<>()).add(aaaa.getAddress());
                 }
             }
         }
