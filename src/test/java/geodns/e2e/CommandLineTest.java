@@ -105,6 +105,52 @@ class CommandLineTest {
     }
 
     @Test
+    void checkReportsEverySyntaxErrorOfAZoneFileAndExits1(@TempDir Path zones) throws IOException {
+        Files.writeString(zones.resolve("small.test.zone"), SMALL_ZONE
+                + "a    IN A 192.0.2.300\n"            // 6
+                + "b    IN A 192.0.2.7\n"
+                + "c    IN MX mail\n");                // 8
+        Cli.Result result = Cli.run(60, "check", "--zones", zones.toString());
+        assertEquals(1, result.exitCode(), result::toString);
+        assertTrue(hasErrorLine(result.stderr(), "small.test.zone", 6), result::toString);
+        assertTrue(hasErrorLine(result.stderr(), "small.test.zone", 8), result::toString);
+        assertTrue(result.stderr().contains("geodns: 2 error(s)"), result::toString);
+    }
+
+    @Test
+    void checkSaysAnOutOfRangeTtlIsOutOfRange(@TempDir Path zones) throws IOException {
+        Files.writeString(zones.resolve("small.test.zone"), SMALL_ZONE + "big 99999999999 IN A 192.0.2.3\n");
+        Cli.Result result = Cli.run(60, "check", "--zones", zones.toString());
+        assertEquals(1, result.exitCode(), result::toString);
+        assertTrue(result.stderr().contains("small.test.zone:6: TTL 99999999999 out of range (0..2147483647)"),
+                result::toString);
+    }
+
+    @Test
+    void checkPrintsEveryWarningWithFileAndLineAndExits0(@TempDir Path zones) throws IOException {
+        Files.writeString(zones.resolve("small.test.zone"), SMALL_ZONE + "sub  IN NS ns.sub\n");   // line 6
+        Files.writeString(zones.resolve("geo.yaml"), String.join("\n",
+                "locations:",                                                   // 1
+                "  london:",
+                "    coordinates: [51.507, -0.128]",
+                "    nodes:",
+                "      lon-1: { ipv4: 192.0.2.11 }",
+                "names:",                                                       // 6
+                "  app.small.test:",
+                "    subdivisions: { US-CA: [london] }",                       // 8
+                ""));
+        Cli.Result result = Cli.run(60, "check", "--zones", zones.toString());
+        assertEquals(0, result.exitCode(), result::toString);
+        for (String warning : List.of(
+                "small.test.zone:3: warning: name server ns1.small.test. has the address 192.0.2.1, which is no node",
+                "small.test.zone:6: warning: name server ns.sub.small.test. of the delegation sub.small.test. has no glue",
+                "geo.yaml:8: warning: the subdivisions of app.small.test. never match")) {
+            assertTrue(result.stderr().contains(warning), () -> "'" + warning + "' in\n" + result);
+        }
+        assertTrue(result.stdout().contains("ok: 1 zone(s), 3 warning(s)"), result::toString);
+    }
+
+    @Test
     void checkRefusesMoreRecordsThanMaxRecordsNamingTheLimit(@TempDir Path zones) throws IOException {
         Files.writeString(zones.resolve("small.test.zone"), SMALL_ZONE);
         Cli.Result tight = Cli.run(60, "check", "--zones", zones.toString(), "--max-records", "3");

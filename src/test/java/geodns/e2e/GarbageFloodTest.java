@@ -69,6 +69,8 @@ class GarbageFloodTest {
 
     @Test
     void millionSpoiledPacketsLeaveTheServerAnsweringQuietlyWithFlatMemory() throws Exception {
+        // From here on: the load before may warn about the example config (its name servers are no nodes).
+        int mark = server.log().length();
         AtomicLong sent = new AtomicLong();
         AtomicLong replies = new AtomicLong();
         AtomicLong tcpConnections = new AtomicLong();
@@ -99,7 +101,7 @@ class GarbageFloodTest {
         assertTrue(replies.get() > UDP_PACKETS / 10, () -> "replies: " + replies.get());
         answersCorrectly(Transport.UDP);
         answersCorrectly(Transport.TCP);
-        String log = server.log();
+        String log = server.log().substring(mark);
         for (String line : log.split("\n")) {
             assertFalse(line.contains(" WARN ") || line.contains(" ERROR ") || line.contains("Exception"),
                     () -> "garbage is not worth a warning: " + line);

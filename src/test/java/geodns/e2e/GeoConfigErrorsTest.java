@@ -86,6 +86,21 @@ class GeoConfigErrorsTest {
     }
 
     @Test
+    void checkPrintsEveryMistakeOfGeoYamlWithItsLineAndExits1(@TempDir Path dir) {
+        List<String> lines = new ArrayList<>(VALID);
+        lines.set(10 - 1, "    coordinates: [95.0, 8.682]");
+        lines.set(12 - 1, "      fra-1: { ipv4: 192.0.2.300 }");
+        lines.add("    countries: { UK: [london] }");                // 16
+        lines.add("    subdivisions: { QQ-CA: [london] }");          // 17
+        Cli.Result result = Cli.run(60, "check", "--zones", zones(dir, String.join("\n", lines) + "\n").toString());
+        reported(result, 10, "95");
+        reported(result, 12, "192.0.2.300");
+        reported(result, 16, "did you mean gb?");
+        reported(result, 17, "qq-ca");
+        assertTrue(result.stderr().contains("4 error(s)"), result::toString);
+    }
+
+    @Test
     void serveRefusesToStartOnAMistakeInGeoYaml(@TempDir Path dir) {
         Path zones = zones(dir, withLine(15, "    unknown: [london, paris]"));
         Cli.Result result = Cli.run(60, "serve", "--zones", zones.toString(),

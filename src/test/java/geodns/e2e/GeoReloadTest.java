@@ -130,4 +130,23 @@ class GeoReloadTest {
                 .subnet(GeoWorld.MADRID.subnet())), "Madrid after the failed reload");
         assertTrue(server.isAlive(), "the server keeps running");
     }
+    @Test
+    void aReloadWithSeveralMistakesInGeoYamlLogsEveryOneAndLeavesTheOldConfigServing() throws IOException {
+        GeoQuery unknown = GeoQuery.of("app.example.com", "A").subnet(GeoWorld.UNKNOWN_SUBNETS.get(0));
+        String bad = GeoServer.GEO_YAML
+                .replace("unknown: [singapore, frankfurt, london, seattle]", "unknown: [seattle, paris]")
+                .replace("countries: { JP: [seattle], US: [frankfurt] }", "countries: { UK: [seattle] }");
+        List<String> lines = List.of(bad.split("\n"));
+        int paris = lines.indexOf("    unknown: [seattle, paris]") + 1;
+        int uk = lines.indexOf("    countries: { UK: [seattle] }") + 1;
+        Files.writeString(zones.resolve("geo.yaml"), bad);
+        int mark = server.log().length();
+        Signals.hangUp(server);
+        Poll.until(RELOAD_WAIT, Duration.ofMillis(100), "log lines 'geo.yaml:" + paris + ": ...' and 'geo.yaml:"
+                + uk + ": ... did you mean GB?'", () -> server.log().substring(mark),
+                log -> log.contains("geo.yaml:" + paris + ": ") && log.contains("geo.yaml:" + uk + ": ")
+                        && log.contains("did you mean GB?"));
+        assertEquals(GeoWorld.SINGAPORE.ipv4(), answer(Via.DNSJAVA_UDP, unknown), "after the failed reload");
+        assertTrue(server.isAlive(), "the server keeps running");
+    }
 }

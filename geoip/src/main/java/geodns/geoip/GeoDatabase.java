@@ -147,6 +147,15 @@ public final class GeoDatabase implements Closeable {
         return description;
     }
 
+    /**
+     * Whether records carry a subdivision (US-CA, GB-SCT): MaxMind's City and Enterprise databases do; Country
+     * databases, the embedded one and ip-location-db's "city" files (whose state1 is a name, not a code) do not.
+     */
+    public boolean placesSubdivisions() {
+        return readers.stream().map(r -> String.valueOf(r.getMetadata().getDatabaseType()))
+                .anyMatch(type -> type.contains("City") || type.contains("Enterprise"));
+    }
+
     /** A credit line to show next to results (the embedded DB's licence asks for one), or null when none is due. */
     public String attribution() {
         return attribution;

@@ -71,6 +71,29 @@ class GeoDatabaseTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"GeoLite2-City", "GeoIP2-City", "GeoIP2-Enterprise"})
+    void maxMindCityDatabasesPlaceSubdivisions(String type) throws IOException {
+        try (GeoDatabase db = GeoDatabase.open(cities(type).write(dir.resolve("city.mmdb")))) {
+            assertTrue(db.placesSubdivisions(), type);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"GeoLite2-Country", "GeoIP2-Country", "city ipv4", "country ipvAll"})
+    void countryDatabasesAndIpLocationDbCityFilesPlaceNoSubdivisions(String type) throws IOException {
+        try (GeoDatabase db = GeoDatabase.open(cities(type).write(dir.resolve("db.mmdb")))) {
+            assertFalse(db.placesSubdivisions(), type);
+        }
+    }
+
+    @Test
+    void theEmbeddedDatabasePlacesNoSubdivisions() throws IOException {
+        try (GeoDatabase db = GeoDatabase.embedded()) {
+            assertFalse(db.placesSubdivisions());
+        }
+    }
+
     @Test
     void nestedNetworksTheMoreSpecificWins() throws IOException {
         try (GeoDatabase db = GeoDatabase.open(cities("GeoLite2-City").write(dir.resolve("city.mmdb")))) {

@@ -38,8 +38,8 @@ final class Live implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("geodns");
     private static final long WATCH_MILLIS = 2000;
 
-    /** The outcome of the last load, for /status. */
-    record LoadResult(Instant at, boolean ok, List<String> errors) {}
+    /** The outcome of the last load, for /status; warnings are those of the config serving. */
+    record LoadResult(Instant at, boolean ok, List<String> errors, List<String> warnings) {}
 
     private final Path zonesDir;
     private final List<Path> geoipFiles;
@@ -102,7 +102,7 @@ final class Live implements AutoCloseable {
         out.put("geoip_attribution", db == null ? null : db.attribution());
         LoadResult load = lastLoad.get();
         out.put("last_load", load == null ? null : Map.of("at", load.at().toString(), "ok", load.ok(),
-                "errors", load.errors()));
+                "errors", load.errors(), "warnings", load.warnings()));
         Snapshot served = snapshot.get();
         Set<String> stale = staleSerials.stale();
         out.put("zones", served == null ? List.of() : served.zones().stream().map(z -> Map.of("name", z.name(),
@@ -236,7 +236,8 @@ final class Live implements AutoCloseable {
     private void failed(List<String> errors) {
         errors.forEach(e -> LOG.error("reload failed, still serving the previous config: {}", e));
         metrics.reload(false);
-        lastLoad.set(new LoadResult(Instant.now(), false, errors));
+        LoadResult previous = lastLoad.get();
+        lastLoad.set(new LoadResult(Instant.now(), false, errors, previous == null ? List.of() : previous.warnings()));
     }
 
     private void install(Zones.Sources newSources, GeoDatabase newDatabase) {
@@ -252,7 +253,9 @@ final class Live implements AutoCloseable {
                 .collect(java.util.stream.Collectors.toMap(Snapshot.LoadedZone::name, Snapshot.LoadedZone::serial)));
         Set<String> stale = staleSerials.loaded(sources.versions(), LOG::warn);
         metrics.zonesSerialStale(snapshot.get().zones().stream().map(Snapshot.LoadedZone::name).toList(), stale);
-        lastLoad.set(new LoadResult(Instant.now(), true, List.of()));
+        List<String> warnings = sources.warnings(database).stream().map(Object::toString).toList();
+        warnings.forEach(w -> LOG.warn("config warning: {}", w));
+        lastLoad.set(new LoadResult(Instant.now(), true, List.of(), warnings));
         if (serving) {
             notifier.loaded(sources.transfers());
         }

@@ -64,24 +64,38 @@ public final class Main {
     }
 
     static int check(Options options, PrintStream out, PrintStream err) {
-        Zones.Loaded loaded = Zones.load(options.zones(), options.maxRecords());
-        if (!loaded.ok()) {
-            loaded.errors().forEach(e -> err.println(e));
-            err.println("geodns: " + loaded.errors().size() + " error(s) in " + options.zones());
+        Zones.Read read = Zones.read(options.zones(), options.maxRecords());
+        if (!read.ok()) {
+            read.errors().forEach(e -> err.println(e));
+            err.println("geodns: " + read.errors().size() + " error(s) in " + options.zones());
             return EXIT_CONFIG;
         }
-        for (Snapshot.LoadedZone zone : loaded.snapshot().zones()) {
+        List<ZoneError> warnings;
+        // The database serve would use, for what depends on it (subdivisions need a City DB).
+        try (GeoDatabase database = options.geoip().isEmpty() ? GeoDatabase.embedded()
+                : GeoDatabase.open(options.geoip())) {
+            warnings = read.sources().warnings(database);
+        } catch (java.io.IOException e) {
+            err.println("geodns: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        warnings.forEach(w -> err.println(w.asWarning()));
+        Metrics metrics = new Metrics();
+        Snapshot snapshot = Zones.compile(read.sources(), Zones.routing(read.sources(), null, metrics),
+                HealthView.allUp(), metrics);
+        for (Snapshot.LoadedZone zone : snapshot.zones()) {
             out.printf("zone %s serial %d records %d (%s)%n", zone.name(), zone.serial(), zone.records(),
                     zone.file());
         }
-        loaded.snapshot().transfers().zones().stream()
+        snapshot.transfers().zones().stream()
                 .sorted(java.util.Comparator.comparing(z -> z.origin().toString()))
                 .forEach(z -> out.printf("transfer %s to %s%s%s%n", z.origin().toString(true),
                         z.rules().allow().stream().map(Object::toString).collect(Collectors.joining(", ")),
                         z.rules().key() == null ? "" : ", key " + z.rules().key().name().toString(true),
                         z.rules().secondaries().isEmpty() ? "" : ", notify " + z.rules().secondaries().stream()
                                 .map(Main::format).collect(Collectors.joining(", "))));
-        out.println("ok: " + loaded.snapshot().zones().size() + " zone(s)");
+        out.println("ok: " + snapshot.zones().size() + " zone(s)"
+                + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
         return 0;
     }
 

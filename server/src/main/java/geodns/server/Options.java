@@ -23,7 +23,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                            [--rrl-rate N] [--rrl-slip N] [--rrl-window SECONDS] [--rrl-exempt CIDR,...|none]
                            [--query-log FILE [--query-log-sample FRACTION]] [--max-records N]
               geodns selftest [the options of serve]
-              geodns check [--zones DIR] [--max-records N]
+              geodns check [--zones DIR] [--geoip FILE[,FILE]] [--max-records N]
               geodns explain [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] ADDR NAME [TYPE]
               geodns explain --server HOST:PORT ADDR NAME [TYPE]
               geodns --help
@@ -32,7 +32,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               serve    answer DNS over UDP and TCP on every --dns address; admin HTTP on --http
               selftest serve until ready, ask the first zone's SOA over UDP and TCP, exit: 0 when
                        both were answered (a smoke test; the image's class-data-sharing training run)
-              check    load the zones folder, print what it holds, exit non-zero on any error
+              check    load the zones folder, print what it holds and every error and warning,
+                       exit non-zero on any error
               explain  the answer a client at ADDR gets for NAME, and why (GeoIP record, ranking)
 
             Options:

@@ -7,11 +7,17 @@ import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Name;
 
-/** The geo config ({@code geo.yaml} in the zones folder): where the cluster's locations are, and which names follow the client. */
-record GeoConfig(String file, List<Location> locations, List<GeoName> names, List<ProbeTarget> probes) {
+/**
+ * The geo config ({@code geo.yaml} in the zones folder): where the cluster's locations are, and which names follow
+ * the client.
+ *
+ * @param warnings what is valid but likely not meant (no geo names at all)
+ */
+record GeoConfig(String file, List<Location> locations, List<GeoName> names, List<ProbeTarget> probes,
+                 List<ZoneError> warnings) {
 
     static GeoConfig none() {
-        return new GeoConfig(null, List.of(), List.of(), List.of());
+        return new GeoConfig(null, List.of(), List.of(), List.of(), List.of());
     }
 
     record Location(String name, double latitude, double longitude, List<Node> nodes, int line) {}
@@ -26,9 +32,11 @@ record GeoConfig(String file, List<Location> locations, List<GeoName> names, Lis
      * @param overrides    operator's orders by continent ("EU"), country ("DE") or subdivision ("US-CA")
      * @param unknownOrder order for clients GeoIP cannot place
      * @param maxAnswers   how many addresses an answer carries at most (rotated), 0 for all
+     * @param subdivisionsLine where its {@code subdivisions:} are, 0 when it has none (a country-level GeoIP
+     *                     database never matches them)
      */
     record GeoName(Name name, long ttl, List<String> locations, Overrides overrides, List<String> unknownOrder,
-                   int maxAnswers, int line) {}
+                   int maxAnswers, int line, int subdivisionsLine) {}
 
     record Overrides(Map<String, List<String>> continents, Map<String, List<String>> countries,
                      Map<String, List<String>> subdivisions) {

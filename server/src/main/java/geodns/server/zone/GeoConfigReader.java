@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.geoip.CountryCodes;
 import geodns.server.health.ProbeTarget;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -17,33 +18,47 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 import org.yaml.snakeyaml.nodes.Node;
 
-/** Reads and checks {@code geo.yaml}; every mistake becomes a {@code file:line: reason}. */
+/**
+ * Reads and checks {@code geo.yaml}; every mistake becomes a {@code file:line: reason}. A mistake ends the item it
+ * is in (a location, a node, a name, an override), not the file: the next items are still read, so one run of
+ * {@code check} reports every item that is wrong.
+ */
 final class GeoConfigReader {
     static final String FILE_NAME = "geo.yaml";
     private static final long DEFAULT_TTL = 30;
     private static final Pattern CONTINENT = Pattern.compile("AF|AN|AS|EU|NA|OC|SA");
-    private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
-    private static final Pattern SUBDIVISION = Pattern.compile("[A-Z]{2}-[A-Z0-9]{1,3}");
+    /** ISO 3166-2: the country's code, '-', one to three letters or digits. */
+    private static final Pattern SUBDIVISION = Pattern.compile("([A-Z]{2})-[A-Z0-9]{1,3}");
+    /** Codes people write for a country that ISO spells otherwise (the EU's own list uses UK and EL). */
+    private static final Map<String, String> COUNTRY_ALIASES = Map.of("UK", "GB", "EL", "GR");
     private static final Pattern DOTTED_QUAD = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final YamlReader yaml;
     private final HealthConfigReader health;
+    private final List<ZoneError> errors;
     private final Map<String, GeoConfig.Location> locations = new LinkedHashMap<>();
+    /** Every location written, read or not: a name that uses one that has a mistake is not wrong as well. */
+    private final Set<String> declared = new java.util.LinkedHashSet<>();
     private final List<ProbeTarget> probes = new ArrayList<>();
 
-    private GeoConfigReader(String file) {
+    private GeoConfigReader(String file, List<ZoneError> errors) {
         this.yaml = new YamlReader(file);
         this.health = new HealthConfigReader(yaml);
+        this.errors = errors;
     }
 
-    /** The geo config in {@code dir}, or none when the folder has no geo.yaml. */
+    /**
+     * The geo config in {@code dir}, or none when the folder has no geo.yaml. Mistakes go to {@code errors}; what
+     * could be read is still returned (so its names can be checked against the zones too), or null when nothing
+     * could.
+     */
     static GeoConfig read(Path dir, List<ZoneError> errors) {
         Path path = dir.resolve(FILE_NAME);
         if (!Files.exists(path)) {
             return GeoConfig.none();
         }
-        GeoConfigReader reader = new GeoConfigReader(path.toString());
+        GeoConfigReader reader = new GeoConfigReader(path.toString(), errors);
         try {
             return reader.config(reader.yaml.parse(path), path.toString());
         } catch (YamlReader.Problem p) {
@@ -52,83 +67,135 @@ final class GeoConfigReader {
         }
     }
 
+    /** A part of the file that may have a mistake; reading it reports the mistake and goes on with the rest. */
+    private interface Part<T> {
+        T read() throws YamlReader.Problem;
+    }
+
+    private <T> T attempt(Part<T> part) {
+        try {
+            return part.read();
+        } catch (YamlReader.Problem p) {
+            errors.add(p.error);
+            return null;
+        }
+    }
+
     private GeoConfig config(Node root, String file) throws YamlReader.Problem {
         Map<String, Node> top = yaml.mapping(root, "the geo config");
-        yaml.onlyKeys(root, top, "the geo config", "health", "locations", "names");
+        attempt(() -> {
+            yaml.onlyKeys(root, top, "the geo config", "health", "locations", "names");
+            return null;
+        });
         if (!top.containsKey("locations")) {
             throw yaml.problem(root, "no 'locations' section");
         }
-        readLocations(top.get("locations"), health.settings(top.get("health"), "health"));
+        HealthConfigReader.Settings global = attempt(() -> health.settings(top.get("health"), "health"));
+        readLocations(top.get("locations"), global == null ? HealthConfigReader.Settings.none() : global);
         List<GeoConfig.GeoName> names = new ArrayList<>();
-        if (top.containsKey("names")) {
-            Node namesNode = top.get("names");
-            for (Map.Entry<String, Node> e : yaml.mapping(namesNode, "names").entrySet()) {
-                Node keyNode = yaml.keyNode(namesNode, e.getKey());
+        Node namesNode = top.get("names");
+        Map<String, Node> entries = namesNode == null ? Map.of() : attempt(() -> yaml.mapping(namesNode, "names"));
+        List<ZoneError> warnings = new ArrayList<>();
+        if (entries != null && entries.isEmpty()) {
+            // Not an error, as in gdnsd: locations alone are a valid start (health probes run, /status shows
+            // them), but nothing is answered by geography yet, which is rarely what was meant.
+            warnings.add(new ZoneError(file, namesNode == null ? 1 : yaml.line(namesNode), "no geo names ('names:'"
+                    + " is missing or empty): no answer follows the client; list the names to answer under names:"));
+        }
+        for (Map.Entry<String, Node> e : entries == null ? List.<Map.Entry<String, Node>>of() : entries.entrySet()) {
+            Node keyNode = yaml.keyNode(namesNode, e.getKey());
+            attempt(() -> {
                 GeoConfig.GeoName name = geoName(keyNode, e.getKey(), e.getValue());
+                if (name == null) {
+                    return null;
+                }
                 if (names.stream().anyMatch(other -> other.name().equals(name.name()))) {
                     throw yaml.problem(keyNode, "geo name " + name.name() + " is defined twice");
                 }
-                names.add(name);
-            }
+                return names.add(name);
+            });
         }
-        return new GeoConfig(file, List.copyOf(locations.values()), List.copyOf(names), List.copyOf(probes));
+        return new GeoConfig(file, List.copyOf(locations.values()), List.copyOf(names), List.copyOf(probes),
+                List.copyOf(warnings));
     }
 
     private void readLocations(Node node, HealthConfigReader.Settings global) throws YamlReader.Problem {
         Set<String> nodeNames = new HashSet<>();
         for (Map.Entry<String, Node> e : yaml.mapping(node, "locations").entrySet()) {
-            String name = e.getKey();
-            Node keyNode = yaml.keyNode(node, name);
-            if (!LABEL.matcher(name).matches()) {
-                throw yaml.problem(keyNode, "location name '" + name + "' must be lower-case letters, digits, '-'");
-            }
-            Map<String, Node> fields = yaml.mapping(e.getValue(), "location " + name);
-            yaml.onlyKeys(e.getValue(), fields, "location " + name, "coordinates", "health", "nodes");
-            HealthConfigReader.Settings local = global.under(health.settings(fields.get("health"), "health of " + name));
-            Node coordinates = require(keyNode, fields, "coordinates", "location " + name);
-            List<Node> latLon = yaml.sequence(coordinates, "coordinates of " + name);
-            if (latLon.size() != 2) {
-                throw yaml.problem(coordinates, "coordinates of " + name + " must be [latitude, longitude]");
-            }
-            double latitude = yaml.number(latLon.get(0), "latitude of " + name, -90, 90);
-            double longitude = yaml.number(latLon.get(1), "longitude of " + name, -180, 180);
-            List<GeoConfig.Node> nodes = nodes(name, require(keyNode, fields, "nodes", "location " + name),
-                    nodeNames, local);
-            locations.put(name, new GeoConfig.Location(name, latitude, longitude, nodes, yaml.line(keyNode)));
+            declared.add(e.getKey());
+            attempt(() -> location(node, e.getKey(), e.getValue(), global, nodeNames));
         }
-        if (locations.isEmpty()) {
+        if (declared.isEmpty()) {
             throw yaml.problem(node, "no locations");
         }
+    }
+
+    private GeoConfig.Location location(Node parent, String name, Node value, HealthConfigReader.Settings global,
+                                        Set<String> nodeNames) throws YamlReader.Problem {
+        Node keyNode = yaml.keyNode(parent, name);
+        if (!LABEL.matcher(name).matches()) {
+            throw yaml.problem(keyNode, "location name '" + name + "' must be lower-case letters, digits, '-'");
+        }
+        Map<String, Node> fields = yaml.mapping(value, "location " + name);
+        yaml.onlyKeys(value, fields, "location " + name, "coordinates", "health", "nodes");
+        // Coordinates, health and nodes are checked each on their own, so a bad latitude hides no bad node.
+        double[] point = attempt(() -> coordinates(keyNode, fields, name));
+        HealthConfigReader.Settings own = attempt(() -> health.settings(fields.get("health"), "health of " + name));
+        HealthConfigReader.Settings local = global.under(own == null ? HealthConfigReader.Settings.none() : own);
+        List<GeoConfig.Node> nodes = nodes(name, require(keyNode, fields, "nodes", "location " + name),
+                nodeNames, local);
+        if (point == null || own == null) {
+            return null;
+        }
+        GeoConfig.Location location = new GeoConfig.Location(name, point[0], point[1], nodes, yaml.line(keyNode));
+        locations.put(name, location);
+        return location;
+    }
+
+    /** [latitude, longitude] */
+    private double[] coordinates(Node keyNode, Map<String, Node> fields, String name) throws YamlReader.Problem {
+        Node coordinates = require(keyNode, fields, "coordinates", "location " + name);
+        List<Node> latLon = yaml.sequence(coordinates, "coordinates of " + name);
+        if (latLon.size() != 2) {
+            throw yaml.problem(coordinates, "coordinates of " + name + " must be [latitude, longitude]");
+        }
+        return new double[] {yaml.number(latLon.get(0), "latitude of " + name, -90, 90),
+                yaml.number(latLon.get(1), "longitude of " + name, -180, 180)};
     }
 
     private List<GeoConfig.Node> nodes(String location, Node node, Set<String> seen,
                                        HealthConfigReader.Settings settings) throws YamlReader.Problem {
         List<GeoConfig.Node> nodes = new ArrayList<>();
-        for (Map.Entry<String, Node> e : yaml.mapping(node, "nodes of " + location).entrySet()) {
-            String name = e.getKey();
-            Node keyNode = yaml.keyNode(node, name);
-            if (!seen.add(name)) {
-                throw yaml.problem(keyNode, "node name '" + name + "' is used twice");
-            }
-            Map<String, Node> fields = yaml.mapping(e.getValue(), "node " + name);
-            yaml.onlyKeys(e.getValue(), fields, "node " + name, "ipv4", "ipv6", "health");
-            Inet4Address v4 = fields.containsKey("ipv4") ? address(fields.get("ipv4"), Inet4Address.class) : null;
-            Inet6Address v6 = fields.containsKey("ipv6") ? address(fields.get("ipv6"), Inet6Address.class) : null;
-            if (v4 == null && v6 == null) {
-                throw yaml.problem(keyNode, "node " + name + " needs an ipv4 or ipv6 address");
-            }
-            nodes.add(new GeoConfig.Node(name, v4, v6, yaml.line(keyNode)));
-            String ip = v4 != null ? v4.getHostAddress() : "[" + v6.getHostAddress() + "]";
-            HealthConfigReader.Settings own = settings.under(health.settings(fields.get("health"), "health of " + name));
-            ProbeTarget probe = health.target(own, name, location, ip);
-            if (probe != null) {
-                probes.add(probe);
-            }
+        Map<String, Node> entries = yaml.mapping(node, "nodes of " + location);
+        for (Map.Entry<String, Node> e : entries.entrySet()) {
+            attempt(() -> nodes.add(node(location, node, e.getKey(), e.getValue(), seen, settings)));
         }
-        if (nodes.isEmpty()) {
+        if (entries.isEmpty()) {
             throw yaml.problem(node, "location " + location + " has no nodes");
         }
         return List.copyOf(nodes);
+    }
+
+    private GeoConfig.Node node(String location, Node parent, String name, Node value, Set<String> seen,
+                                HealthConfigReader.Settings settings) throws YamlReader.Problem {
+        Node keyNode = yaml.keyNode(parent, name);
+        if (!seen.add(name)) {
+            throw yaml.problem(keyNode, "node name '" + name + "' is used twice");
+        }
+        Map<String, Node> fields = yaml.mapping(value, "node " + name);
+        yaml.onlyKeys(value, fields, "node " + name, "ipv4", "ipv6", "health");
+        Inet4Address v4 = fields.containsKey("ipv4") ? address(fields.get("ipv4"), Inet4Address.class) : null;
+        Inet6Address v6 = fields.containsKey("ipv6") ? address(fields.get("ipv6"), Inet6Address.class) : null;
+        if (v4 == null && v6 == null) {
+            throw yaml.problem(keyNode, "node " + name + " needs an ipv4 or ipv6 address");
+        }
+        String ip = v4 != null ? v4.getHostAddress() : "[" + v6.getHostAddress() + "]";
+        HealthConfigReader.Settings own = settings.under(health.settings(fields.get("health"), "health of " + name));
+        ProbeTarget probe = health.target(own, name, location, ip);
+        if (probe != null) {
+            probes.add(probe);
+        }
+        return new GeoConfig.Node(name, v4, v6, yaml.line(keyNode));
     }
 
     private <A extends InetAddress> A address(Node node, Class<A> family) throws YamlReader.Problem {
@@ -161,32 +228,95 @@ final class GeoConfigReader {
                 "continents", "countries", "subdivisions");
         long ttl = fields.containsKey("ttl") ? yaml.whole(fields.get("ttl"), "ttl", 0, 86400) : DEFAULT_TTL;
         List<String> spans = fields.containsKey("locations")
-                ? locationList(fields.get("locations"), "locations of " + text, List.copyOf(locations.keySet()))
-                : List.copyOf(locations.keySet());
+                ? locationList(fields.get("locations"), "locations of " + text, List.copyOf(declared))
+                : List.copyOf(declared);
         List<String> unknown = fields.containsKey("unknown")
                 ? locationList(fields.get("unknown"), "unknown order of " + text, spans) : spans;
         int maxAnswers = fields.containsKey("max-answers")
                 ? (int) yaml.whole(fields.get("max-answers"), "max-answers", 1, 64) : 0;
+        int errorsBefore = errors.size();
         GeoConfig.Overrides overrides = new GeoConfig.Overrides(
-                overrides(fields.get("continents"), CONTINENT, "continent code (AF AN AS EU NA OC SA)", spans),
-                overrides(fields.get("countries"), COUNTRY, "ISO 3166 country code like DE", spans),
-                overrides(fields.get("subdivisions"), SUBDIVISION, "ISO 3166-2 subdivision code like US-CA", spans));
-        return new GeoConfig.GeoName(name, ttl, spans, overrides, unknown, maxAnswers, yaml.line(keyNode));
+                overrides(fields.get("continents"), GeoConfigReader::continentMistake, spans),
+                overrides(fields.get("countries"), GeoConfigReader::countryMistake, spans),
+                overrides(fields.get("subdivisions"), GeoConfigReader::subdivisionMistake, spans));
+        if (errors.size() > errorsBefore) {
+            return null;   // reported: the name is not used, and reporting it again would say nothing new
+        }
+        int subdivisionsLine = fields.containsKey("subdivisions") ? yaml.line(yaml.keyNode(node, "subdivisions")) : 0;
+        return new GeoConfig.GeoName(name, ttl, spans, overrides, unknown, maxAnswers, yaml.line(keyNode),
+                subdivisionsLine);
     }
 
-    private Map<String, List<String>> overrides(Node node, Pattern keys, String keyKind, List<String> allowed)
-            throws YamlReader.Problem {
+    /** Each override with a mistake is reported; the others are read. */
+    private Map<String, List<String>> overrides(Node node, java.util.function.Function<String, String> mistake,
+                                                List<String> allowed) throws YamlReader.Problem {
         if (node == null) {
             return Map.of();
         }
         Map<String, List<String>> result = new LinkedHashMap<>();
         for (Map.Entry<String, Node> e : yaml.mapping(node, "overrides").entrySet()) {
-            if (!keys.matcher(e.getKey()).matches()) {
-                throw yaml.problem(yaml.keyNode(node, e.getKey()), "'" + e.getKey() + "' is not a " + keyKind);
-            }
-            result.put(e.getKey(), locationList(e.getValue(), "order for " + e.getKey(), allowed));
+            String code = e.getKey();
+            attempt(() -> {
+                String reason = mistake.apply(code);
+                if (reason != null) {
+                    throw yaml.problem(yaml.keyNode(node, code), reason);
+                }
+                return result.put(code, locationList(e.getValue(), "order for " + code, allowed));
+            });
         }
         return result;
+    }
+
+    /** Why {@code code} is no continent code, or null when it is one. */
+    static String continentMistake(String code) {
+        if (CONTINENT.matcher(code).matches()) {
+            return null;
+        }
+        String reason = "'" + code + "' is not a continent code (AF AN AS EU NA OC SA)";
+        String upper = code.toUpperCase(java.util.Locale.ROOT);
+        if (CONTINENT.matcher(upper).matches()) {
+            return reason + "; did you mean " + upper + "?";
+        }
+        return CountryCodes.contains(countryCode(code)) ? reason + "; " + countryCode(code)
+                + " is a country: put it under countries" : reason;
+    }
+
+    /** Why {@code code} is no country code, or null when it is one. */
+    static String countryMistake(String code) {
+        if (CountryCodes.contains(code)) {
+            return null;
+        }
+        String reason = "'" + code + "' is not an ISO 3166-1 country code (two letters, like DE)";
+        String meant = countryCode(code);
+        if (CountryCodes.contains(meant)) {
+            return reason + "; did you mean " + meant + "?";
+        }
+        return CONTINENT.matcher(code.toUpperCase(java.util.Locale.ROOT)).matches()
+                ? reason + "; " + code + " is a continent: put it under continents" : reason;
+    }
+
+    /** Why {@code code} is no subdivision code, or null when it is one (its country and its shape, not the list). */
+    static String subdivisionMistake(String code) {
+        String upper = code.toUpperCase(java.util.Locale.ROOT);
+        java.util.regex.Matcher m = SUBDIVISION.matcher(upper);
+        String reason = "'" + code + "' is not an ISO 3166-2 subdivision code (country '-' 1 to 3 letters or digits,"
+                + " like US-CA or GB-SCT)";
+        if (!m.matches()) {
+            return reason;
+        }
+        String meant = countryCode(m.group(1)) + upper.substring(2);
+        if (!CountryCodes.contains(m.group(1))) {
+            return CountryCodes.contains(countryCode(m.group(1)))
+                    ? reason + ": " + m.group(1) + " is no country; did you mean " + meant + "?"
+                    : reason + ": " + m.group(1) + " is not an ISO 3166-1 country code";
+        }
+        return upper.equals(code) ? null : reason + "; did you mean " + upper + "?";
+    }
+
+    /** The country code {@code text} most likely means: upper-cased, UK as GB. */
+    private static String countryCode(String text) {
+        String upper = text.toUpperCase(java.util.Locale.ROOT);
+        return COUNTRY_ALIASES.getOrDefault(upper, upper);
     }
 
     private List<String> locationList(Node node, String what, List<String> allowed) throws YamlReader.Problem {
@@ -197,7 +327,7 @@ final class GeoConfigReader {
         List<String> names = new ArrayList<>();
         for (Node item : items) {
             String name = yaml.scalar(item, "an item of " + what);
-            if (!locations.containsKey(name)) {
+            if (!declared.contains(name)) {
                 throw yaml.problem(item, "unknown location '" + name + "' in " + what);
             }
             if (!allowed.contains(name)) {

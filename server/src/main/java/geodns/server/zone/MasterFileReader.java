@@ -115,7 +115,7 @@ final class MasterFileReader {
         if (lines != null && lines.start(failing) > 0 && line > lines.end(failing)) {
             line = lines.start(failing);
         }
-        return new ZoneError(at.file, line, m.group(3));
+        return new ZoneError(at.file, line, ParseMessages.clarify(m.group(3)));
     }
 
     private static boolean tooLarge(Path file, String display, int line, List<ZoneError> errors) {

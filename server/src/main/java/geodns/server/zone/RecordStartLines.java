@@ -30,6 +30,11 @@ record RecordStartLines(int[] starts, int lastLine, int unclosedParenthesisLine)
         } catch (IOException e) {
             return null;
         }
+        return of(text);
+    }
+
+    /** The start lines of a master file's text, or null when they cannot be told from it. */
+    static RecordStartLines of(String text) {
         int[] starts = new int[16];
         int count = 0;
         int line = 1;

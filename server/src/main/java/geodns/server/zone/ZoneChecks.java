@@ -64,7 +64,8 @@ final class ZoneChecks {
             }
         });
         if (soa == null) {
-            errors.add(new ZoneError(file, 1, "no SOA record at the zone apex " + origin));
+            errors.add(new ZoneError(file, 1, "no SOA record at the zone apex " + origin
+                    + " (a zone starts with one: '@ IN SOA primary-ns hostmaster serial refresh retry expire minimum')"));
         }
         if (!typesByName.getOrDefault(origin, Set.of()).contains(Type.NS)) {
             errors.add(new ZoneError(file, 1, "no NS records at the zone apex " + origin));

@@ -6,4 +6,9 @@ public record ZoneError(String file, int line, String reason) {
     public String toString() {
         return file + ":" + line + ": " + reason;
     }
+
+    /** The same place and reason said as a warning, as compilers do: {@code file:line: warning: reason}. */
+    public String asWarning() {
+        return file + ":" + line + ": warning: " + reason;
+    }
 }

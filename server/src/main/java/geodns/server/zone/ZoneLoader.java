@@ -33,6 +33,9 @@ final class ZoneLoader {
             List<PlacedRecord> records = new ArrayList<>();
             int errorsBefore = errors.size();
             MasterFileReader.read(file, origin, new MasterFileReader.Budget(maxRecords, total), records, errors);
+            if (errors.size() == errorsBefore + 1) {
+                errors.addAll(SyntaxRecovery.after(file, origin, errors.get(errorsBefore)));
+            }
             total += records.size();
             if (errors.size() == errorsBefore) {
                 ZoneContent zone = ZoneChecks.check(origin, file.toString(), records, errors);

@@ -30,13 +30,32 @@ public final class Zones {
         private final GeoConfig geo;
         private final Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone;
         private final Transfers transfers;
+        private final List<ZoneError> warnings;
 
         private Sources(List<ZoneContent> zones, GeoConfig geo, Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone,
-                        Transfers transfers) {
+                        Transfers transfers, List<ZoneError> warnings) {
             this.zones = zones;
             this.geo = geo;
             this.geoByZone = geoByZone;
             this.transfers = transfers;
+            this.warnings = warnings;
+        }
+
+        /**
+         * What is valid but likely a mistake, as {@code file:line: reason}: printed by {@code check}, logged at
+         * load, never a reason to refuse a load.
+         *
+         * @param database the GeoIP database the names will be routed with: subdivisions need one that has them
+         */
+        public List<ZoneError> warnings(GeoDatabase database) {
+            List<ZoneError> all = new ArrayList<>(warnings);
+            if (database != null && !database.placesSubdivisions()) {
+                geo.names().stream().filter(n -> n.subdivisionsLine() > 0).forEach(n -> all.add(new ZoneError(
+                        geo.file(), n.subdivisionsLine(), "the subdivisions of " + n.name() + " never match: the"
+                        + " GeoIP database (" + database.description() + ") has no subdivisions; give a City"
+                        + " database with --geoip")));
+            }
+            return List.copyOf(all);
         }
 
         /** The zones offered for transfer, encoded once per read: health changes do not touch them. */
@@ -91,13 +110,15 @@ public final class Zones {
     public static Read read(Path dir, int maxRecords) {
         List<ZoneError> errors = new ArrayList<>();
         List<ZoneContent> zones = new ArrayList<>(ZoneLoader.load(dir, maxRecords, errors));
+        boolean zonesRead = errors.isEmpty() && !zones.isEmpty();
         GeoConfig geo = GeoConfigReader.read(dir, errors);
         TransferConfig transfer = TransferConfigReader.read(dir, errors);
         if (zones.isEmpty() && errors.isEmpty()) {
             errors.add(new ZoneError(dir.toString(), 0, "no *" + ZoneLoader.SUFFIX + " files"));
         }
-        // Geo names are placed only in zones that loaded; a broken zone must not also blame geo.yaml.
-        Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone = geo == null || !errors.isEmpty() ? Map.of()
+        // Geo names are placed only in zones that loaded; a broken zone must not also blame geo.yaml. Names that
+        // were read from a geo.yaml with mistakes elsewhere are placed, so all of its mistakes are reported at once.
+        Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone = geo == null || !zonesRead ? Map.of()
                 : GeoChecks.place(geo, zones, errors);
         if (transfer != null && errors.isEmpty()) {
             checkTransferZones(transfer, zones, errors);
@@ -108,7 +129,9 @@ public final class Zones {
         // Parents first, so a child zone we also serve replaces the parent's delegation to it.
         zones.sort(Comparator.comparingInt(z -> z.origin().labels()));
         Transfers transfers = TransferContent.build(transfer, zones, geo, geoByZone);
-        return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers), List.of(),
+        List<ZoneError> warnings = new ArrayList<>(geo.warnings());
+        warnings.addAll(NameServerChecks.warnings(zones, geo, geoByZone));
+        return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers, List.copyOf(warnings)), List.of(),
                 Inputs.of(dir, namedFiles(zones, transfer)));
     }
 

@@ -466,6 +466,139 @@ class GeoConfigErrorsTest {
     }
 
     @Test
+    void ukIsNotACountryCodeAndTheErrorSuggestsGb() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    countries:
+                      UK: [london]
+                """);
+        assertErrorAt(yaml, "UK:", "'UK'", "ISO 3166-1", "did you mean GB?");
+    }
+
+    @Test
+    void unassignedCountryCodeIsAnError() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    countries:
+                      QQ: [london]
+                """);
+        assertErrorAt(yaml, "QQ:", "'QQ'", "ISO 3166-1");
+    }
+
+    @Test
+    void lowerCaseCountryCodeIsAnErrorSuggestingTheUpperCase() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    countries:
+                      de: [frankfurt]
+                """);
+        assertErrorAt(yaml, "de:", "'de'", "did you mean DE?");
+    }
+
+    @Test
+    void continentUnderCountriesIsAnErrorSayingWhereItBelongs() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    countries:
+                      EU: [frankfurt]
+                """);
+        assertErrorAt(yaml, "EU:", "'EU'", "put it under continents");
+    }
+
+    @Test
+    void lowerCaseContinentCodeIsAnErrorSuggestingTheUpperCase() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    continents:
+                      eu: [frankfurt]
+                """);
+        assertErrorAt(yaml, "eu:", "'eu'", "did you mean EU?");
+    }
+
+    @Test
+    void countryUnderContinentsIsAnErrorSayingWhereItBelongs() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    continents:
+                      DE: [frankfurt]
+                """);
+        assertErrorAt(yaml, "DE:", "'DE'", "put it under countries");
+    }
+
+    @Test
+    void subdivisionOfAnUnknownCountryIsAnError() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    subdivisions:
+                      QQ-CA: [london]
+                """);
+        assertErrorAt(yaml, "QQ-CA:", "'QQ-CA'", "QQ is not an ISO 3166-1 country code");
+    }
+
+    @Test
+    void subdivisionOfUkSuggestsGb() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    subdivisions:
+                      UK-SCT: [london]
+                """);
+        assertErrorAt(yaml, "UK-SCT:", "'UK-SCT'", "did you mean GB-SCT?");
+    }
+
+    // ---- every mistake of a file, not only the first ----
+
+    @Test
+    void everyMistakeInGeoYamlIsReportedInFileOrder() {
+        String yaml = geo("""
+                locations:
+                  london:
+                    coordinates: [151.507, -0.128]
+                    nodes:
+                      lon-1: { ipv4: 192.0.2.11 }
+                  frankfurt:
+                    coordinates: [50.110, 8.682]
+                    nodes:
+                      fra-1: { ipv4: 192.0.2.300 }
+                      fra-2: { ipv4: 192.0.2.22 }
+                names:
+                  app.example.com:
+                    countries:
+                      UK: [london]
+                      FR: [frankfurt]
+                    subdivisions:
+                      UK-SCT: [london]
+                  api.example.com:
+                    unknown: [paris]
+                  app.example.org: {}
+                """);
+        Zones.Read read = Zones.read(dir);
+        assertEquals(List.of(lineOf(yaml, "151.507"), lineOf(yaml, "192.0.2.300"), lineOf(yaml, "UK:"),
+                        lineOf(yaml, "UK-SCT:"), lineOf(yaml, "paris"), lineOf(yaml, "app.example.org")),
+                read.errors().stream().map(ZoneError::line).toList(), () -> "errors: " + read.errors());
+        assertTrue(read.errors().stream().allMatch(e -> e.file().equals(geoFile.toString())),
+                () -> "errors: " + read.errors());
+    }
+
+    @Test
+    void aNameUsingALocationWithAMistakeIsNotReportedToo() {
+        String yaml = geo(LOCATIONS.replace("[50.110, 8.682]", "[50.110, 188.682]") + """
+                names:
+                  app.example.com:
+                    locations: [frankfurt]
+                    unknown: [frankfurt]
+                """);
+        assertErrorAt(yaml, "188.682", "longitude");
+    }
+
+    @Test
     void maxAnswersOfZeroIsAnError() {
         String yaml = geo(LOCATIONS + """
                 names:

@@ -202,6 +202,48 @@ class ZoneErrorsTest {
     }
 
     @Test
+    void missingSoaErrorSaysHowAZoneStarts() {
+        zone("$ORIGIN example.com.\n@ 300 IN NS ns\nns 300 IN A 192.0.2.1\n");
+        assertReason(onlyError(), "no SOA record at the zone apex example.com.", "'@ IN SOA ");
+    }
+
+    @Test
+    void soaWithoutOwnerIsAnErrorSayingToWriteAt() {
+        zone("$TTL 300\n    IN SOA ns admin 1 7200 900 1209600 300\n@ IN NS ns\nns IN A 192.0.2.1\n");
+        ZoneError error = onlyError();
+        assertEquals(2, error.line());
+        assertReason(error, "no owner name", "write @ for the zone's origin");
+    }
+
+    @Test
+    void ttlAboveTheMaximumIsAnErrorNamingTheRange() {
+        zone(HEAD + "www 99999999999 IN A 192.0.2.2\n");
+        ZoneError error = onlyError();
+        assertEquals(6, error.line());
+        assertEquals("TTL 99999999999 out of range (0..2147483647)", error.reason());
+    }
+
+    @Test
+    void negativeTtlIsAnErrorNamingTheRange() {
+        zone(HEAD + "www -5 IN A 192.0.2.2\n");
+        assertEquals("TTL -5 out of range (0..2147483647)", onlyError().reason());
+    }
+
+    @Test
+    void dollarTtlAboveTheMaximumIsAnErrorNamingTheRange() {
+        zone("$TTL 99999999999\n" + HEAD.replace("$TTL 300\n", ""));
+        ZoneError error = onlyError();
+        assertEquals(1, error.line());
+        assertReason(error, "$TTL", "0 to 2147483647");
+    }
+
+    @Test
+    void secondNumberWhereTheTypeBelongsIsNotCalledATtlOutOfRange() {
+        zone(HEAD + "www 300 3600 IN A 192.0.2.2\n");
+        assertReason(onlyError(), "'3600' is not a record type");
+    }
+
+    @Test
     void missingApexNsIsAnError() {
         Path file = zone("$ORIGIN example.com.\n@ 300 IN SOA ns admin 1 2 3 4 5\nns 300 IN A 192.0.2.1\n");
         ZoneError error = onlyError();
@@ -247,6 +289,33 @@ class ZoneErrorsTest {
         assertEquals(file.toString(), error.file());
         assertEquals(7, error.line());
         assertFalse(error.reason().startsWith(file.toString()), "the position is not repeated in the reason");
+    }
+
+    @Test
+    void everySyntaxErrorOfAFileIsReportedInLineOrder() {
+        Path file = zone(HEAD + """
+                a    IN A   999.0.2.1
+                b    99999999999 IN A 192.0.2.2
+                c    IN A   192.0.2.3
+                d    IN SOA ns admin (
+                          1 2 3 4 x )
+                $TTL 1h
+                e    IN MX  mail
+                f    IN A   192.0.2.6
+                """);
+        Zones.Read read = Zones.read(dir);
+        assertEquals(List.of(6, 7, 10, 12), read.errors().stream().map(ZoneError::line).toList(),
+                () -> "errors: " + read.errors());
+        assertTrue(read.errors().stream().allMatch(e -> e.file().equals(file.toString())), read.errors()::toString);
+        assertEquals("TTL 99999999999 out of range (0..2147483647)", read.errors().get(1).reason());
+    }
+
+    @Test
+    void aBadDollarTtlIsReportedAndTheRecordsAfterItAreStillRead() {
+        zone(HEAD + "$TTL forever\nb    IN A   192.0.2.300\n");
+        Zones.Read read = Zones.read(dir);
+        assertEquals(List.of(6, 7), read.errors().stream().map(ZoneError::line).toList(),
+                () -> "errors: " + read.errors());
     }
 
     @Test
