@@ -64,6 +64,10 @@ public final class AdminServer implements AutoCloseable {
             reply(exchange, 200, Json.write(result), "application/json");
         } catch (IllegalArgumentException e) {
             reply(exchange, 400, e.getMessage() + "\n");
+        } catch (RuntimeException | InternalError e) {
+            // An InternalError is the JVM reporting a fault in a mapped GeoIP file cut short under us (the reload
+            // poll drops such a DB within 2 s): answer, or the exchange would hang unanswered.
+            reply(exchange, 500, "explain failed: " + e + "\n");
         }
     }
 

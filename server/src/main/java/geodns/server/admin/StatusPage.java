@@ -23,7 +23,9 @@ final class StatusPage {
                 .append("border-bottom:1px solid #ddd;text-align:left}.up{color:#1a7f37}.down{color:#c62828}")
                 .append("svg{background:#eaf2fb;border:1px solid #b7cbe0;max-width:100%}</style></head><body>")
                 .append("<h1>geodns</h1>");
-        out.append("<p>GeoIP: ").append(esc(status.get("geoip")));
+        // A GeoIP database dropped as damaged is an outage of geography, not a detail: shown as one.
+        out.append(Boolean.FALSE.equals(status.get("geoip_ok")) ? "<p class=\"down\">GeoIP: " : "<p>GeoIP: ")
+                .append(esc(status.get("geoip")));
         if (status.get("geoip_attribution") != null) {
             out.append(" — ").append(esc(status.get("geoip_attribution")));
         }

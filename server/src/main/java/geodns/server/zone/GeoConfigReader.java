@@ -40,6 +40,9 @@ final class GeoConfigReader {
     /** The geo config in {@code dir}, or none when the folder has no geo.yaml. */
     static GeoConfig read(Path dir, List<ZoneError> errors) {
         Path path = dir.resolve(FILE_NAME);
+        if (Links.report(path, errors)) {
+            return null;
+        }
         if (!Files.exists(path)) {
             return GeoConfig.none();
         }
