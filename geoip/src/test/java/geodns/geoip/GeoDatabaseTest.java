@@ -302,10 +302,8 @@ class GeoDatabaseTest {
                     ? MmdbWriter.city(-33.8688, 151.2093, "AU", "OC", "NSW")
                     : MmdbWriter.city(40.4168, -3.7038, "ES", "EU", "MD"));
         }
-        byte[] bytes = writer.toBytes();
-        int treeBytes = nodeCount(bytes) * 6;
         // 16 KiB of 0xff at the end of the tree: each record there points far past the end of the file.
-        Arrays.fill(bytes, treeBytes - 16 * 1024, treeBytes, (byte) 0xff);
+        byte[] bytes = writer.toBytesWithTreeGarbage(16 * 1024);
         Path file = Files.write(dir.resolve("corrupt.mmdb"), bytes);
         java.util.Map<String, Integer> faults = new java.util.TreeMap<>();
         try (GeoDatabase db = GeoDatabase.open(List.of(file), (reason, cause) -> faults.merge(reason, 1,
@@ -321,23 +319,6 @@ class GeoDatabaseTest {
             assertTrue(unknown > 0, "the garbage was crossed");
             assertEquals(java.util.Map.of(LookupFaults.SEARCH_TREE, unknown), faults);
         }
-    }
-
-    /** node_count from the metadata, which follows the marker as a map: "node_count" then a uint16/uint32. */
-    private static int nodeCount(byte[] db) {
-        byte[] key = "node_count".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        for (int i = db.length - key.length; i >= 0; i--) {
-            if (Arrays.equals(db, i, i + key.length, key, 0, key.length)) {
-                int control = db[i + key.length] & 0xff;
-                int size = control & 0x1f;
-                int value = 0;
-                for (int b = 0; b < size; b++) {
-                    value = value << 8 | db[i + key.length + 1 + b] & 0xff;
-                }
-                return value;
-            }
-        }
-        throw new AssertionError("no node_count in the metadata");
     }
 
     @Test

@@ -197,11 +197,13 @@ final class Live implements AutoCloseable {
         Zones.Read read = readWatching();
         List<String> errors = new ArrayList<>(read.errors().stream().map(Object::toString).toList());
         GeoDatabase newDatabase = database;
+        String geoipError = null;
         if (!geoipFiles.isEmpty()) {
             try {
                 newDatabase = openDatabase();
             } catch (IOException e) {
-                errors.add("GeoIP database: " + e.getMessage());
+                geoipError = e.getMessage();
+                errors.add("GeoIP database: " + geoipError);
                 newDatabase = null;
             }
         }
@@ -209,7 +211,7 @@ final class Live implements AutoCloseable {
             failed(errors);
             boolean damaged = database != null && database.changedInPlace();
             if (damaged || database == null && newDatabase != null) {
-                replaceDatabase(damaged, newDatabase, errors.get(errors.size() - 1));
+                replaceDatabase(damaged, newDatabase, geoipError);
             } else if (newDatabase != null && newDatabase != database) {
                 closeLater(newDatabase);
             }
@@ -238,17 +240,19 @@ final class Live implements AutoCloseable {
         if (damaged) {
             metrics.geoipErrors("changed_in_place").increment();
         }
+        database = replacement;
+        routing = Zones.routing(sources, database, metrics);
+        snapshot.set(Zones.compile(sources, routing, health, metrics));
+        // After the swap: what /status and /metrics say is then already what answers do.
         if (replacement == null) {
-            geoipProblem = "the GeoIP database " + geoipFiles + " was written over in place and cannot be read ("
-                    + why + "); every client gets each name's unknown order until it is fixed";
+            geoipProblem = "the GeoIP database " + String.join(", ", geoipFiles.stream().map(Path::toString)
+                    .toList()) + " was written over in place and cannot be read (" + why
+                    + "); every client gets each name's unknown order until it is fixed";
             LOG.error("geoip: {}", geoipProblem);
         } else {
             geoipProblem = null;
             LOG.warn("geoip: serving {} with the previous zones", replacement.description());
         }
-        database = replacement;
-        routing = Zones.routing(sources, database, metrics);
-        snapshot.set(Zones.compile(sources, routing, health, metrics));
         if (old != null) {
             closeLater(old);
         }
