@@ -22,8 +22,11 @@ final class GeoipFaults implements LookupFaults {
 
     private final Map<String, Counter> counters;
     private final Map<String, AtomicLong> nextLog = new ConcurrentHashMap<>();
+    private final Runnable onFileFault;
 
-    GeoipFaults(Metrics metrics) {
+    /** @param onFileFault run (quickly) at each fault of the mapped file: the file changed, check it now */
+    GeoipFaults(Metrics metrics, Runnable onFileFault) {
+        this.onFileFault = onFileFault;
         this.counters = Map.of(SEARCH_TREE, metrics.geoipErrors(SEARCH_TREE), RECORD, metrics.geoipErrors(RECORD),
                 FILE_FAULT, metrics.geoipErrors(FILE_FAULT));
     }
@@ -35,6 +38,9 @@ final class GeoipFaults implements LookupFaults {
             return;
         }
         counter.increment();
+        if (FILE_FAULT.equals(reason)) {
+            onFileFault.run();
+        }
         long now = System.nanoTime();
         AtomicLong next = nextLog.computeIfAbsent(reason, r -> new AtomicLong(now));
         long due = next.get();

@@ -58,6 +58,7 @@ final class Live implements AutoCloseable {
     /** Why no GeoIP database places clients (one was dropped as damaged), or null while one does. */
     private volatile String geoipProblem;
     private final GeoipFaults geoipFaults;
+    private final java.util.concurrent.atomic.AtomicBoolean checkQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private GeoRouting routing;
     private HealthView health = HealthView.allUp();
     /** What the last load read (every file after a failed one), and their stamps from just before it. */
@@ -74,7 +75,7 @@ final class Live implements AutoCloseable {
         this.geoipFiles = List.copyOf(geoipFiles);
         this.metrics = metrics;
         this.notifier = new Notifier(metrics);
-        this.geoipFaults = new GeoipFaults(metrics);
+        this.geoipFaults = new GeoipFaults(metrics, this::checkSoon);
         metrics.geoipDatabaseInUse(() -> geoipProblem == null);
     }
 
@@ -177,6 +178,23 @@ final class Live implements AutoCloseable {
             reloadNow();
         } catch (Throwable t) {
             failed(List.of("reload: " + t));
+        }
+    }
+
+    /**
+     * A lookup faulted on the mapped GeoIP file (cut short under us): check the files now rather than at the next
+     * poll. Called on answering threads: queues one check at a time, never blocks, never throws.
+     */
+    private void checkSoon() {
+        if (checkQueued.compareAndSet(false, true)) {
+            try {
+                builder.execute(() -> {
+                    checkQueued.set(false);
+                    reloadIfChanged();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                checkQueued.set(false);
+            }
         }
     }
 

@@ -15,6 +15,11 @@ public final class Snapshot {
     private final NameTable names;
     private final List<LoadedZone> zones;
     private final GeoRouting routing;
+
+    /** See {@link GeoRouting#databaseChangedInPlace()}. */
+    public boolean geoipChangedInPlace() {
+        return routing != null && routing.databaseChangedInPlace();
+    }
     private final Transfers transfers;
 
     private Snapshot(NameTable names, List<LoadedZone> zones, GeoRouting routing, Transfers transfers) {
