@@ -126,7 +126,7 @@ public final class GeoDatabase implements Closeable {
      *
      * <p>Copied (8 MB) to a file in the temporary folder, mapped, and the file deleted at once: mapped like a DB
      * given as a file, its pages are the kernel's to drop and read again, not heap (read into the heap, the copy
-     * and the growth of the heap to take it cost 40 MB more resident memory). Nobody else can write to it, so it is
+     * and the growth of the heap to take it cost 32-35 MB more resident memory). Nobody else can write to it, so it is
      * never {@link #changedInPlace()}. Without a writable temporary folder it is read into the heap.
      */
     public static GeoDatabase embedded() throws IOException {
@@ -134,30 +134,13 @@ public final class GeoDatabase implements Closeable {
     }
 
     public static GeoDatabase embedded(LookupFaults faults) throws IOException {
-        Reader reader;
-        String where;
-        try (InputStream in = GeoDatabase.class.getResourceAsStream(EMBEDDED_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("GeoIP: the embedded database " + EMBEDDED_RESOURCE + " is missing from the jar");
-            }
-            Path copy = null;
-            try {
-                copy = Files.createTempFile("geodns-embedded-", ".mmdb");   // rw------- on POSIX
-            } catch (IOException | UnsupportedOperationException noTempFolder) {
-                // read into the heap below
-            }
-            if (copy == null) {
+        Reader reader = mappedCopyOfEmbedded();
+        String where = "embedded";
+        if (reader == null) {
+            try (InputStream in = embeddedStream()) {
                 reader = new Reader(in, new CHMCache());
-                where = "embedded, in the heap: no writable temporary folder";
-            } else {
-                try {
-                    Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    reader = new Reader(copy.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache());
-                } finally {
-                    Files.deleteIfExists(copy);   // the mapping keeps the pages; the name goes
-                }
-                where = "embedded";
             }
+            where = "embedded, in the heap: no room in the temporary folder";
         }
         GeoDatabase db = new GeoDatabase(reader, reader, List.of(reader),
                 "DB-IP IP to Country Lite " + DAY.format(reader.getMetadata().getBuildDate().toInstant())
@@ -169,6 +152,32 @@ public final class GeoDatabase implements Closeable {
             throw e;
         }
         return db;
+    }
+
+    private static InputStream embeddedStream() throws IOException {
+        InputStream in = GeoDatabase.class.getResourceAsStream(EMBEDDED_RESOURCE);
+        if (in == null) {
+            throw new IOException("GeoIP: the embedded database " + EMBEDDED_RESOURCE + " is missing from the jar");
+        }
+        return in;
+    }
+
+    /** The embedded DB mapped from a private copy, already deleted; null when the temporary folder cannot take it. */
+    private static Reader mappedCopyOfEmbedded() throws IOException {
+        Path copy;
+        try {
+            copy = Files.createTempFile("geodns-embedded-", ".mmdb");   // rw------- on POSIX
+        } catch (IOException | UnsupportedOperationException noTempFolder) {
+            return null;
+        }
+        try (InputStream in = embeddedStream()) {
+            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return new Reader(copy.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache());
+        } catch (IOException full) {
+            return null;
+        } finally {
+            Files.deleteIfExists(copy);   // the mapping keeps the pages; the name goes
+        }
     }
 
     /**
