@@ -112,7 +112,7 @@ class ReloadTest {
     void sighupReloadsAChangedZone() {
         Path zones = startOn(plainZones());
         assertEquals(OLD_WWW, www());
-        // Same size and modification time: the watcher cannot see this change, only the signal can reveal it.
+        // Same size and modification time (the poll sees the change time too, within 2 s; the signal at once).
         ConfigFiles.rewriteUnnoticeably(zones.resolve("example.com.zone"), changedZone());
         Signals.hangUp(server);
         awaitServed(SIGNAL_WAIT, "after SIGHUP", NEW_WWW, NEW_SERIAL);

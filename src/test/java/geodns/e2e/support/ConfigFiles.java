@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * Changing files under a running server the ways operators and Kubernetes do: replaced atomically (a new file
- * renamed over the old one, as editors and geoipupdate do), rewritten keeping size and modification time (so
- * only a signal can reveal the change), and a ConfigMap volume (files are links into {@code ..data}, itself a link
+ * renamed over the old one, as editors and geoipupdate do), rewritten keeping size and modification time (only
+ * the change time reveals it), and a ConfigMap volume (files are links into {@code ..data}, itself a link
  * to a timestamped folder, swapped by one rename, as the kubelet's atomic writer does).
  */
 public final class ConfigFiles {
@@ -48,7 +48,8 @@ public final class ConfigFiles {
 
     /**
      * Rewrites {@code file} in place with {@code text} of the same length and puts its modification time back:
-     * name, size and time are as before, so a watcher that polls them cannot see the change.
+     * name, size and modification time are as before. Only the change time moves, which nobody can set back; the
+     * server's poll watches it too, so it sees this change within 2 s as well.
      */
     public static void rewriteUnnoticeably(Path file, String text) {
         try {

@@ -60,6 +60,7 @@ public final class MmdbWriter {
 
     private final String databaseType;
     private int recordSize = 28;
+    private int writtenNodes;   // by the last toBytes()
     private int ipVersion = 6;
     private long buildEpoch = Instant.now().getEpochSecond();
     private String description = "geodns test database";
@@ -168,6 +169,7 @@ public final class MmdbWriter {
             }
         }
         int nodeCount = order.size();
+        writtenNodes = nodeCount;
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Node n : order) {
@@ -180,6 +182,21 @@ public final class MmdbWriter {
         out.writeBytes(METADATA_MARKER);
         out.writeBytes(metadata(nodeCount));
         return out.toByteArray();
+    }
+
+    /**
+     * The database with the last {@code garbage} bytes of its search tree overwritten with 0xff, as a damaged
+     * download: the nodes numbered last (breadth-first, so the deepest) point far past the end of the file, while
+     * the nodes near the root, and so lookups of short paths (and the metadata), stay good.
+     */
+    public byte[] toBytesWithTreeGarbage(int garbage) {
+        byte[] bytes = toBytes();
+        int treeBytes = writtenNodes * recordSize / 4;
+        if (garbage > treeBytes) {
+            throw new IllegalArgumentException("the tree has only " + treeBytes + " bytes");
+        }
+        java.util.Arrays.fill(bytes, treeBytes - garbage, treeBytes, (byte) 0xff);
+        return bytes;
     }
 
     /**

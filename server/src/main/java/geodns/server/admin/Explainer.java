@@ -66,6 +66,11 @@ public final class Explainer {
         } catch (org.xbill.DNS.TextParseException e) {
             throw new IllegalArgumentException("'" + name + "' is not a domain name: " + e.getMessage());
         }
+        if (snapshot.get().geoipChangedInPlace()) {
+            // Reading it would give a made-up place, or a fault the JVM may raise after any handler has returned.
+            throw new IllegalStateException("the GeoIP database was written over in place: not read until the"
+                    + " reload (within 2 s) serves its new content or drops it");
+        }
         byte[] packet = query(client, qname, qtype);
         Query q = new Query();
         byte[] out = new byte[65535];

@@ -47,7 +47,9 @@ final class StatusPage {
                 .append("stroke-linejoin:round}</style></head><body>")
                 .append("<h1>geodns</h1>");
         failOpenBanner(out, status.get("fail_open_names"));
-        out.append("<p>GeoIP: ").append(esc(status.get("geoip")));
+        // A GeoIP database dropped as damaged is an outage of geography, not a detail: shown as one.
+        out.append(Boolean.FALSE.equals(status.get("geoip_ok")) ? "<p class=\"down\">GeoIP: " : "<p>GeoIP: ")
+                .append(esc(status.get("geoip")));
         if (status.get("geoip_attribution") != null) {
             out.append(" — ").append(esc(status.get("geoip_attribution")));
         }

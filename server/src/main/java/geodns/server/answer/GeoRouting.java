@@ -99,6 +99,14 @@ public final class GeoRouting {
                 route(geoName, family, address, prefix).scopePrefix());
     }
 
+    /**
+     * Whether the DB's file was written over in place since it was opened (a file stat: for the admin thread, not
+     * for queries): its mapping then reads garbage, or faults past a cut-short end, until the reload drops it.
+     */
+    boolean databaseChangedInPlace() {
+        return database != null && database.changedInPlace();
+    }
+
     /** The prefix clients of this family are grouped by: /24 or /56. */
     private static int groupPrefix(int family) {
         return family == 1 ? IPV4_GROUP : IPV6_GROUP;

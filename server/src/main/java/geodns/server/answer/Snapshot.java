@@ -21,6 +21,11 @@ public final class Snapshot {
     private final NameTable names;
     private final List<LoadedZone> zones;
     private final GeoRouting routing;
+
+    /** See {@link GeoRouting#databaseChangedInPlace()}. */
+    public boolean geoipChangedInPlace() {
+        return routing != null && routing.databaseChangedInPlace();
+    }
     private final Transfers transfers;
     /** One geo name's answers (any of its nodes': all agree on locations and health) by the name's index. */
     private final SortedMap<Integer, GeoAnswers> geoNames;

@@ -236,6 +236,22 @@ public final class Metrics {
                 .register(registry).increment();
     }
 
+    /**
+     * The counter of GeoIP lookups that failed on the database ({@code reason}: search_tree, record, file_fault)
+     * and of databases dropped because their file was written over in place (changed_in_place).
+     */
+    public Counter geoipErrors(String reason) {
+        return Counter.builder("geodns_geoip_errors").description(
+                "GeoIP lookups that failed on a damaged database (answered as unknown), and databases dropped")
+                .tag("reason", reason).register(registry);
+    }
+
+    /** 1 while a GeoIP database places clients, 0 while every client gets each name's unknown order. */
+    public void geoipDatabaseInUse(java.util.function.BooleanSupplier inUse) {
+        Gauge.builder("geodns_geoip_database_in_use", () -> inUse.getAsBoolean() ? 1 : 0).description(
+                "1 while a GeoIP database places clients; 0 after one was dropped as damaged").register(registry);
+    }
+
     /** A gauge read at scrape time. */
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);

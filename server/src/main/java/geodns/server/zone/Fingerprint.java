@@ -50,11 +50,24 @@ public record Fingerprint(Map<Path, String> stamps) {
         return new Fingerprint(Map.copyOf(all));
     }
 
+    /**
+     * Which file (inode), its size, modification and change time: the change time moves with a {@code chmod} that
+     * makes an unreadable file readable, and with any write, even one that puts the modification time back. A
+     * link that exists but cannot be followed is stamped as such (and the load reports it), not as missing.
+     */
     private static String stamp(Path p) {
         try {
-            return Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis();
+            Map<String, Object> a = Files.readAttributes(p, "unix:ino,size,lastModifiedTime,ctime");
+            return a.get("ino") + " " + a.get("size") + " " + a.get("lastModifiedTime") + " " + a.get("ctime");
+        } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+            try {
+                return Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis();
+            } catch (IOException e) {
+                return "missing";
+            }
         } catch (IOException e) {
-            return "missing";
+            String link = Links.unfollowable(p);
+            return link != null ? "link: " + link : "missing";
         }
     }
 }

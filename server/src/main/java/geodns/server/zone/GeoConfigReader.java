@@ -55,6 +55,9 @@ final class GeoConfigReader {
      */
     static GeoConfig read(Path dir, List<ZoneError> errors) {
         Path path = dir.resolve(FILE_NAME);
+        if (Links.report(path, errors)) {
+            return null;
+        }
         if (!Files.exists(path)) {
             return GeoConfig.none();
         }

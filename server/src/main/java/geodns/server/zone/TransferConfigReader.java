@@ -40,6 +40,9 @@ final class TransferConfigReader {
     /** The transfer config in {@code dir}: none when the folder has no transfer.yaml, null when it is wrong. */
     static TransferConfig read(Path dir, List<ZoneError> errors) {
         Path path = dir.resolve(FILE_NAME);
+        if (Links.report(path, errors)) {
+            return null;
+        }
         if (!Files.exists(path)) {
             return TransferConfig.none();
         }

@@ -4,7 +4,8 @@ package geodns.server.zone;
 public record ZoneError(String file, int line, String reason) {
     @Override
     public String toString() {
-        return file + ":" + line + ": " + reason;
+        // Line 0: about the file as a whole (it could not be read, or is not where it should be).
+        return line > 0 ? file + ":" + line + ": " + reason : file + ": " + reason;
     }
 
     /** The same place and reason said as a warning, as compilers do: {@code file:line: warning: reason}. */

@@ -56,8 +56,9 @@ final class ZoneLoader {
             // Kubernetes ConfigMap mounts hold hidden ..data folders; only plain *.zone files count.
             return files.filter(f -> f.getFileName().toString().endsWith(SUFFIX))
                     .filter(f -> !f.getFileName().toString().startsWith("."))
-                    .filter(Files::isRegularFile)
                     .sorted()
+                    .filter(f -> !Links.report(f, errors))
+                    .filter(Files::isRegularFile)
                     .toList();
         } catch (IOException e) {
             errors.add(new ZoneError(dir.toString(), 0, "cannot list: " + e.getMessage()));

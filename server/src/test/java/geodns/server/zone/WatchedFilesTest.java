@@ -107,4 +107,16 @@ class WatchedFilesTest {
         assertEquals(true, read.inputs().everything());
         assertTrue(reloads(read.inputs(), "inc/hosts.inc", "ftp IN A 192.0.2.3\n"));
     }
+
+    @Test
+    void aChmodThatMakesAFileReadableCallsForAReload() throws java.io.IOException {
+        Dns.write(dir, "example.com.zone", ZONE);
+        Inputs watched = load();
+        Path zone = dir.resolve("example.com.zone");
+        Fingerprint before = stamps(watched);
+        // Size and modification time stay; only the change time moves (what fixing an unreadable file does).
+        java.nio.file.Files.setPosixFilePermissions(zone, java.nio.file.attribute.PosixFilePermissions
+                .fromString("rw-------"));
+        assertNotEquals(before, stamps(watched));
+    }
 }
