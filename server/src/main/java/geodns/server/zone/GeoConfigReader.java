@@ -39,13 +39,18 @@ final class GeoConfigReader {
 
     /** The geo config in {@code dir}, or none when the folder has no geo.yaml. */
     static GeoConfig read(Path dir, List<ZoneError> errors) {
+        return read(dir, HeapBudget.unlimited(), errors);
+    }
+
+    /** @param heap counts the YAML nodes read */
+    static GeoConfig read(Path dir, HeapBudget heap, List<ZoneError> errors) {
         Path path = dir.resolve(FILE_NAME);
         if (!Files.exists(path)) {
             return GeoConfig.none();
         }
         GeoConfigReader reader = new GeoConfigReader(path.toString());
         try {
-            return reader.config(reader.yaml.parse(path), path.toString());
+            return reader.config(reader.yaml.parse(path, heap), path.toString());
         } catch (YamlReader.Problem p) {
             errors.add(p.error);
             return null;

@@ -4,6 +4,7 @@ package geodns.server.zone;
 public record ZoneError(String file, int line, String reason) {
     @Override
     public String toString() {
-        return file + ":" + line + ": " + reason;
+        // Line 0: the problem is the file as a whole (unreadable, too large, a folder without zones).
+        return line > 0 ? file + ":" + line + ": " + reason : file + ": " + reason;
     }
 }
