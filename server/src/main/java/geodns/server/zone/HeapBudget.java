@@ -19,7 +19,7 @@ public final class HeapBudget {
      * during a reload (2.7 MB each), the query log's queue, TCP buffers, admin pages, probe threads, and room
      * for the garbage a load makes before the collector runs.
      */
-    static final long RESERVE = 24L << 20;
+    static final long RESERVE = 32L << 20;
 
     /** dnsjava's objects around a record (Record, Name, lists) and ours (PlacedRecord, the tree's entries). */
     static final int PER_RECORD = 360;
