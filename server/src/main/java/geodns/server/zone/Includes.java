@@ -32,7 +32,10 @@ final class Includes {
     }
 
     /** @param from the including file's display name and line, or null for the zone file itself */
-    private static void visit(Path file, String display, String from, int fromLine, List<Path> chain,
+    /** A file on the way down, and the line of the $INCLUDE being followed in it. */
+    private record Step(Path real, String display, int[] line) {}
+
+    private static void visit(Path file, String display, String from, int fromLine, List<Step> chain,
                               HeapBudget budget, List<ZoneError> errors) {
         String where = from == null ? display : from;
         int line = from == null ? 0 : fromLine;
@@ -49,12 +52,17 @@ final class Includes {
             return;
         }
         Path real = real(file);
-        int seen = chain.indexOf(real);
-        if (seen >= 0) {
+        int seen = 0;
+        while (seen < chain.size() && !chain.get(seen).real().equals(real)) {
+            seen++;
+        }
+        if (seen < chain.size()) {
+            // Reported where the loop starts: the $INCLUDE line in the first of its files.
             List<String> names = new ArrayList<>();
-            chain.subList(seen, chain.size()).forEach(p -> names.add(p.getFileName().toString()));
+            chain.subList(seen, chain.size()).forEach(step -> names.add(step.real().getFileName().toString()));
             names.add(real.getFileName().toString());
-            errors.add(new ZoneError(where, line, "$INCLUDE loop: " + String.join(" -> ", names)));
+            Step start = chain.get(seen);
+            errors.add(new ZoneError(start.display(), start.line()[0], "$INCLUDE loop: " + String.join(" -> ", names)));
             return;
         }
         if (chain.size() >= MAX_DEPTH) {
@@ -77,7 +85,8 @@ final class Includes {
             return;
         }
         budget.charge(size, display, 1);
-        chain.add(real);
+        Step step = new Step(real, display, new int[1]);
+        chain.add(step);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             int number = 0;
             for (String text = lineStart(in); text != null; text = lineStart(in)) {
@@ -89,6 +98,7 @@ final class Includes {
                     if (!resolved.isAbsolute() && new File(display).getParent() != null) {
                         resolved = new File(new File(display).getParent(), target);
                     }
+                    step.line()[0] = number;
                     visit(resolved.toPath(), resolved.toString(), display, number, chain, budget, errors);
                 }
             }
