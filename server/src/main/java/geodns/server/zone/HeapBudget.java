@@ -44,6 +44,11 @@ public final class HeapBudget {
         return new HeapBudget(perSnapshot(Runtime.getRuntime().maxMemory()));
     }
 
+    /** A budget of {@code limit} bytes, whatever the heap (tests). */
+    static HeapBudget of(long limit) {
+        return new HeapBudget(limit);
+    }
+
     static long perSnapshot(long maxMemory) {
         return Math.max(0, (maxMemory - RESERVE) / 2);
     }
@@ -71,8 +76,9 @@ public final class HeapBudget {
         }
     }
 
-    private static long mib(long bytes) {
-        return bytes >> 20;
+    private static String mib(long bytes) {
+        double mib = bytes / 1048576.0;
+        return String.format(java.util.Locale.ROOT, mib < 10 ? "%.1f" : "%.0f", mib);
     }
 
     /** Thrown through the load that ran out; its error goes where the load's other errors go. */

@@ -84,7 +84,7 @@ final class Includes {
             errors.add(new ZoneError(where, line, what + "cannot read: permission denied"));
             return;
         }
-        budget.charge(size, display, 1);
+        budget.charge(size, display, 0);
         Step step = new Step(real, display, new int[1]);
         chain.add(step);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
