@@ -8,6 +8,7 @@ import geodns.server.health.Prober;
 import geodns.server.metrics.Metrics;
 import geodns.server.transfer.Notifier;
 import geodns.server.zone.Fingerprint;
+import geodns.server.zone.HeapBudget;
 import geodns.server.zone.Inputs;
 import geodns.server.zone.StaleSerials;
 import geodns.server.zone.Zones;
@@ -165,13 +166,20 @@ final class Live implements AutoCloseable {
     /** The first load; on failure the caller exits with the errors printed. */
     List<String> start() throws IOException {
         watched = Inputs.everything(zonesDir).and(geoipFiles);
-        Zones.Read read = readWatching();
+        HeapBudget heap = HeapBudget.forThisHeap();
+        Zones.Read read = readWatching(heap);
         if (!read.ok()) {
             return read.errors().stream().map(Object::toString).toList();
         }
-        database = openDatabase();
-        LOG.info("geoip: {}", database.description());
-        install(read.sources(), database);
+        GeoDatabase opened = openDatabase();
+        try {
+            install(read.sources(), opened, heap);
+        } catch (HeapBudget.Exceeded e) {
+            opened.close();
+            return List.of(e.error().toString());
+        }
+        LOG.info("geoip: {}; snapshot: {} of the {} MiB it may take", database.description(), mib(heap.used()),
+                heap.limit() >> 20);
         builder.scheduleWithFixedDelay(this::reloadIfChanged, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
         return List.of();
     }
@@ -228,7 +236,8 @@ final class Live implements AutoCloseable {
     }
 
     private void reloadNow() {
-        Zones.Read read = readWatching();
+        HeapBudget heap = HeapBudget.forThisHeap();
+        Zones.Read read = readWatching(heap);
         List<String> errors = new ArrayList<>(read.errors().stream().map(Object::toString).toList());
         GeoDatabase newDatabase = database;
         String geoipError = null;
@@ -252,13 +261,23 @@ final class Live implements AutoCloseable {
             return;
         }
         GeoDatabase old = database;
-        install(read.sources(), newDatabase);
+        try {
+            install(read.sources(), newDatabase, heap);
+        } catch (HeapBudget.Exceeded e) {
+            if (newDatabase != old) {
+                closeLater(newDatabase);
+            }
+            watched = Inputs.everything(zonesDir).and(geoipFiles);
+            failed(List.of(e.error().toString()));
+            return;
+        }
         geoipProblem = null;
         if (old != null && old != newDatabase) {
             closeLater(old);
         }
         metrics.reload(true);
-        LOG.info("reloaded: {} zone(s), geoip {}", snapshot.get().zones().size(), database.description());
+        LOG.info("reloaded: {} zone(s), geoip {}, {} of the {} MiB a snapshot may take", snapshot.get().zones().size(),
+                database.description(), mib(heap.used()), heap.limit() >> 20);
     }
 
     /**
@@ -292,10 +311,15 @@ final class Live implements AutoCloseable {
         }
     }
 
-    /** Stamps taken before the read, so an edit made while it reads is noticed at the next check. */
-    private Zones.Read readWatching() {
+    /**
+     * Stamps taken before the read, so an edit made while it reads is noticed at the next check. A read that
+     * throws leaves every file watched from these stamps: the same failure is not retried until a file changes.
+     */
+    private Zones.Read readWatching(HeapBudget heap) {
         Fingerprint before = Fingerprint.of(zonesDir, watched.files());
-        Zones.Read read = Zones.read(zonesDir, maxRecords);
+        watched = Inputs.everything(zonesDir).and(geoipFiles);
+        fingerprint = before.withAlso(watched.files());
+        Zones.Read read = Zones.read(zonesDir, maxRecords, heap);
         watched = read.inputs().and(geoipFiles);
         fingerprint = before.withAlso(watched.files());
         return read;
@@ -308,13 +332,34 @@ final class Live implements AutoCloseable {
         lastLoad.set(new LoadResult(Instant.now(), false, errors, previous == null ? List.of() : previous.warnings()));
     }
 
-    private void install(Zones.Sources newSources, GeoDatabase newDatabase) {
+    /**
+     * Compiles, then swaps. The compile counts against {@code heap} and may stop with {@link HeapBudget.Exceeded};
+     * then nothing has changed: the old snapshot, sources, DB and prober stay.
+     */
+    private void install(Zones.Sources newSources, GeoDatabase newDatabase, HeapBudget heap) {
+        Prober fresh = proberFor(newSources);
+        HealthView view = (fresh != null ? fresh : prober.get()).view();
+        GeoRouting newRouting = Zones.routing(newSources, newDatabase, metrics);
+        Snapshot built;
+        try {
+            built = Zones.compile(newSources, newRouting, view, metrics, heap);
+        } catch (HeapBudget.Exceeded e) {
+            if (fresh != null) {
+                fresh.close();
+            }
+            throw e;
+        }
+        if (fresh != null) {
+            Prober old = prober.getAndSet(fresh);
+            if (old != null) {
+                old.close();
+            }
+        }
         sources = newSources;
         database = newDatabase;
-        Prober fresh = replaceProberIfProbesChanged();
-        health = prober.get().view();
-        routing = Zones.routing(sources, database, metrics);
-        snapshot.set(Zones.compile(sources, routing, health, metrics));
+        health = view;
+        routing = newRouting;
+        snapshot.set(built);
         snapshot.get().zones().forEach(z -> LOG.info("serving zone {} serial {} ({} records)", z.name(), z.serial(),
                 z.records()));
         metrics.zoneSerials(snapshot.get().zones().stream()
@@ -334,20 +379,16 @@ final class Live implements AutoCloseable {
 
     /**
      * A load that probes the same nodes the same way keeps the running prober: a reload does not restart the
-     * probes, nor forget the failures of a node on its way down. Returns the new prober, not yet started.
+     * probes, nor forget the failures of a node on its way down. Returns the new prober, not yet started, or
+     * null to keep the running one.
      */
-    private Prober replaceProberIfProbesChanged() {
+    private Prober proberFor(Zones.Sources newSources) {
         Prober old = prober.get();
-        if (old != null && old.targets().equals(sources.probes())) {
+        if (old != null && old.targets().equals(newSources.probes())) {
             return null;
         }
-        HealthView known = old == null ? HealthView.allUp() : old.carriedTo(sources.probes());
-        if (old != null) {
-            old.close();
-        }
-        Prober fresh = new Prober(sources.probes(), known, metrics, changed -> builder.submit(this::healthChanged));
-        prober.set(fresh);
-        return fresh;
+        HealthView known = old == null ? HealthView.allUp() : old.carriedTo(newSources.probes());
+        return new Prober(newSources.probes(), known, metrics, changed -> builder.submit(this::healthChanged));
     }
 
     /** Reads the current prober's view, so a late signal from a replaced prober changes nothing. */
@@ -362,6 +403,10 @@ final class Live implements AutoCloseable {
         List<String> open = snapshot.get().failOpen();
         before.failOpen().stream().filter(name -> !open.contains(name)).forEach(name -> LOG.info(
                 "fail-open over: a node of {} is up again; answering only nodes that are up", name));
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0);
     }
 
     private GeoDatabase openDatabase() throws IOException {

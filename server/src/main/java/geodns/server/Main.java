@@ -159,18 +159,27 @@ public final class Main {
                 System.err.println("geodns: not starting: " + errors.size() + " error(s) in " + options.zones());
                 return EXIT_CONFIG;
             }
-            warnIfIgnored(Signal.handle(new Signal("HUP"), s -> live.reload()), log);
             QueryLog queryLog = options.queryLog() == null ? null
-                    : new QueryLog(options.queryLog(), options.queryLogSample());
+                    : new QueryLog(options.queryLog(), options.queryLogSample(), options.queryLogMaxBytes());
+            warnIfIgnored(Signal.handle(new Signal("HUP"), s -> {
+                live.reload();
+                if (queryLog != null) {
+                    queryLog.reopen();  // log rotation by mv + HUP, and a file deleted by mistake
+                }
+            }), log);
             RateLimiter rateLimiter = options.rrl().enabled() ? new RateLimiter(options.rrl()) : null;
             Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics, queryLog, rateLimiter);
             Explainer explainer = new Explainer(live.snapshot(), answerer);
-            try (AdminServer admin = new AdminServer(options.http(), ready::get, metrics, explainer, live::status);
+            try (AdminServer admin = bound("--http", options.http(),
+                    () -> new AdminServer(options.http(), ready::get, metrics, explainer, live::status));
                  DnsServer dns = new DnsServer(answerer, options.tcp(), options.nativeUdp())) {
                 log.info("admin http on {}", format(admin.address()));
                 log.info("udp rate limiting: {}", describe(options.rrl()));
                 for (InetSocketAddress address : options.dns()) {
-                    dns.listen(address);
+                    bound("--dns", address, () -> {
+                        dns.listen(address);
+                        return dns;
+                    });
                 }
                 ready.set(true);
                 live.serving();
@@ -207,6 +216,35 @@ public final class Main {
         }
     }
 
+    /** An address that cannot be bound, named by its option: {@code --dns 127.0.0.1:5300: address already in use}. */
+    static final class BindFailure extends Exception {
+        BindFailure(String flag, InetSocketAddress address, Exception cause) {
+            super(flag + " " + format(address) + ": " + reason(cause), cause);
+        }
+
+        /**
+         * The reason alone from Java's, Netty's and our native transport's wordings ("Address already in use:
+         * bind", "bind(..) failed: Address already in use", "Address already in use: udp 127.0.0.1:5300").
+         */
+        private static String reason(Exception e) {
+            for (String part : String.valueOf(e.getMessage()).split(": ")) {
+                if (!part.isBlank() && !part.matches("(bind|udp |tcp ).*")) {
+                    return Character.toLowerCase(part.charAt(0)) + part.substring(1);
+                }
+            }
+            return e.toString();
+        }
+    }
+
+    private static <T> T bound(String flag, InetSocketAddress address, java.util.concurrent.Callable<T> bind)
+            throws Exception {
+        try {
+            return bind.call();
+        } catch (java.io.IOException e) {
+            throw new BindFailure(flag, address, e);
+        }
+    }
+
     private static String describe(RateLimiter.Settings rrl) {
         return !rrl.enabled() ? "off"
                 : rrl.rate() + " responses/s per network and kind, slip " + rrl.slip() + ", window " + rrl.window()
@@ -214,7 +252,7 @@ public final class Main {
     }
 
     private static String describe(Exception e) {
-        return e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e instanceof BindFailure ? e.getMessage() : e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     static String format(InetSocketAddress address) {

@@ -13,7 +13,8 @@ import java.util.List;
 /** The command line, checked: every mistake becomes a {@link UsageException} with a one-line reason. */
 record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
                int udpMax, boolean nativeUdp, DnsServer.Limits tcp, RateLimiter.Settings rrl, Path queryLog,
-               double queryLogSample, int maxRecords, List<String> arguments, InetSocketAddress server) {
+               double queryLogSample, long queryLogMaxBytes, int maxRecords, List<String> arguments,
+               InetSocketAddress server) {
 
     static final String USAGE = """
             Usage:
@@ -21,7 +22,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                            [--udp-max BYTES] [--udp-transport native|netty] [--tcp-idle SECONDS] [--tcp-max-conns N]
                            [--tcp-max-conns-per-client N] [--tcp-max-queries N] [--tcp-lifetime SECONDS]
                            [--rrl-rate N] [--rrl-slip N] [--rrl-window SECONDS] [--rrl-exempt CIDR,...|none]
-                           [--query-log FILE [--query-log-sample FRACTION]] [--max-records N]
+                           [--query-log FILE [--query-log-sample FRACTION] [--query-log-max-size SIZE]]
+                           [--max-records N]
               geodns selftest [the options of serve]
               geodns check [--zones DIR] [--geoip FILE[,FILE]] [--max-records N]
               geodns explain [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] ADDR NAME [TYPE]
@@ -62,6 +64,9 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               --rrl-exempt CIDR,...  senders never rate limited, or none  (default: 127.0.0.0/8,::1)
               --query-log FILE     append sampled queries as JSON lines        (default: off)
               --query-log-sample F fraction of queries logged, 0.0001 to 1     (default: 1)
+              --query-log-max-size SIZE
+                                   past this the log is moved to FILE.1 and begun anew; bytes, or
+                                   with K, M, G; 0: never. SIGHUP reopens it   (default: 100M)
               --max-records N      most records in all zone files together;
                                    about 1 KB of heap each while reloading    (default: 50000)
               --server HOST:PORT   explain: ask the running server on its admin port (its --http)
@@ -74,8 +79,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
 
     private static final java.util.Set<String> FLAGS = java.util.Set.of(
             "--zones", "--dns", "--http", "--geoip", "--udp-max", "--udp-transport", "--tcp-idle", "--tcp-max-conns",
-            "--query-log", "--query-log-sample", "--tcp-max-conns-per-client", "--tcp-max-queries", "--tcp-lifetime",
-            "--rrl-rate", "--rrl-slip", "--rrl-window", "--rrl-exempt", "--max-records", "--server");
+            "--query-log", "--query-log-sample", "--query-log-max-size", "--tcp-max-conns-per-client", "--tcp-max-queries",
+            "--tcp-lifetime", "--rrl-rate", "--rrl-slip", "--rrl-window", "--rrl-exempt", "--max-records", "--server");
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -110,6 +115,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         List<Network> rrlExempt = defaultRrl.exempt();
         Path queryLog = null;
         double sample = 1;
+        long queryLogMaxBytes = geodns.server.metrics.QueryLog.DEFAULT_MAX_BYTES;
         int maxRecords = geodns.server.zone.Zones.DEFAULT_MAX_RECORDS;
         List<String> arguments = new ArrayList<>();
         InetSocketAddress server = null;
@@ -117,7 +123,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
                 return new Options("--help", zones, dns, http, geoip, udpMax, nativeUdp, defaultTcp, defaultRrl,
-                        null, 1, maxRecords, List.of(), null);
+                        null, 1, queryLogMaxBytes, maxRecords, List.of(), null);
             }
             if (command.equals("explain") && !flag.startsWith("-")) {
                 arguments.add(flag);
@@ -148,6 +154,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--rrl-exempt" -> rrlExempt = networks(flag, value);
                 case "--query-log" -> queryLog = Path.of(value);
                 case "--query-log-sample" -> sample = fraction(flag, value);
+                case "--query-log-max-size" -> queryLogMaxBytes = size(flag, value);
                 case "--max-records" -> maxRecords = number(flag, value, 1, 100_000_000);
                 case "--server" -> server = address(value);
                 default -> throw new IllegalStateException(flag);
@@ -162,7 +169,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         return new Options(command, zones, dns, http, geoip, udpMax, nativeUdp,
                 new DnsServer.Limits(tcpIdle, tcpMax, tcpPerClient, tcpQueries, tcpLifetime),
                 new RateLimiter.Settings(rrlRate, rrlSlip, rrlWindow, rrlExempt), queryLog, sample,
-                maxRecords, List.copyOf(arguments), server);
+                queryLogMaxBytes, maxRecords, List.copyOf(arguments), server);
     }
 
     private static boolean udpTransport(String flag, String value) throws UsageException {
@@ -215,6 +222,24 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         } catch (UnknownHostException e) {
             throw new UsageException("'" + text + "': unknown host " + host);
         }
+    }
+
+    /** Bytes, or a number with K, M or G (powers of 1024): 100M; 0 is allowed. */
+    private static long size(String what, String value) throws UsageException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,12})([KMG]?)").matcher(value);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1)) << switch (m.group(2)) {
+                case "K" -> 10;
+                case "M" -> 20;
+                case "G" -> 30;
+                default -> 0;
+            };
+            if (n == 0 || n >= 1024 && n <= (1L << 40)) {
+                return n;
+            }
+        }
+        throw new UsageException(what + " must be 0 or a size from 1K to 1024G (bytes, or with K, M, G), not '"
+                + value + "'");
     }
 
     private static double fraction(String what, String value) throws UsageException {

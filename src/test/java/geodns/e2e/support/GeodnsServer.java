@@ -95,10 +95,19 @@ public final class GeodnsServer implements AutoCloseable, ExtensionContext.Store
      * ones turn out to be taken.
      */
     public static GeodnsServer start(Path zones, InetAddress second, String... extraArgs) {
+        return start(List.of(), zones, second, extraArgs);
+    }
+
+    /** As {@link #start(Path, String...)}, with {@code jvmFlags} before {@code -jar} (e.g. the image's heap). */
+    public static GeodnsServer startWithJvmFlags(List<String> jvmFlags, Path zones, String... extraArgs) {
+        return start(jvmFlags, zones, null, extraArgs);
+    }
+
+    private static GeodnsServer start(List<String> jvmFlags, Path zones, InetAddress second, String... extraArgs) {
         AssertionError last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
-                return startOnce(zones, second, extraArgs);
+                return startOnce(jvmFlags, zones, second, extraArgs);
             } catch (PortsTaken e) {
                 last = e;
             }
@@ -112,7 +121,8 @@ public final class GeodnsServer implements AutoCloseable, ExtensionContext.Store
         }
     }
 
-    private static GeodnsServer startOnce(Path zones, InetAddress second, String... extraArgs) {
+    private static GeodnsServer startOnce(List<String> jvmFlags, Path zones, InetAddress second,
+                                          String... extraArgs) {
         int dnsPort = freePort(LOOPBACK, true);
         int httpPort = freePort(LOOPBACK, false);
         List<InetSocketAddress> dnsAddresses = new ArrayList<>();
@@ -124,7 +134,9 @@ public final class GeodnsServer implements AutoCloseable, ExtensionContext.Store
             String host = second instanceof java.net.Inet6Address ? "[::1]" : second.getHostAddress();
             dnsFlag += "," + host + ":" + secondPort;
         }
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString(), "serve",
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-jar", jar().toString(), "serve",
                 "--zones", zones.toString(), "--dns", dnsFlag, "--http", LOOPBACK.getHostAddress() + ":" + httpPort));
         command.addAll(Arrays.asList(extraArgs));
         Path log;
@@ -151,7 +163,8 @@ public final class GeodnsServer implements AutoCloseable, ExtensionContext.Store
                 String output = log();
                 String message = "server exited with " + exitCode + " before it was ready: " + description
                         + "\n" + output;
-                if (output.contains("Address already in use") || output.contains("BindException")) {
+                if (output.toLowerCase(java.util.Locale.ROOT).contains("address already in use")
+                        || output.contains("BindException")) {
                     throw new PortsTaken(message);
                 }
                 throw new AssertionError(message);

@@ -54,6 +54,11 @@ final class GeoConfigReader {
      * could.
      */
     static GeoConfig read(Path dir, List<ZoneError> errors) {
+        return read(dir, HeapBudget.unlimited(), errors);
+    }
+
+    /** @param heap counts the YAML nodes read */
+    static GeoConfig read(Path dir, HeapBudget heap, List<ZoneError> errors) {
         Path path = dir.resolve(FILE_NAME);
         if (Links.report(path, errors)) {
             return null;
@@ -63,7 +68,7 @@ final class GeoConfigReader {
         }
         GeoConfigReader reader = new GeoConfigReader(path.toString(), errors);
         try {
-            return reader.config(reader.yaml.parse(path), path.toString());
+            return reader.config(reader.yaml.parse(path, heap), path.toString());
         } catch (YamlReader.Problem p) {
             errors.add(p.error);
             return null;

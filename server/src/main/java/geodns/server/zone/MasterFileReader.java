@@ -10,6 +10,7 @@ import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * Reads an RFC 1035 master file with dnsjava and remembers where each record came from.
@@ -40,16 +41,20 @@ final class MasterFileReader {
 
     private MasterFileReader() {}
 
-    static void read(Path file, Name origin, Budget budget, List<PlacedRecord> records, List<ZoneError> errors) {
+    /** The most a record's data may hold: its length is a 16-bit field (RFC 1035 §3.2.1). */
+    static final int MAX_RDATA = 65_535;
+
+    static void read(Path file, Name origin, Budget budget, HeapBudget heap, List<PlacedRecord> records,
+                     List<ZoneError> errors) {
         String display = file.toString();
-        if (tooLarge(file, display, 1, errors)) {
+        if (!Includes.check(file, heap, errors)) {
             return;
         }
         Master master;
         try {
             master = new Master(display, origin);
         } catch (IOException e) {
-            errors.add(new ZoneError(display, 0, "cannot read: " + e.getMessage()));
+            errors.add(new ZoneError(display, 0, "cannot read: " + reason(e)));
             return;
         }
         Map<String, RecordStartLines> startLines = new HashMap<>();
@@ -74,6 +79,14 @@ final class MasterFileReader {
                             + " records in the zones folder (the limit; --max-records raises it)"));
                     return;
                 }
+                int length = r.rdataToWireCanonical().length;
+                if (length > MAX_RDATA) {
+                    errors.add(new ZoneError(at.file, line, Type.string(r.getType()) + " record data of " + length
+                            + " bytes, more than the " + MAX_RDATA + " a record can hold"));
+                    continue;
+                }
+                heap.charge(HeapBudget.PER_RECORD + (long) HeapBudget.PER_RECORD_BYTE
+                        * (length + r.getName().length()), at.file, line);
                 records.add(new PlacedRecord(r, at.file, line));
             }
             unclosedParentheses(startLines, errors);
@@ -84,12 +97,14 @@ final class MasterFileReader {
             Position at = position(master, display);
             errors.add(new ZoneError(at.file, Math.max(1, at.line - 1), "cannot read: " + e.getMessage()));
         } catch (StackOverflowError e) {
-            errors.add(new ZoneError(display, 0, "$INCLUDE nested too deep (does a file include itself?)"));
+            errors.add(new ZoneError(display, 0, "$INCLUDE nested too deep"));
         } catch (StringIndexOutOfBoundsException e) {
             // dnsjava 3.6 looks at the first character of the owner token, which "" does not have.
             Position at = position(master, display);
             errors.add(new ZoneError(at.file, Math.max(1, at.line), "an empty quoted name \"\" where a record's owner"
                     + " or a $directive belongs (write @ for the zone's origin)"));
+        } catch (HeapBudget.Exceeded e) {
+            throw e;
         } catch (RuntimeException e) {
             Position at = position(master, display);
             errors.add(new ZoneError(at.file, at.line, "unreadable: " + e));
@@ -116,6 +131,14 @@ final class MasterFileReader {
             line = lines.start(failing);
         }
         return new ZoneError(at.file, line, ParseMessages.clarify(m.group(3)));
+    }
+
+    /** Why a file cannot be opened, without the file name Java's message repeats. */
+    static String reason(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        int open = message.lastIndexOf(" (");
+        return e instanceof java.io.FileNotFoundException && open > 0 && message.endsWith(")")
+                ? message.substring(open + 2, message.length() - 1).toLowerCase(java.util.Locale.ROOT) : message;
     }
 
     private static boolean tooLarge(Path file, String display, int line, List<ZoneError> errors) {

@@ -115,11 +115,22 @@ final class TransferConfigReader {
         return new TsigKey(name, TSIG.algorithmToName(algorithm), secret);
     }
 
+    private static final int MAX_SECRET_FILE = 64 << 10;
+
     private String readSecretFile(Node node, String file, String what) throws YamlReader.Problem {
         Path path = dir.resolve(file);
         secretFiles.add(path);
-        try {
-            return Files.readString(path);
+        // Like zone files: /dev/zero would be read until the heap is gone, a FIFO would block the reload.
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw yaml.problem(node, "secret-file of " + what + ": " + path + " is not a regular file");
+        }
+        try (java.io.InputStream in = Files.newInputStream(path)) {
+            byte[] secret = in.readNBytes(MAX_SECRET_FILE + 1);
+            if (secret.length > MAX_SECRET_FILE) {
+                throw yaml.problem(node, "secret-file of " + what + ": " + path + " is larger than "
+                        + MAX_SECRET_FILE + " bytes (a base64 secret is under 100)");
+            }
+            return new String(secret, java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw yaml.problem(node, "secret-file of " + what + ": cannot read " + path + ": " + e);
         }

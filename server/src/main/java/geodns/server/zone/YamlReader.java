@@ -12,6 +12,8 @@ import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.NodeEvent;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -41,12 +43,32 @@ final class YamlReader {
         }
     }
 
+    /**
+     * The most nodes (scalars, lists, mappings) a config may hold. A node costs about 240 bytes of heap until the
+     * config is read (measured), so a 1 MiB list of numbers would take over 100 MB; the limit holds it to a few
+     * MB, and a geo.yaml of a thousand names and a hundred nodes stays well under it.
+     */
+    static final int MAX_NODES = 50_000;
+    /** Deeper than any of our configs (geo.yaml: 5); SnakeYAML's default is 50. */
+    static final int MAX_DEPTH = 20;
+    /** Anchors are allowed (shared health settings), alias bombs are not. */
+    static final int MAX_ALIASES = 50;
+
     Node parse(Path path) throws Problem {
+        return parse(path, HeapBudget.unlimited());
+    }
+
+    /** @param heap counts the nodes, which are held until the config is read */
+    Node parse(Path path, HeapBudget heap) throws Problem {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setCodePointLimit(MAX_BYTES);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
         try {
-            Node root = new Yaml(options).compose(new java.io.StringReader(text(path)));
+            String text = text(path);
+            heap.charge((long) countNodes(text, options) * HeapBudget.PER_YAML_NODE, file, 0);
+            Node root = new Yaml(options).compose(new java.io.StringReader(text));
             if (root == null) {
                 throw new Problem(new ZoneError(file, 1, "empty file"));
             }
@@ -54,21 +76,47 @@ final class YamlReader {
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
             throw new Problem(new ZoneError(file, line, "YAML: " + e.getProblem()));
+        } catch (HeapBudget.Exceeded e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new Problem(new ZoneError(file, 1, "YAML: " + e.getMessage()));
         }
+    }
+
+    /**
+     * The nodes of the document, counted from SnakeYAML's events, which are not kept: the limit is checked
+     * before a tree of them is built.
+     */
+    private int countNodes(String text, LoaderOptions options) throws Problem {
+        int nodes = 0;
+        for (Event event : new Yaml(options).parse(new java.io.StringReader(text))) {
+            if (event instanceof NodeEvent && ++nodes > MAX_NODES) {
+                throw new Problem(new ZoneError(file, event.getStartMark().getLine() + 1, "more than " + MAX_NODES
+                        + " YAML nodes (the limit): a config this large is a mistake"));
+            }
+        }
+        return nodes;
     }
 
     /** The file as text: at most {@link #MAX_BYTES}, and UTF-8, or a problem naming the line of the first bad byte. */
     private String text(Path path) throws Problem {
         byte[] bytes;
         try {
+            // A FIFO would block the reload thread; /dev/zero (size 0) would be read until the heap is gone.
+            if (!Files.isRegularFile(path)) {
+                throw new Problem(new ZoneError(file, 0, "not a regular file (a device, FIFO or folder)"));
+            }
             if (Files.size(path) > MAX_BYTES) {
                 throw new Problem(new ZoneError(file, 1, "larger than the limit of " + (MAX_BYTES >> 20) + " MiB"));
             }
-            bytes = Files.readAllBytes(path);
+            try (java.io.InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes(MAX_BYTES + 1);  // it may have grown since
+            }
+            if (bytes.length > MAX_BYTES) {
+                throw new Problem(new ZoneError(file, 1, "larger than the limit of " + (MAX_BYTES >> 20) + " MiB"));
+            }
         } catch (IOException e) {
-            throw new Problem(new ZoneError(file, 1, "cannot read: " + e.getMessage()));
+            throw new Problem(new ZoneError(file, 0, "cannot read: " + MasterFileReader.reason(e)));
         }
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
         java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);

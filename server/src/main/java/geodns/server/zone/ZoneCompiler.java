@@ -25,28 +25,45 @@ final class ZoneCompiler {
     private final Map<Name, GeoTarget> geoTargets;
     private final Metrics metrics;
     private final Sections nxdomain;
+    private final HeapBudget heap;
+    private final String file;
 
-    private ZoneCompiler(ZoneTree tree, Map<Name, GeoTarget> geoTargets, Metrics metrics) {
+    private ZoneCompiler(ZoneTree tree, Map<Name, GeoTarget> geoTargets, Metrics metrics, HeapBudget heap,
+                         String file) {
         this.tree = tree;
         this.metrics = metrics;
         this.geoTargets = geoTargets;
+        this.heap = heap;
+        this.file = file;
         this.nxdomain = tree.nameError().encode(SectionsEncoder.standalone());
     }
 
-    /** @param geoTargets the geo names inside this zone */
-    static void compile(ZoneContent zone, Map<Name, GeoTarget> geoTargets, Snapshot.Builder out, Metrics metrics) {
-        ZoneCompiler compiler = new ZoneCompiler(new ZoneTree(zone, geoTargets.keySet()), geoTargets, metrics);
+    /**
+     * @param geoTargets the geo names inside this zone
+     * @param heap counts every answer as it is encoded: a CNAME's answers hold its target's records, so what a
+     *             zone compiles to cannot be told from its size on disk
+     */
+    static void compile(ZoneContent zone, Map<Name, GeoTarget> geoTargets, Snapshot.Builder out, Metrics metrics,
+                        HeapBudget heap) {
+        ZoneCompiler compiler = new ZoneCompiler(new ZoneTree(zone, geoTargets.keySet()), geoTargets, metrics, heap,
+                zone.file());
         out.removeAtAndBelow(zone.origin());
         for (Name name : compiler.tree.names()) {
+            heap.charge(HeapBudget.PER_NAME, zone.file(), 0);
             out.put(name, compiler.node(name));
         }
+    }
+
+    private Sections counted(Sections sections) {
+        heap.charge(HeapBudget.PER_ANSWER + sections.bytes().length, file, 0);
+        return sections;
     }
 
     private NameNode node(Name name) {
         Name cut = tree.cutAtOrAbove(name);
         if (cut != null) {
             // Names below the cut that do not exist share this referral, so it must not point into the question.
-            Sections referral = tree.referral(cut).encode(SectionsEncoder.standalone());
+            Sections referral = counted(tree.referral(cut).encode(SectionsEncoder.standalone()));
             return new NameNode(new int[0], new Sections[0], referral, referral, referral, nxdomain);
         }
         Resolution forA = tree.resolve(name, Type.A);
@@ -61,12 +78,12 @@ final class ZoneCompiler {
                 encode(name, tree.resolve(name, Type.ANY)), null, nxdomain, geo);
     }
 
-    private static Sections encode(Name name, Resolution resolution) {
-        return resolution.encode(encoder(name));
+    private Sections encode(Name name, Resolution resolution) {
+        return counted(resolution.encode(encoder(name)));
     }
 
-    private static Sections encode(Name name, List<Record> answer) {
-        return new Resolution(Header.NOERROR, true, answer, List.of(), List.of()).encode(encoder(name));
+    private Sections encode(Name name, List<Record> answer) {
+        return counted(new Resolution(Header.NOERROR, true, answer, List.of(), List.of()).encode(encoder(name)));
     }
 
     private static SectionsEncoder encoder(Name name) {

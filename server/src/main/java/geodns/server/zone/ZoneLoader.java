@@ -15,7 +15,7 @@ final class ZoneLoader {
 
     private ZoneLoader() {}
 
-    static List<ZoneContent> load(Path dir, int maxRecords, List<ZoneError> errors) {
+    static List<ZoneContent> load(Path dir, int maxRecords, HeapBudget heap, List<ZoneError> errors) {
         List<ZoneContent> zones = new ArrayList<>();
         int total = 0;
         java.util.Map<Name, Path> seen = new java.util.HashMap<>();
@@ -32,7 +32,7 @@ final class ZoneLoader {
             }
             List<PlacedRecord> records = new ArrayList<>();
             int errorsBefore = errors.size();
-            MasterFileReader.read(file, origin, new MasterFileReader.Budget(maxRecords, total), records, errors);
+            MasterFileReader.read(file, origin, new MasterFileReader.Budget(maxRecords, total), heap, records, errors);
             if (errors.size() == errorsBefore + 1) {
                 errors.addAll(SyntaxRecovery.after(file, origin, errors.get(errorsBefore)));
             }
@@ -53,12 +53,13 @@ final class ZoneLoader {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            // Kubernetes ConfigMap mounts hold hidden ..data folders; only plain *.zone files count.
+            // Kubernetes ConfigMap mounts hold hidden ..data folders; folders do not count. Anything else that is
+            // not a regular file (a FIFO, a device) is an error when it is read, not skipped.
             return files.filter(f -> f.getFileName().toString().endsWith(SUFFIX))
                     .filter(f -> !f.getFileName().toString().startsWith("."))
                     .sorted()
                     .filter(f -> !Links.report(f, errors))
-                    .filter(Files::isRegularFile)
+                    .filter(f -> !Files.isDirectory(f))
                     .toList();
         } catch (IOException e) {
             errors.add(new ZoneError(dir.toString(), 0, "cannot list: " + e.getMessage()));

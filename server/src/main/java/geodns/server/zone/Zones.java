@@ -108,10 +108,26 @@ public final class Zones {
 
     /** @param maxRecords the most records all zone files together may hold; more is an error */
     public static Read read(Path dir, int maxRecords) {
+        return read(dir, maxRecords, HeapBudget.forThisHeap());
+    }
+
+    /**
+     * @param heap what reading may take; the files' sizes, records and YAML nodes are counted against it, and
+     *             it goes on to {@link #compile} the sources read
+     */
+    public static Read read(Path dir, int maxRecords, HeapBudget heap) {
+        try {
+            return readWithin(dir, maxRecords, heap);
+        } catch (HeapBudget.Exceeded e) {
+            return new Read(null, List.of(e.error()), Inputs.everything(dir));
+        }
+    }
+
+    private static Read readWithin(Path dir, int maxRecords, HeapBudget heap) {
         List<ZoneError> errors = new ArrayList<>();
-        List<ZoneContent> zones = new ArrayList<>(ZoneLoader.load(dir, maxRecords, errors));
+        List<ZoneContent> zones = new ArrayList<>(ZoneLoader.load(dir, maxRecords, heap, errors));
         boolean zonesRead = errors.isEmpty() && !zones.isEmpty();
-        GeoConfig geo = GeoConfigReader.read(dir, errors);
+        GeoConfig geo = GeoConfigReader.read(dir, heap, errors);
         TransferConfig transfer = TransferConfigReader.read(dir, errors);
         if (zones.isEmpty() && errors.isEmpty()) {
             errors.add(new ZoneError(dir.toString(), 0, "no *" + ZoneLoader.SUFFIX + " files"));
@@ -163,6 +179,16 @@ public final class Zones {
 
     /** @param health which nodes answers may carry */
     public static Snapshot compile(Sources sources, GeoRouting routing, HealthView health, Metrics metrics) {
+        return compile(sources, routing, health, metrics, HeapBudget.unlimited());
+    }
+
+    /**
+     * As above, counting every answer encoded against {@code heap} (the budget the sources were read with).
+     *
+     * @throws HeapBudget.Exceeded naming the zone file whose answers went past it
+     */
+    public static Snapshot compile(Sources sources, GeoRouting routing, HealthView health, Metrics metrics,
+                                   HeapBudget heap) {
         Snapshot.Builder builder = new Snapshot.Builder();
         List<Snapshot.LoadedZone> loaded = new ArrayList<>();
         List<GeoConfig.GeoName> names = sources.geo.names();
@@ -180,7 +206,7 @@ public final class Zones {
                 }
                 targets.put(spec.name(), target);
             }
-            ZoneCompiler.compile(zone, targets, builder, metrics);
+            ZoneCompiler.compile(zone, targets, builder, metrics, heap);
             loaded.add(new Snapshot.LoadedZone(zone.origin().toString(true), zone.soa().getSerial(),
                     zone.records().size(), zone.file()));
         }
@@ -200,9 +226,18 @@ public final class Zones {
     }
 
     public static Loaded load(Path dir, int maxRecords) {
-        Read read = read(dir, maxRecords);
-        return read.ok() ? new Loaded(compile(read.sources(), null, HealthView.allUp()), List.of())
-                : new Loaded(null, read.errors());
+        HeapBudget heap = HeapBudget.forThisHeap();
+        Read read = read(dir, maxRecords, heap);
+        if (!read.ok()) {
+            return new Loaded(null, read.errors());
+        }
+        Metrics metrics = new Metrics();
+        try {
+            return new Loaded(compile(read.sources(), routing(read.sources(), null, metrics), HealthView.allUp(),
+                    metrics, heap), List.of());
+        } catch (HeapBudget.Exceeded e) {
+            return new Loaded(null, List.of(e.error()));
+        }
     }
 
     /** A snapshot when {@code errors} is empty. */

@@ -113,6 +113,21 @@ class GeoConfigErrorsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void geoYamlThatIsADeviceIsAnErrorNotReadUntilTheHeapIsGone() throws Exception {
+        geoFile = java.nio.file.Files.createSymbolicLink(dir.resolve("geo.yaml"), Path.of("/dev/zero"));
+        ZoneError error = onlyError();
+        assertEquals(dir.resolve("geo.yaml") + ": not a regular file (a device, FIFO or folder)", error.toString());
+    }
+
+    @Test
+    void geoYamlOfMoreNodesThanTheLimitIsAnErrorAtTheFirstNodeOver() {
+        geo(LOCATIONS + "junk: [" + "1,".repeat(YamlReader.MAX_NODES) + "1]\n");
+        ZoneError error = onlyError();
+        assertTrue(error.reason().startsWith("more than 50000 YAML nodes"), error::toString);
+    }
+
+    @Test
     void geoYamlLargerThanTheLimitIsAnErrorNamingTheLimit() throws Exception {
         geo(LOCATIONS);
         try (java.io.RandomAccessFile grown = new java.io.RandomAccessFile(geoFile.toFile(), "rw")) {

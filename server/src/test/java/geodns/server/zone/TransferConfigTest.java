@@ -197,6 +197,16 @@ class TransferConfigTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aSecretFileThatIsADeviceIsAnErrorNotReadUntilTheHeapIsGone() {
+        String yaml = transfer("""
+                keys:
+                  secondary: { secret-file: /dev/zero }   # here
+                """);
+        assertErrorAt(yaml, "# here", "not a regular file");
+    }
+
+    @Test
     void aZoneWithoutAnAllowListIsAnError() {
         String yaml = transfer("""
                 zones:

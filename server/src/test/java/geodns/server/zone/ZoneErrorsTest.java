@@ -389,6 +389,14 @@ class ZoneErrorsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void zoneFileThatIsAFifoIsAnErrorNotABlockedRead() throws Exception {
+        Path fifo = dir.resolve("example.com.zone");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        assertEquals(fifo + ": not a regular file (a device, FIFO or folder)", onlyError().toString());
+    }
+
+    @Test
     void includeLoopIsAnErrorNotACrash() {
         zone(HEAD + "$INCLUDE example.com.zone\n");
         Zones.Loaded loaded = assertDoesNotThrow(() -> Zones.load(dir));
