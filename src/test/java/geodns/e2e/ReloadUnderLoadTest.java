@@ -66,7 +66,12 @@ class ReloadUnderLoadTest {
     private static final long ROUND_MILLIS = 600;
     private static final int THREADS = 4;
     private static final int TIMEOUT_MS = 2000;
-    private static final long MAX_QUERIES_PER_THREAD = 200_000;
+    /**
+     * Bounds of each load thread besides the test's stop: a count high enough that a fast machine cannot run out
+     * of queries before the last round is served (200,000 did, at about 67,000 answers a second), and a time.
+     */
+    private static final long MAX_QUERIES_PER_THREAD = 5_000_000;
+    private static final long MAX_LOAD_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
     private static final int SERIAL_BASE = 1000;
 
     /** The client networks (ECS /24s inside them) and where each database variant places them. */
@@ -189,8 +194,9 @@ class ReloadUnderLoadTest {
     private void load(int thread, AtomicBoolean stop, Set<Integer> goodRounds, Observed seen) {
         int highestRound = -1;
         long n = 0;
+        long deadline = System.nanoTime() + MAX_LOAD_NANOS;
         try (UdpClient client = new UdpClient(server.dns(), TIMEOUT_MS)) {
-            while (!stop.get() && n < MAX_QUERIES_PER_THREAD) {
+            while (!stop.get() && n < MAX_QUERIES_PER_THREAD && System.nanoTime() - deadline < 0) {
                 int kind = (int) (n++ % 3);
                 Group group = GROUPS.get(ThreadLocalRandom.current().nextInt(GROUPS.size()));
                 String subnet = "127." + group.octet() + "." + ThreadLocalRandom.current().nextInt(256) + ".0";
