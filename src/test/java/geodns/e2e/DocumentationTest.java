@@ -143,6 +143,17 @@ class DocumentationTest {
         assertEquals(Map.of(), wrong, "client subnets of the docs' geo examples");
     }
 
+    // ------------------------------------------------------------------------------------- the two commands
+
+    @Test
+    void ciRunsTheTestCommandTheReadmeGives() {
+        Matcher command = Pattern.compile("(?s)\nRun every test .*?```sh\n(.*?)\n```").matcher(read(ROOT.resolve(
+                "README.md")));
+        assertTrue(command.find(), "the README gives a command that runs every test");
+        assertTrue(read(ROOT.resolve(".ci/run")).lines().anyMatch(command.group(1)::equals),
+                ".ci/run runs the README's test command as it is written: " + command.group(1));
+    }
+
     // ------------------------------------------------------------------------------------------- licence
 
     @Test
