@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The admin port's plain endpoints: readiness, and /metrics as Prometheus text with every promised family. */
 @ExtendWith(ExampleServer.class)
 class AdminEndpointsTest {
-    /** Every metric family the README ("Operations") promises, as Prometheus names them. */
+    /** Every metric family docs/operations.md ("Operations") promises, as Prometheus names them. */
     private static final List<String> FAMILIES = List.of(
             "geodns_queries_total", "geodns_geo_answers_total", "geodns_fail_open_answers_total",
             "geodns_client_subnet_total", "geodns_geoip_cache_total", "geodns_reloads_total", "geodns_zone_serial",

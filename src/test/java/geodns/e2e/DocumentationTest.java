@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What the README and the cluster docs ({@code k8s/}) tell an operator must be true: every section they send the
- * reader to exists, every client subnet their geo examples dig for is one the embedded GeoIP database places (in
+ * What the README, the docs ({@code docs/}, {@code k8s/}, {@code bench/}) tell an operator must be true: every section
+ * they send the reader to exists, every client subnet their geo examples dig for is one the embedded GeoIP database places (in
  * the location the comment says), and the licence they name is there.
  */
 class DocumentationTest {
@@ -35,10 +35,13 @@ class DocumentationTest {
 
     // ----------------------------------------------------------------------------------- cross-references
 
-    /** {@code README, "Title"}, {@code k8s/README.md ("Title")}, {@code README, "A" and "B"}: a section of a README. */
+    /**
+     * {@code README, "Title"}, {@code k8s/README.md ("Title")}, {@code docs/operations.md, "A" and "B"}: a section of
+     * a markdown file; a bare {@code README} is the top one, a bare {@code name.md} is beside the file that names it.
+     */
     private static final Pattern SECTION_OF = Pattern.compile(
-            "(?<doc>\\b(?:[\\w-]+/)*README(?:\\.md)?)\\)?[,:]?\\s*\\(?\\s*(?<titles>\"[^\"]+\"(?:(?:,\\s*|\\s+and\\s+)"
-                    + "\"[^\"]+\")*)");
+            "(?<doc>\\b(?:[\\w-]+/)*(?:README(?:\\.md)?|[\\w-]+\\.md))\\)?[,:]?\\s*\\(?\\s*"
+                    + "(?<titles>\"[^\"]+\"(?:(?:,\\s*|\\s+and\\s+)\"[^\"]+\")*)");
     /** {@code see "Title"} with no document named: a section of the same markdown file. */
     private static final Pattern SEE = Pattern.compile("(?i)\\bsee\\s+(?<titles>\"[^\"]+\"(?:(?:,\\s*|\\s+and\\s+)"
             + "\"[^\"]+\")*)");
@@ -47,7 +50,7 @@ class DocumentationTest {
     private static final Pattern TITLE = Pattern.compile("\"([^\"]+)\"");
 
     @Test
-    void everySectionTheReadmeAndK8sFilesReferToExists() {
+    void everySectionTheDocsReferToExists() {
         List<String> broken = new ArrayList<>();
         int checked = 0;
         for (Path file : documents()) {
@@ -58,8 +61,9 @@ class DocumentationTest {
             String joined = text.replaceAll("\\s*\\n\\s*(?:[#;]\\s*)?", " ");
             Matcher m = SECTION_OF.matcher(joined);
             while (m.find()) {
-                Path doc = m.group("doc").contains("/") ? ROOT.resolve(m.group("doc").replaceFirst("(\\.md)?$", ".md"))
-                        : ROOT.resolve("README.md");
+                String named = m.group("doc");
+                Path doc = named.contains("/") ? ROOT.resolve(named.replaceFirst("(\\.md)?$", ".md"))
+                        : named.startsWith("README") ? ROOT.resolve("README.md") : file.getParent().resolve(named);
                 for (String title : titles(m.group("titles"))) {
                     checked++;
                     if (!Files.isRegularFile(doc) || !hasHeading(doc, title)) {
@@ -109,8 +113,10 @@ class DocumentationTest {
     @Timeout(180)
     void everyClientSubnetTheGeoExamplesDigForIsPlacedWhereTheirCommentsSay() {
         Map<String, Set<String>> saidFor = new TreeMap<>();   // address -> locations the lines name ("" if none)
-        for (Path file : List.of(ROOT.resolve("README.md"), ROOT.resolve("k8s/README.md"),
-                ROOT.resolve("zones/example.com.zone"))) {
+        List<Path> files = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("k8s/README.md"),
+                ROOT.resolve("bench/README.md"), ROOT.resolve("zones/example.com.zone")));
+        files.addAll(markdownIn(ROOT.resolve("docs")));
+        for (Path file : files) {
             for (String line : read(file).split("\n")) {
                 Matcher m = SUBNET.matcher(line);
                 while (m.find()) {
@@ -137,6 +143,17 @@ class DocumentationTest {
         assertEquals(Map.of(), wrong, "client subnets of the docs' geo examples");
     }
 
+    // ------------------------------------------------------------------------------------- the two commands
+
+    @Test
+    void ciRunsTheTestCommandTheReadmeGives() {
+        Matcher command = Pattern.compile("(?s)\nRun every test .*?```sh\n(.*?)\n```").matcher(read(ROOT.resolve(
+                "README.md")));
+        assertTrue(command.find(), "the README gives a command that runs every test");
+        assertTrue(read(ROOT.resolve(".ci/run")).lines().anyMatch(command.group(1)::equals),
+                ".ci/run runs the README's test command as it is written: " + command.group(1));
+    }
+
     // ------------------------------------------------------------------------------------------- licence
 
     @Test
@@ -155,9 +172,13 @@ class DocumentationTest {
 
     // ------------------------------------------------------------------------------------------- helpers
 
-    /** The README, and every text file of k8s/ (the dashboard's JSON aside), the Dockerfile and zones/. */
+    /**
+     * The READMEs, docs/, and every text file of k8s/ (the dashboard's JSON aside), the Dockerfile and zones/.
+     */
     private static List<Path> documents() {
-        List<Path> out = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("Dockerfile")));
+        List<Path> out = new ArrayList<>(List.of(ROOT.resolve("README.md"), ROOT.resolve("Dockerfile"),
+                ROOT.resolve("server/README.md"), ROOT.resolve("bench/README.md")));
+        out.addAll(markdownIn(ROOT.resolve("docs")));
         for (String dir : List.of("k8s", "zones")) {
             try (Stream<Path> files = Files.walk(ROOT.resolve(dir))) {
                 files.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".json")).sorted()
@@ -167,6 +188,15 @@ class DocumentationTest {
             }
         }
         return out;
+    }
+
+    /** The markdown files of a folder, in name order. */
+    static List<Path> markdownIn(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".md")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static List<String> titles(String quoted) {

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Four locations, end to end, with dig (issue 6): a cluster of four nodes — london, frankfurt, seattle, singapore
+ * Four locations, end to end, with dig: a cluster of four nodes — london, frankfurt, seattle, singapore
  * — each a network namespace of its own on a private test bridge ({@link NetNamespaces}), each running the packaged
  * geodns on its own address, port 53, and a small HTTP server on port 80 standing in for its Traefik
  * ({@link PingServer}); plus a client namespace that asks every node with {@code dig}.

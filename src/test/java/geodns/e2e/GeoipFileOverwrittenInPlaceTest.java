@@ -38,7 +38,8 @@ import org.xbill.DNS.Type;
  * The GeoIP file overwritten in place ({@code cp new.mmdb geo.mmdb}: the same file truncated, then written), not
  * renamed over: the database in use is that very file, so the server must not trip over it shrinking under its
  * feet. Queries keep being answered, each with one location's nodes (which one may be wrong for the moment a
- * lookup reads a half-written file, and a rare query may go unanswered: the README asks for atomic replacement).
+ * lookup reads a half-written file, and a rare query may go unanswered: docs/configuration.md asks for atomic
+ * replacement).
  */
 @ExtendWith(ServerLogOnFailure.class)
 class GeoipFileOverwrittenInPlaceTest {
@@ -91,7 +92,7 @@ class GeoipFileOverwrittenInPlaceTest {
                     r.getSection(Section.ANSWER).forEach(rr -> addresses.add(rr.rdataToString()));
                     GeoWorld.Location l = GeoWorld.locationWithExactly(addresses, "A");
                     // While a memory-mapped DB is rewritten in place its lookups may read garbage and place a
-                    // client wrongly (the README says to replace it atomically); what must hold is that every
+                    // client wrongly (the docs say to replace it atomically); what must hold is that every
                     // query still gets a complete answer: NOERROR with exactly one location's nodes.
                     if (r.getRcode() != Rcode.NOERROR || l == null) {
                         problems.add("ECS " + subnet + "/24: expected one location's nodes, got\n" + r);

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Health (issue 4) end to end: every node's /ping endpoint is a real local HTTP server that the tests stop, start,
+ * Health end to end: every node's /ping endpoint is a real local HTTP server that the tests stop, start,
  * slow down and make answer errors; the server probes them every 200 ms (timeout 300 ms, fall 2, rise 2) and
  * answers only nodes that are up. The client is Madrid (nearest london, then frankfurt) unless said otherwise.
  * Every wait is bounded; after each test every endpoint is healthy again and every node back up.

@@ -34,9 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /metrics} moves with real traffic: every query, malformed packet, dropped packet, geo answer, ECS option,
- * GeoIP cache lookup and reload is counted under the name and labels the README promises. The class has a server
- * of its own (the geo world of {@link GeoWorld}), so no other test's traffic shows in its counters; each test
- * compares one scrape before with one after.
+ * GeoIP cache lookup and reload is counted under the name and labels docs/operations.md promises. The class has a
+ * server of its own (the geo world of {@link GeoWorld}), so no other test's traffic shows in its counters; each
+ * test compares one scrape before with one after.
  */
 @ExtendWith(ServerLogOnFailure.class)
 class MetricsTest {

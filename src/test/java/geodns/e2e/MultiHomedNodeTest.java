@@ -42,7 +42,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * several IPv6), served by wildcard listeners for both families on one port ({@code --dns 0.0.0.0:P,[::]:P}):
  * each reply leaves from the address that was asked, over UDP on either transport and over TCP, and both families
  * are served. A resolver drops a UDP reply from another address than the one it asked, so without this the name
- * server is dead to it (issue 16).
+ * server is dead to it.
  *
  * <p>A server network namespace whose {@code eth0} holds 192.0.2.1/24, 192.0.2.2/24, 2001:db8::1/64 and
  * 2001:db8::2/64, and a client namespace on the same test bridge ({@link NetNamespaces}); geodns runs in the

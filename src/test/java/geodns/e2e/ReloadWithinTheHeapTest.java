@@ -37,11 +37,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Reloads under the heap the image gives (the Dockerfile's ENTRYPOINT flags, a 192 MiB container: 96 MiB of heap,
  * exit on OutOfMemoryError). Each input below ended a serving process on reload; now each is refused as
  * {@code file: reason} or {@code file:line: reason} while the old snapshot answers, and a zone at the documented
- * limit (README, "Limits") reloads again and again.
+ * limit (docs/operations.md, "Limits") reloads again and again.
  */
 @ExtendWith(ServerLogOnFailure.class)
 class ReloadWithinTheHeapTest {
-    /** The largest zone of 250-character TXT records the README promises reloads under the image's heap. */
+    /** The largest zone of 250-character TXT records docs/operations.md promises reloads under the image's heap. */
     static final int TXT_RECORDS_AT_THE_LIMIT = 15_000;
     private static final String OLD_WWW = "192.0.2.80";
     private static final Duration RELOAD_WAIT = Duration.ofSeconds(60);

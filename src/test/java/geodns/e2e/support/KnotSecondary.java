@@ -53,7 +53,7 @@ public final class KnotSecondary implements AutoCloseable {
         }
     }
 
-    /** A knot.conf like the README's, for loopback. */
+    /** A knot.conf like the one in docs/configuration.md ("Zone transfer"), for loopback. */
     public static String config(Path dir, String loopback, int port, String zone, InetSocketAddress primary,
                                 String keyName, String secret) {
         return """

@@ -121,6 +121,11 @@ public final class PromScrape {
         return v.getAsDouble();
     }
 
+    /** Every sample, in the order of the text. */
+    public List<Sample> samples() {
+        return samples;
+    }
+
     public List<String> comments() {
         return comments;
     }

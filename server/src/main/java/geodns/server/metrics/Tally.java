@@ -4,8 +4,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A counter on the answering path. An answering thread ({@link Rows#newThread}) adds to its own row with a
- * plain store; any other thread adds to a shared adder. Micrometer's counters, striped adders of doubles, cost
- * about 0.2 µs per query here: a few compare-and-swaps per query on lines two cores keep taking from each other.
+ * plain store; any other thread adds to a shared adder. Micrometer's counters, striped adders of doubles, cost a
+ * few compare-and-swaps per query on lines two cores keep taking from each other (what that cost is measured in
+ * bench/README.md, "What each step bought").
  */
 public final class Tally {
     private final Rows rows;

@@ -9,7 +9,7 @@ package geodns.server.zone;
  * check accepts then also reloads, whatever it replaces. Subtracting the serving snapshot's actual size instead
  * would accept a larger config once and refuse the same config at its next reload.
  *
- * <p>What is counted (measured against the retained heap of real loads, see the README's "Limits"): each file's
+ * <p>What is counted (measured against the retained heap of real loads, see docs/operations.md, "Limits"): each file's
  * size (its text is scanned whole while dnsjava reads it), each record's wire length and the objects around it,
  * each answer encoded at compile time and the objects around it, each YAML node; bytes, not only records.
  */

@@ -33,7 +33,7 @@ import org.xbill.DNS.Section;
  *
  * <p>In a plain build this runs the checked-in inputs in {@code PacketPathFuzzTestInputs/answersAnyPacket} (real
  * queries written by dnsjava, and every input the fuzzer ever broke the server with). With {@code JAZZER_FUZZ=1}
- * Jazzer mutates them for {@code jazzer.max_duration} (see the README, "Fuzzing"). Each input is answered over UDP
+ * Jazzer mutates them for {@code jazzer.max_duration} (see docs/design.md, "Fuzzing"). Each input is answered over UDP
  * with the default cap and with the smallest cap, and over TCP, and every reply must keep the invariants below.
  */
 class PacketPathFuzzTest {
