@@ -10,7 +10,9 @@ import geodns.e2e.support.Axfr;
 import geodns.e2e.support.Cli;
 import geodns.e2e.support.ConfigFiles;
 import geodns.e2e.support.GeoWorld;
+import geodns.e2e.support.Dockerfile;
 import geodns.e2e.support.GeodnsServer;
+import geodns.e2e.support.RepoFiles;
 import geodns.e2e.support.Poll;
 import geodns.e2e.support.Rr;
 import geodns.e2e.support.ServerLogOnFailure;
@@ -95,8 +97,8 @@ class KubernetesManifestsTest {
                 + "would leave them out)");
 
         // Optional parts are offered in kustomization.yaml (a commented patch) and documented in k8s/README.md.
-        String kustomizationText = DockerfileTest.read(K8S.resolve("kustomization.yaml"));
-        String readme = DockerfileTest.read(K8S.resolve("README.md"));
+        String kustomizationText = RepoFiles.read(K8S.resolve("kustomization.yaml"));
+        String readme = RepoFiles.read(K8S.resolve("README.md"));
         try (Stream<Path> files = Files.list(K8S.resolve("optional"))) {
             for (Path optional : files.toList()) {
                 String name = "optional/" + optional.getFileName();
@@ -191,7 +193,7 @@ class KubernetesManifestsTest {
         Map<String, Object> container = geodnsContainer();
         assertEquals(null, container.get("command"),
                 "no command: the image's ENTRYPOINT (java with the small-machine flags) runs");
-        assertEquals(DockerfileTest.DOCKERFILE.cmd(), strings(container, "args"),
+        assertEquals(Dockerfile.REPOSITORY.cmd(), strings(container, "args"),
                 "the DaemonSet's args are the image's CMD (one command line, written twice)");
         assertEquals("geodns", str(container, "image"), "the image is named in kustomization.yaml (images:)");
         List<Object> images = list(kustomization(), "images");
@@ -219,7 +221,7 @@ class KubernetesManifestsTest {
         // Port 53 as 10001 takes java's file capability (see the Dockerfile), which no_new_privs would void:
         // privilege escalation stays allowed exactly when the DNS port is privileged and the image has the capability.
         int dnsPort = Integer.parseInt(flag(strings(container, "args"), "--dns").replaceAll(".*:", ""));
-        boolean imageHasCapability = String.join("\n", DockerfileTest.DOCKERFILE.runtime().all("RUN"))
+        boolean imageHasCapability = String.join("\n", Dockerfile.REPOSITORY.runtime().all("RUN"))
                 .contains("setcap cap_net_bind_service=+ep");
         assertEquals(dnsPort < 1024 && imageHasCapability, effective.get("allowPrivilegeEscalation"),
                 "allowPrivilegeEscalation is explicit: true only for java's file capability on a privileged port");
@@ -238,7 +240,7 @@ class KubernetesManifestsTest {
         assertTrue(request > 0 && request <= limit, "a memory request no larger than the limit: " + resources);
         assertNotNull(str(resources, "requests", "cpu"), "a CPU request");
         // The heap follows the limit (MaxRAMPercentage); it must leave room for everything else the JVM needs.
-        String percentage = DockerfileTest.DOCKERFILE.entrypoint().stream()
+        String percentage = Dockerfile.REPOSITORY.entrypointJvmFlags().stream()
                 .filter(f -> f.startsWith("-XX:MaxRAMPercentage=")).findFirst().orElseThrow();
         double heapShare = Double.parseDouble(percentage.substring(percentage.indexOf('=') + 1)) / 100;
         assertTrue(limit * (1 - heapShare) >= 80L << 20,
@@ -428,7 +430,7 @@ class KubernetesManifestsTest {
         Path zones = ConfigFiles.configMap(tmp.resolve("zones"), files);
         try (GeodnsServer server = GeodnsServer.start(zones)) {
             for (String name : List.of("app.example.com.", "www.example.com.")) {
-                DockerfileTest.ask(server.dns(), name);
+                DockerfileEntrypointTest.ask(server.dns(), name);
             }
             Set<String> missing = Poll.until(Duration.ofSeconds(30), Duration.ofMillis(250),
                     "every metric the dashboard asks for is in /metrics", () -> {
@@ -539,7 +541,7 @@ class KubernetesManifestsTest {
         Map<String, Object> config = traefikHelmChartConfig();
         List<String> unknown = new ArrayList<>();
         for (String version : List.of("34.2.0", "39.0.7")) {
-            Map<String, Object> chart = yamlDocumentsOf(DockerfileTest.read(ROOT.resolve(
+            Map<String, Object> chart = yamlDocumentsOf(RepoFiles.read(ROOT.resolve(
                     "src/test/resources/traefik-helm-chart/values-" + version + ".yaml")), "chart " + version).get(0);
             for (List<String> path : leafPaths(traefikValues(config, true), new ArrayList<>())) {
                 Object at = chart;
@@ -664,7 +666,7 @@ class KubernetesManifestsTest {
                 }
             }
         }
-        String text = DockerfileTest.read(K8S.resolve("kustomization.yaml"));
+        String text = RepoFiles.read(K8S.resolve("kustomization.yaml"));
         String enabled = text.replace("# patches:", "patches:")
                 .replace("#   - path: optional/geoipupdate-args.yaml", "  - path: optional/geoipupdate-args.yaml")
                 .replace("#     target: {kind: DaemonSet, name: geodns}", "    target: {kind: DaemonSet, name: geodns}")
@@ -716,7 +718,7 @@ class KubernetesManifestsTest {
             String key = file.contains("=") ? file.substring(0, file.indexOf('=')) : Path.of(file).getFileName()
                     .toString();
             String path = file.contains("=") ? file.substring(file.indexOf('=') + 1) : file;
-            files.put(key, DockerfileTest.read(K8S.resolve(path)));
+            files.put(key, RepoFiles.read(K8S.resolve(path)));
         }
         return files;
     }
@@ -818,7 +820,7 @@ class KubernetesManifestsTest {
     private static List<Object> anyYaml(Path file) {
         List<Object> docs = new ArrayList<>();
         try {
-            for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(DockerfileTest.read(file))) {
+            for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(RepoFiles.read(file))) {
                 if (doc != null) {
                     docs.add(doc);
                 }
@@ -830,7 +832,7 @@ class KubernetesManifestsTest {
     }
 
     private static List<Map<String, Object>> yamlDocuments(Path file) {
-        return yamlDocumentsOf(DockerfileTest.read(file), K8S.relativize(file).toString());
+        return yamlDocumentsOf(RepoFiles.read(file), K8S.relativize(file).toString());
     }
 
     private static List<Map<String, Object>> yamlDocumentsOf(String text, String what) {
