@@ -87,7 +87,7 @@ class DockerfileEntrypointTest {
                     .map(r -> ((ARecord) r).getAddress().getHostAddress()).toList();
             assertEquals(List.of("192.0.2.80"), addresses, reply::toString);
 
-            System.out.println("[DockerfileTest] " + String.join(" ", jvmFlags) + ": " + residentMemory(process)
+            System.out.println("[DockerfileEntrypointTest] " + String.join(" ", jvmFlags) + ": " + residentMemory(process)
                     + " (no container limit here: the heap follows this machine's memory)");
 
             process.destroy();   // SIGTERM, as Kubernetes and docker stop send
