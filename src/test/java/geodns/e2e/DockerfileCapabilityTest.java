@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -73,7 +74,7 @@ class DockerfileCapabilityTest {
         }
 
         String withoutCapability = inNamespaces(tmp, java, ldCache, jar, zones, javaTmp, "");
-        assertTrue(withoutCapability.contains("Permission denied"),
+        assertTrue(withoutCapability.toLowerCase(Locale.ROOT).contains("permission denied"),
                 "without a file capability user 10001 cannot bind port 53 (so the recipe is needed):\n"
                         + withoutCapability);
 
@@ -83,7 +84,7 @@ class DockerfileCapabilityTest {
         assertTrue(allowed.contains("EXIT 0"), "and stops with 0 on SIGTERM:\n" + allowed);
 
         String noNewPrivileges = inNamespaces(tmp, java, ldCache, jar, zones, javaTmp, "--no-new-privs");
-        assertTrue(noNewPrivileges.contains("Permission denied"),
+        assertTrue(noNewPrivileges.toLowerCase(Locale.ROOT).contains("permission denied"),
                 "with no_new_privs (allowPrivilegeEscalation: false) the file capability is ignored:\n"
                         + noNewPrivileges);
     }
