@@ -63,40 +63,23 @@ RUN set -eux; \
 COPY --from=build /src/server/target/geodns.jar /opt/geodns/geodns.jar
 COPY zones/ /zones/
 
+# The JVM flags, one file for the training run below, the ENTRYPOINT and the bench (server/jvm.args says why
+# each).
+COPY server/jvm.args /opt/geodns/jvm.args
+
 # Class data sharing: a training run (`geodns selftest`: serve the example zones until ready, answer itself over
 # UDP and TCP, exit) leaves the classes it loaded, parsed and verified in an archive that every start maps
 # instead of doing that work again: ready in 0.5–0.75 s instead of 0.7–1.2 s, and 3 MiB less resident
 # (bench/README.md). Under QEMU (the other platform of a multi-platform build) it takes a minute or two. The
 # archive belongs to this JDK build and this jar; a java that cannot use it starts without it. The flags are the
 # ENTRYPOINT's, but for the archive.
-RUN java -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:MaxMetaspaceSize=64m -Xss512k -XX:ReservedCodeCacheSize=24m \
-        -XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError -XX:CompileCommand=quiet \
-        -XX:CompileCommand=dontinline,geodns.server.answer.GeoRouting::decide \
-        -XX:ArchiveClassesAtExit=/opt/geodns/geodns.jsa -Xlog:cds=error \
+RUN java @/opt/geodns/jvm.args -XX:ArchiveClassesAtExit=/opt/geodns/geodns.jsa -Xlog:cds=error \
         -jar /opt/geodns/geodns.jar selftest --zones /zones --dns 127.0.0.1:5300 --http 127.0.0.1:8053 \
     && test -s /opt/geodns/geodns.jsa
 
 USER 10001:10001
 EXPOSE 53/udp 53/tcp 8053
 
-# JVM flags for small machines (1 GB Raspberry Pi, container limit 192 MiB; measured in k8s/README.md, "Memory":
-# 97-99 MiB resident after load with the embedded country DB, which lives in the heap, 106 MiB at the peak;
-# 67-69 MiB, peak 70, with a memory-mapped City DB instead):
-#   SerialGC         one GC thread and the smallest GC overhead; pauses are short on a heap this size
-#   MaxRAMPercentage heap at most half the container's memory limit, the rest for metaspace, code, threads,
-#                    Netty's buffers and the memory-mapped GeoIP database
-#   MaxMetaspaceSize a bound on class metadata (about 10 MB used)
-#   Xss512k          half the default thread stack
-#   ReservedCodeCacheSize=24m  room for what C1 and C2 compile (5 MB used after a load test), not the
-#                    default 240 MB
-#   TrimNativeHeapInterval=2000  hand the C2 compiler's freed arenas back to the OS every 2 s (JDK 17.0.9+);
-#                    C2 answers with ~30% less CPU than C1 alone, and with the trim costs no resident memory
-#   ExitOnOutOfMemoryError  exit and let Kubernetes restart the pod rather than limp on
-#   CompileCommand=dontinline,...GeoRouting::decide  keeps the GeoIP lookup and ranking of a client group not
-#                    seen before (the cache miss, cold once warm) out of the answer path's C2 compiles, which
-#                    then need ~20 MB less compiler memory: peak resident 98.7 -> 77.7 MiB under the bench's load
-#                    with a City DB of /20 networks (bench/README.md);
-#                    CompileCommand=quiet keeps the JVM from printing it at every start
-#   SharedArchiveFile  the training run's class archive (above)
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:MaxMetaspaceSize=64m", "-Xss512k", "-XX:ReservedCodeCacheSize=24m", "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError", "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,geodns.server.answer.GeoRouting::decide", "-XX:SharedArchiveFile=/opt/geodns/geodns.jsa", "-jar", "/opt/geodns/geodns.jar"]
+# The JVM flags of server/jvm.args (sized for a 192 MiB container limit), and the training run's class archive.
+ENTRYPOINT ["java", "@/opt/geodns/jvm.args", "-XX:SharedArchiveFile=/opt/geodns/geodns.jsa", "-jar", "/opt/geodns/geodns.jar"]
 CMD ["serve", "--zones", "/zones", "--dns", "0.0.0.0:53,[::]:53", "--http", "0.0.0.0:8053"]

@@ -8,4 +8,4 @@
 # Everything runs on 127.0.0.1 and is stopped by PID when the script ends. See bench/README.md.
 set -e
 cd "$(dirname "$0")/.."
-exec python3 bench/perf.py "$@"
+exec python3 -B bench/perf.py "$@"

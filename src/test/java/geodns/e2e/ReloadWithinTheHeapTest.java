@@ -7,6 +7,7 @@ import geodns.e2e.support.Ask;
 import geodns.e2e.support.Checks;
 import geodns.e2e.support.ConfigFiles;
 import geodns.e2e.support.GeoWorld;
+import geodns.e2e.support.Dockerfile;
 import geodns.e2e.support.GeodnsServer;
 import geodns.e2e.support.Poll;
 import geodns.e2e.support.PromScrape;
@@ -62,9 +63,8 @@ class ReloadWithinTheHeapTest {
 
     /** The ENTRYPOINT's JVM flags but its class archive, in a 192 MiB container, as bench/perf.py runs them. */
     static List<String> imageJvmFlags() {
-        List<String> entrypoint = DockerfileTest.DOCKERFILE.entrypoint();
         List<String> flags = new ArrayList<>(List.of("-XX:MaxRAM=192m"));
-        entrypoint.subList(1, entrypoint.indexOf("-jar")).stream()
+        Dockerfile.REPOSITORY.entrypointJvmFlags().stream()
                 .filter(f -> !f.startsWith("-XX:SharedArchiveFile=")).forEach(flags::add);
         return flags;
     }

@@ -10,6 +10,7 @@ import geodns.e2e.support.GeoQuery;
 import geodns.e2e.support.GeoWorld;
 import geodns.e2e.support.GeodnsServer;
 import geodns.e2e.support.HealthLog;
+import geodns.e2e.support.K8sManifests;
 import geodns.e2e.support.MiniJson;
 import geodns.e2e.support.Poll;
 import geodns.e2e.support.ServerLogOnFailure;
@@ -61,7 +62,7 @@ class StockK3sHealthTest {
 
     @BeforeAll
     static void start() {
-        Map<String, String> files = KubernetesManifestsTest.configMapFiles();
+        Map<String, String> files = K8sManifests.configMapFiles();
         String geo = files.get("geo.yaml");
         Map<String, Object> config = new Yaml(new SafeConstructor(new LoaderOptions())).load(geo);
         for (Map.Entry<String, Object> location : map(config.get("locations")).entrySet()) {
@@ -158,7 +159,7 @@ class StockK3sHealthTest {
      */
     @Test
     void theAppCheckInGeoYamlsCommentsTakesANodeWhoseAppIsGoneOutOfTheAnswers(@TempDir Path tmp) {
-        Map<String, String> files = KubernetesManifestsTest.configMapFiles();
+        Map<String, String> files = K8sManifests.configMapFiles();
         String geo = files.get("geo.yaml");
         Map<String, String> offered = new LinkedHashMap<>();
         Matcher m = Pattern.compile("(?m)^\\s*#\\s+(url|host|expect):\\s*(\"[^\"]*\"|\\S+)").matcher(geo);

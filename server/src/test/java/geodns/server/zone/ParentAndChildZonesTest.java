@@ -1,11 +1,11 @@
 package geodns.server.zone;
 
-import static geodns.server.zone.AuthoritativeAnswersTest.aa;
-import static geodns.server.zone.AuthoritativeAnswersTest.additional;
-import static geodns.server.zone.AuthoritativeAnswersTest.answer;
-import static geodns.server.zone.AuthoritativeAnswersTest.assertNegativeSoa;
-import static geodns.server.zone.AuthoritativeAnswersTest.authority;
-import static geodns.server.zone.AuthoritativeAnswersTest.name;
+import static geodns.server.testing.Replies.aa;
+import static geodns.server.testing.Replies.additional;
+import static geodns.server.testing.Replies.answer;
+import static geodns.server.testing.Replies.assertNegativeSoa;
+import static geodns.server.testing.Replies.authority;
+import static geodns.server.testing.Replies.name;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
