@@ -35,7 +35,8 @@ final class SyntaxRecovery {
     static List<ZoneError> after(Path file, Name origin, ZoneError first) {
         String text;
         try {
-            if (Files.size(file) > MAX_BYTES) {
+            // Only a regular file is read again: a FIFO would block the reload thread, a device never end.
+            if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
                 return List.of();
             }
             text = Files.readString(file, StandardCharsets.ISO_8859_1);
