@@ -71,7 +71,7 @@ COPY zones/ /zones/
 # ENTRYPOINT's, but for the archive.
 RUN java -XX:+UseSerialGC -XX:MaxRAMPercentage=50 -XX:MaxMetaspaceSize=64m -Xss512k -XX:ReservedCodeCacheSize=24m \
         -XX:TrimNativeHeapInterval=2000 -XX:+ExitOnOutOfMemoryError -XX:CompileCommand=quiet \
-        -XX:CompileCommand=dontinline,geodns.server.answer.GeoRouting::decide \
+        -XX:CompileCommand=dontinline,geodns.server.route.Routing::decide \
         -XX:ArchiveClassesAtExit=/opt/geodns/geodns.jsa -Xlog:cds=error \
         -jar /opt/geodns/geodns.jar selftest --zones /zones --dns 127.0.0.1:5300 --http 127.0.0.1:8053 \
     && test -s /opt/geodns/geodns.jsa
@@ -92,11 +92,11 @@ EXPOSE 53/udp 53/tcp 8053
 #   TrimNativeHeapInterval=2000  hand the C2 compiler's freed arenas back to the OS every 2 s (JDK 17.0.9+);
 #                    C2 answers with ~30% less CPU than C1 alone, and with the trim costs no resident memory
 #   ExitOnOutOfMemoryError  exit and let Kubernetes restart the pod rather than limp on
-#   CompileCommand=dontinline,...GeoRouting::decide  keeps the GeoIP lookup and ranking of a client group not
+#   CompileCommand=dontinline,...Routing::decide      keeps the GeoIP lookup and ranking of a client group not
 #                    seen before (the cache miss, cold once warm) out of the answer path's C2 compiles, which
 #                    then need ~20 MB less compiler memory: peak resident 98.7 -> 77.7 MiB under the bench's load
 #                    with a City DB of /20 networks (bench/README.md);
 #                    CompileCommand=quiet keeps the JVM from printing it at every start
 #   SharedArchiveFile  the training run's class archive (above)
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:MaxMetaspaceSize=64m", "-Xss512k", "-XX:ReservedCodeCacheSize=24m", "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError", "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,geodns.server.answer.GeoRouting::decide", "-XX:SharedArchiveFile=/opt/geodns/geodns.jsa", "-jar", "/opt/geodns/geodns.jar"]
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=50", "-XX:MaxMetaspaceSize=64m", "-Xss512k", "-XX:ReservedCodeCacheSize=24m", "-XX:TrimNativeHeapInterval=2000", "-XX:+ExitOnOutOfMemoryError", "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline,geodns.server.route.Routing::decide", "-XX:SharedArchiveFile=/opt/geodns/geodns.jsa", "-jar", "/opt/geodns/geodns.jar"]
 CMD ["serve", "--zones", "/zones", "--dns", "0.0.0.0:53,[::]:53", "--http", "0.0.0.0:8053"]

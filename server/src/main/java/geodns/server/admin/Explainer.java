@@ -3,7 +3,7 @@ package geodns.server.admin;
 import geodns.geoip.GeoPlace;
 import geodns.geoip.Ranking;
 import geodns.server.answer.Answerer;
-import geodns.server.answer.GeoDecision;
+import geodns.server.route.RouteExplanation;
 import geodns.server.answer.Snapshot;
 import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
@@ -80,7 +80,7 @@ public final class Explainer {
         result.put("question", qname + " " + Type.string(qtype));
         QueryParser.parse(packet, packet.length, q);
         q.source(client);
-        GeoDecision decision = snapshot.get().explain(q);
+        RouteExplanation decision = snapshot.get().explain(q);
         if (decision != null) {
             result.put("decision", decision(decision));
         }
@@ -96,7 +96,7 @@ public final class Explainer {
         return m.toWire();
     }
 
-    private static Map<String, Object> decision(GeoDecision d) {
+    private static Map<String, Object> decision(RouteExplanation d) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("client_group", d.clientGroup());
         out.put("geoip_network_prefix", d.lookup().prefixLength());

@@ -1,6 +1,7 @@
 package geodns.server.answer;
 
 import geodns.server.metrics.Tally;
+import geodns.server.route.Routing;
 import geodns.server.wire.Sections;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -24,7 +25,7 @@ public final class GeoAnswers {
     private final boolean[] up;
 
     /**
-     * @param geoName the geo name's index, which {@link GeoRouting} ranks locations for
+     * @param geoName the geo name's index, which {@link Routing} ranks locations for
      * @param name    the geo name, as /status and /explain name it
      * @param up      per location index, whether any of its nodes is up (with fail-open, its answer has them all)
      * @param a       per location index, the rotations of its A answer; an empty array when it has none

@@ -1,5 +1,6 @@
 package geodns.server.answer;
 
+import geodns.server.route.Murmur;
 import geodns.server.wire.Network;
 import geodns.server.wire.Query;
 import java.security.SecureRandom;

@@ -1,7 +1,7 @@
 package geodns.server.zone;
 
 import geodns.geoip.GeoDatabase;
-import geodns.server.answer.GeoRouting;
+import geodns.server.route.Routing;
 import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
 import geodns.server.metrics.Metrics;
@@ -173,12 +173,12 @@ public final class Zones {
      *
      * @param database places clients for geo names; null gives every client the configured default order
      */
-    public static GeoRouting routing(Sources sources, GeoDatabase database, Metrics metrics) {
-        return new GeoRouting(database, GeoRoutes.of(sources.geo), metrics);
+    public static Routing routing(Sources sources, GeoDatabase database, Metrics metrics) {
+        return new Routing(database, GeoRoutes.of(sources.geo), metrics);
     }
 
     /** @param health which nodes answers may carry */
-    public static Snapshot compile(Sources sources, GeoRouting routing, HealthView health, Metrics metrics) {
+    public static Snapshot compile(Sources sources, Routing routing, HealthView health, Metrics metrics) {
         return compile(sources, routing, health, metrics, HeapBudget.unlimited());
     }
 
@@ -187,7 +187,7 @@ public final class Zones {
      *
      * @throws HeapBudget.Exceeded naming the zone file whose answers went past it
      */
-    public static Snapshot compile(Sources sources, GeoRouting routing, HealthView health, Metrics metrics,
+    public static Snapshot compile(Sources sources, Routing routing, HealthView health, Metrics metrics,
                                    HeapBudget heap) {
         Snapshot.Builder builder = new Snapshot.Builder();
         List<Snapshot.LoadedZone> loaded = new ArrayList<>();

@@ -593,7 +593,7 @@ class GeoAnswersTest {
 
     /** A snapshot with its own routing (an empty decision cache) counting into {@code metrics}. */
     static Dns freshDns(geodns.server.metrics.Metrics metrics) {
-        geodns.server.answer.GeoRouting routing = Zones.routing(sources, cities, metrics);
+        geodns.server.route.Routing routing = Zones.routing(sources, cities, metrics);
         return new Dns(Zones.compile(sources, routing, HealthView.allUp(), metrics));
     }
 
@@ -630,7 +630,7 @@ class GeoAnswersTest {
     @Test
     void aHealthChangeKeepsTheDecisionCacheOfTheDatabaseAndConfig() {
         geodns.server.metrics.Metrics metrics = new geodns.server.metrics.Metrics();
-        geodns.server.answer.GeoRouting routing = Zones.routing(sources, cities, metrics);
+        geodns.server.route.Routing routing = Zones.routing(sources, cities, metrics);
         Dns before = new Dns(Zones.compile(sources, routing, HealthView.allUp(), metrics));
         before.ask(Dns.queryWithClientSubnet("app.example.com", Type.A, "10.1.2.0/24"), RESOLVER);
         HealthView changed = new HealthView(java.util.Map.of("unrelated-node",

@@ -1,4 +1,4 @@
-package geodns.server.answer;
+package geodns.server.route;
 
 import geodns.geoip.GeoDatabase;
 import geodns.geoip.GeoLookup;
@@ -19,7 +19,7 @@ import java.util.List;
  * may say so with a scope longer than the client's source prefix (RFC 7871 §7.2.1). An IPv4 network of /16 or
  * wider is decided once for each /16 block of it ({@link Ipv4Blocks}) rather than once per /24 group.
  */
-public final class GeoRouting {
+public final class Routing {
     static final int IPV4_GROUP = 24;
     static final int IPV6_GROUP = 56;
     /** 262,144 groups in 2 MiB; also up to 32,767 distinct decisions. */
@@ -38,7 +38,7 @@ public final class GeoRouting {
      * @param database where clients are; null ranks every client as unknown (the configured default order)
      * @param rankers  one per geo name, by the geo name's index
      */
-    public GeoRouting(GeoDatabase database, List<Ranker> rankers, Metrics metrics) {
+    public Routing(GeoDatabase database, List<Ranker> rankers, Metrics metrics) {
         this.metrics = metrics;
         this.database = database;
         this.rankers = List.copyOf(rankers);
@@ -90,12 +90,12 @@ public final class GeoRouting {
     }
 
     /** What the explain page shows: the GeoIP lookup for the client's group and the full ranking. */
-    GeoDecision explain(int geoName, int family, byte[] address, int prefix) {
+    public RouteExplanation explain(int geoName, int family, byte[] address, int prefix) {
         int group = Math.min(prefix, groupPrefix(family));
         InetAddress looked = masked(family, address, group);
         GeoLookup found = database == null ? new GeoLookup(0, null) : database.lookup(looked);
         Ranker ranker = rankers.get(geoName);
-        return new GeoDecision(looked.getHostAddress() + "/" + group, found, ranker.rank(found.place()),
+        return new RouteExplanation(looked.getHostAddress() + "/" + group, found, ranker.rank(found.place()),
                 route(geoName, family, address, prefix).scopePrefix());
     }
 
@@ -103,7 +103,7 @@ public final class GeoRouting {
      * Whether the DB's file was written over in place since it was opened (a file stat: for the admin thread, not
      * for queries): its mapping then reads garbage, or faults past a cut-short end, until the reload drops it.
      */
-    boolean databaseChangedInPlace() {
+    public boolean databaseChangedInPlace() {
         return database != null && database.changedInPlace();
     }
 
@@ -144,7 +144,7 @@ public final class GeoRouting {
      * country's representative point), or as every client is placed when there is no database: for the
      * catchment map, off the answer path.
      */
-    int[] orderForCountry(int geoName, String country) {
+    public int[] orderForCountry(int geoName, String country) {
         return order(geoName, database == null ? null : GeoPlace.ofCountry(country));
     }
 
