@@ -3,6 +3,7 @@ package geodns.server.admin;
 import geodns.geoip.GeoPlace;
 import geodns.geoip.Ranking;
 import geodns.server.answer.Answerer;
+import geodns.server.route.ClientGroup;
 import geodns.server.route.RouteExplanation;
 import geodns.server.answer.Snapshot;
 import geodns.server.wire.Query;
@@ -90,7 +91,7 @@ public final class Explainer {
 
     private static byte[] query(InetAddress client, Name name, int qtype) {
         Message m = Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
-        int prefix = client instanceof Inet4Address ? 24 : 56;
+        int prefix = ClientGroup.prefix(client instanceof Inet4Address ? 1 : 2);
         m.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ClientSubnetOption(prefix, org.xbill.DNS.Address.truncate(client, prefix)))),
                 Section.ADDITIONAL);
         return m.toWire();
