@@ -193,9 +193,9 @@ public final class Zones {
         List<Snapshot.LoadedZone> loaded = new ArrayList<>();
         List<GeoConfig.GeoName> names = sources.geo.names();
         for (ZoneContent zone : sources.zones) {
-            Map<Name, GeoTarget> targets = new java.util.HashMap<>();
+            Map<Name, GeoNameRecords> targets = new java.util.HashMap<>();
             for (GeoConfig.GeoName spec : sources.geoByZone.getOrDefault(zone, List.of())) {
-                GeoTarget target = GeoTarget.of(names.indexOf(spec), spec, sources.geo, health);
+                GeoNameRecords target = GeoNameRecords.of(names.indexOf(spec), spec, sources.geo, health);
                 if (target.failOpen()) {
                     List<String> nodes = spec.locations().stream().flatMap(l -> sources.geo.locations().stream()
                             .filter(c -> c.name().equals(l))).flatMap(c -> c.nodes().stream())

@@ -14,14 +14,14 @@ import org.xbill.DNS.Record;
  * encode. {@code index} is the geo name's place in the config, which routing ranks locations for. {@code up}
  * says, per location, whether any of its nodes is up: with {@code failOpen} the records carry down nodes too.
  */
-record GeoTarget(int index, Name name, List<String> locations, List<List<Record>> a, List<List<Record>> aaaa,
+record GeoNameRecords(int index, Name name, List<String> locations, List<List<Record>> a, List<List<Record>> aaaa,
                  int maxAnswers, boolean failOpen, List<Boolean> up) {
 
     /**
      * Only nodes that are up; when none of the name's nodes is, all of them (fail open: an answer that may
      * work beats SERVFAIL for the whole world).
      */
-    static GeoTarget of(int index, GeoConfig.GeoName spec, GeoConfig config, HealthView health) {
+    static GeoNameRecords of(int index, GeoConfig.GeoName spec, GeoConfig config, HealthView health) {
         List<String> nodes = spec.locations().stream().flatMap(l -> location(config, l).nodes().stream())
                 .map(GeoConfig.Node::name).toList();
         boolean failOpen = nodes.stream().noneMatch(health::isUp);
@@ -47,7 +47,7 @@ record GeoTarget(int index, Name name, List<String> locations, List<List<Record>
             a.add(List.copyOf(v4));
             aaaa.add(List.copyOf(v6));
         }
-        return new GeoTarget(index, spec.name(), spec.locations(), List.copyOf(a), List.copyOf(aaaa),
+        return new GeoNameRecords(index, spec.name(), spec.locations(), List.copyOf(a), List.copyOf(aaaa),
                 spec.maxAnswers(), failOpen, List.copyOf(up));
     }
 
