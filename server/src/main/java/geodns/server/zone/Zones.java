@@ -135,7 +135,7 @@ public final class Zones {
         // Geo names are placed only in zones that loaded; a broken zone must not also blame geo.yaml. Names that
         // were read from a geo.yaml with mistakes elsewhere are placed, so all of its mistakes are reported at once.
         Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone = geo == null || !zonesRead ? Map.of()
-                : GeoChecks.place(geo, zones, errors);
+                : geo.placeNames(zones, errors);
         if (transfer != null && errors.isEmpty()) {
             checkTransferZones(transfer, zones, errors);
         }
@@ -174,7 +174,7 @@ public final class Zones {
      * @param database places clients for geo names; null gives every client the configured default order
      */
     public static Routing routing(Sources sources, GeoDatabase database, Metrics metrics) {
-        return new Routing(database, GeoRoutes.of(sources.geo), metrics);
+        return new Routing(database, sources.geo == null ? List.of() : sources.geo.rankers(), metrics);
     }
 
     /** @param health which nodes answers may carry */
@@ -197,9 +197,7 @@ public final class Zones {
             for (GeoConfig.GeoName spec : sources.geoByZone.getOrDefault(zone, List.of())) {
                 GeoNameRecords target = GeoNameRecords.of(names.indexOf(spec), spec, sources.geo, health);
                 if (target.failOpen()) {
-                    List<String> nodes = spec.locations().stream().flatMap(l -> sources.geo.locations().stream()
-                            .filter(c -> c.name().equals(l))).flatMap(c -> c.nodes().stream())
-                            .map(GeoConfig.Node::name).toList();
+                    List<String> nodes = sources.geo.nodes(spec).stream().map(GeoConfig.Node::name).toList();
                     LOG.warn("fail-open: no node of {} is up (all {} down: {}); answering with every node as if "
                             + "it were up, nearest location first, until one comes back", spec.name().toString(true),
                             nodes.size(), String.join(", ", nodes));
