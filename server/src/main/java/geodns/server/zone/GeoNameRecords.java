@@ -10,30 +10,31 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 
 /**
- * A geo name's address records for each of its locations (in the order the geo config lists them), ready to
- * encode. {@code index} is the geo name's place in the config, which routing ranks locations for. {@code up}
- * says, per location, whether any of its nodes is up: with {@code failOpen} the records carry down nodes too.
+ * What a geo name may answer with under one health view: for each of its locations (in the order the geo config
+ * lists them), the address records of its nodes that are up, ready to encode. {@code index} is the geo name's
+ * place in the config, which routing ranks locations for. {@code up} says, per location, whether any of its nodes
+ * is up: with {@code failOpen} the records carry down nodes too. {@code maxAnswers} is what the location's
+ * {@link geodns.server.route.NodeSelection} is made with.
  */
 record GeoNameRecords(int index, Name name, List<String> locations, List<List<Record>> a, List<List<Record>> aaaa,
-                 int maxAnswers, boolean failOpen, List<Boolean> up) {
+                      int maxAnswers, boolean failOpen, List<Boolean> up) {
 
     /**
      * Only nodes that are up; when none of the name's nodes is, all of them (fail open: an answer that may
      * work beats SERVFAIL for the whole world).
      */
     static GeoNameRecords of(int index, GeoConfig.GeoName spec, GeoConfig config, HealthView health) {
-        List<String> nodes = spec.locations().stream().flatMap(l -> location(config, l).nodes().stream())
-                .map(GeoConfig.Node::name).toList();
-        boolean failOpen = nodes.stream().noneMatch(health::isUp);
+        boolean failOpen = config.nodes(spec).stream().map(GeoConfig.Node::name).noneMatch(health::isUp);
         HealthView view = failOpen ? HealthView.allUp() : health;
         List<List<Record>> a = new ArrayList<>();
         List<List<Record>> aaaa = new ArrayList<>();
         List<Boolean> up = new ArrayList<>();
         for (String locationName : spec.locations()) {
-            up.add(location(config, locationName).nodes().stream().anyMatch(n -> health.isUp(n.name())));
+            GeoConfig.Location location = config.location(locationName);
+            up.add(location.nodes().stream().anyMatch(n -> health.isUp(n.name())));
             List<Record> v4 = new ArrayList<>();
             List<Record> v6 = new ArrayList<>();
-            for (GeoConfig.Node node : location(config, locationName).nodes()) {
+            for (GeoConfig.Node node : location.nodes()) {
                 if (!view.isUp(node.name())) {
                     continue;
                 }
@@ -49,29 +50,5 @@ record GeoNameRecords(int index, Name name, List<String> locations, List<List<Re
         }
         return new GeoNameRecords(index, spec.name(), spec.locations(), List.copyOf(a), List.copyOf(aaaa),
                 spec.maxAnswers(), failOpen, List.copyOf(up));
-    }
-
-    private static GeoConfig.Location location(GeoConfig config, String name) {
-        return config.locations().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    /**
-     * The record sets one location's answer may carry: all of them, or with a cap, each rotation of
-     * {@code maxAnswers} consecutive records so that every node gets its share of clients.
-     */
-    List<List<Record>> rotations(List<Record> records) {
-        int n = records.size();
-        if (maxAnswers == 0 || n <= maxAnswers) {
-            return n == 0 ? List.of() : List.of(records);
-        }
-        List<List<Record>> rotations = new ArrayList<>();
-        for (int start = 0; start < n; start++) {
-            List<Record> window = new ArrayList<>();
-            for (int i = 0; i < maxAnswers; i++) {
-                window.add(records.get((start + i) % n));
-            }
-            rotations.add(List.copyOf(window));
-        }
-        return rotations;
     }
 }

@@ -5,6 +5,7 @@ import geodns.server.answer.NameNode;
 import geodns.server.answer.Snapshot;
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.Tally;
+import geodns.server.route.NodeSelection;
 import geodns.server.wire.Header;
 import geodns.server.wire.Sections;
 import geodns.server.wire.SectionsEncoder;
@@ -94,13 +95,13 @@ final class ZoneCompiler {
     private GeoAnswers geoAnswers(Name name, Resolution forA, Resolution forAaaa) {
         GeoNameRecords target = geoNames.get(forA.geoName());
         int locations = target.a().size();
-        Sections[][] a = new Sections[locations][];
-        Sections[][] aaaa = new Sections[locations][];
+        NodeSelection[] a = new NodeSelection[locations];
+        NodeSelection[] aaaa = new NodeSelection[locations];
         for (int i = 0; i < locations; i++) {
-            a[i] = target.rotations(target.a().get(i)).stream()
-                    .map(records -> encode(name, concat(forA.answer(), records))).toArray(Sections[]::new);
-            aaaa[i] = target.rotations(target.aaaa().get(i)).stream()
-                    .map(records -> encode(name, concat(forAaaa.answer(), records))).toArray(Sections[]::new);
+            a[i] = NodeSelection.of(target.a().get(i), target.maxAnswers(),
+                    records -> encode(name, concat(forA.answer(), records)));
+            aaaa[i] = NodeSelection.of(target.aaaa().get(i), target.maxAnswers(),
+                    records -> encode(name, concat(forAaaa.answer(), records)));
         }
         Sections noAaaa = encode(name, tree.negative(Header.NOERROR, forAaaa.answer()));
         String geoName = target.name().toString(true);
