@@ -12,9 +12,10 @@ import java.util.List;
  * Routing by GeoIP: the client's network is looked up once, every geo name's ranking for it is cached, and the
  * cache belongs to this object, which belongs to one snapshot, so a new DB or config never serves old decisions.
  *
- * <p>Clients are decided for by {@link ClientGroup}, /24 or /56. The ECS scope is the GeoIP network's prefix, capped at that group: the answer holds for the whole network, and
- * may say so with a scope longer than the client's source prefix (RFC 7871 §7.2.1). An IPv4 network of /16 or
- * wider is decided once for each /16 block of it ({@link Ipv4Blocks}) rather than once per /24 group.
+ * <p>Clients are decided for by {@link ClientGroup}, /24 or /56. The ECS scope is the GeoIP network's prefix,
+ * capped at that group: the answer holds for the whole network, and may say so with a scope longer than the
+ * client's source prefix (RFC 7871 §7.2.1). An IPv4 network of /16 or wider is decided once for each /16 block of
+ * it ({@link Ipv4Blocks}) rather than once per /24 group.
  */
 public final class Routing {
     /** 262,144 groups in 2 MiB; also up to 32,767 distinct decisions. */
