@@ -1,7 +1,7 @@
 package geodns.server;
 
 import geodns.geoip.GeoDatabase;
-import geodns.server.answer.GeoRouting;
+import geodns.server.route.Routing;
 import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
 import geodns.server.health.Prober;
@@ -62,7 +62,7 @@ final class Live implements AutoCloseable {
     private volatile String geoipProblem;
     private final GeoipFaults geoipFaults;
     private final java.util.concurrent.atomic.AtomicBoolean checkQueued = new java.util.concurrent.atomic.AtomicBoolean();
-    private GeoRouting routing;
+    private Routing routing;
     private HealthView health = HealthView.allUp();
     /** What the last load read (every file after a failed one), and their stamps from just before it. */
     private Inputs watched;
@@ -339,7 +339,7 @@ final class Live implements AutoCloseable {
     private void install(Zones.Sources newSources, GeoDatabase newDatabase, HeapBudget heap) {
         Prober fresh = proberFor(newSources);
         HealthView view = (fresh != null ? fresh : prober.get()).view();
-        GeoRouting newRouting = Zones.routing(newSources, newDatabase, metrics);
+        Routing newRouting = Zones.routing(newSources, newDatabase, metrics);
         Snapshot built;
         try {
             built = Zones.compile(newSources, newRouting, view, metrics, heap);

@@ -3,7 +3,8 @@ package geodns.server.admin;
 import geodns.geoip.GeoPlace;
 import geodns.geoip.Ranking;
 import geodns.server.answer.Answerer;
-import geodns.server.answer.GeoDecision;
+import geodns.server.route.ClientGroup;
+import geodns.server.route.RouteExplanation;
 import geodns.server.answer.Snapshot;
 import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
@@ -80,7 +81,7 @@ public final class Explainer {
         result.put("question", qname + " " + Type.string(qtype));
         QueryParser.parse(packet, packet.length, q);
         q.source(client);
-        GeoDecision decision = snapshot.get().explain(q);
+        RouteExplanation decision = snapshot.get().explain(q);
         if (decision != null) {
             result.put("decision", decision(decision));
         }
@@ -90,13 +91,13 @@ public final class Explainer {
 
     private static byte[] query(InetAddress client, Name name, int qtype) {
         Message m = Message.newQuery(Record.newRecord(name, qtype, DClass.IN));
-        int prefix = client instanceof Inet4Address ? 24 : 56;
+        int prefix = ClientGroup.prefix(client instanceof Inet4Address ? 1 : 2);
         m.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ClientSubnetOption(prefix, org.xbill.DNS.Address.truncate(client, prefix)))),
                 Section.ADDITIONAL);
         return m.toWire();
     }
 
-    private static Map<String, Object> decision(GeoDecision d) {
+    private static Map<String, Object> decision(RouteExplanation d) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("client_group", d.clientGroup());
         out.put("geoip_network_prefix", d.lookup().prefixLength());

@@ -1,20 +1,22 @@
 package geodns.server.answer;
 
 import geodns.server.metrics.Tally;
+import geodns.server.route.NodeSelection;
+import geodns.server.route.Routing;
 import geodns.server.wire.Sections;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One geo name's possible answers, encoded at load time: for each of its locations, the A and AAAA sections
- * (in every rotation when answers are capped). A client's ranked order of locations picks one at query time.
+ * One geo name's possible answers, encoded at load time: for each of its locations, the {@link NodeSelection}
+ * of its A and of its AAAA nodes. A client's ranked order of locations picks the location at query time, and the
+ * location's selection the answer.
  */
 public final class GeoAnswers {
     static final int TYPE_A = 1;
     static final int TYPE_AAAA = 28;
     static final int TYPE_ANY = 255;
 
-    private final Sections[][] a;
-    private final Sections[][] aaaa;
+    private final NodeSelection[] a;
+    private final NodeSelection[] aaaa;
     private final Sections noAaaa;
     private final int geoName;
     private final Tally[] chosen;
@@ -24,18 +26,18 @@ public final class GeoAnswers {
     private final boolean[] up;
 
     /**
-     * @param geoName the geo name's index, which {@link GeoRouting} ranks locations for
+     * @param geoName the geo name's index, which {@link Routing} ranks locations for
      * @param name    the geo name, as /status and /explain name it
      * @param up      per location index, whether any of its nodes is up (with fail-open, its answer has them all)
-     * @param a       per location index, the rotations of its A answer; an empty array when it has none
+     * @param a       per location index, the selection of its A answer; null when it has none
      * @param aaaa    the same for AAAA
      * @param noAaaa  the answer when no location has IPv6 (NODATA)
      * @param locations the location names, by index
      * @param chosen  per location, the counter of answers it gave
      * @param failOpen counted on every answer when no node is up and all are answered; null otherwise
      */
-    public GeoAnswers(int geoName, String name, String[] locations, boolean[] up, Sections[][] a,
-                      Sections[][] aaaa, Sections noAaaa, Tally[] chosen, Tally failOpen) {
+    public GeoAnswers(int geoName, String name, String[] locations, boolean[] up, NodeSelection[] a,
+                      NodeSelection[] aaaa, Sections noAaaa, Tally[] chosen, Tally failOpen) {
         this.name = name;
         this.up = up.clone();
         this.locations = locations.clone();
@@ -85,9 +87,9 @@ public final class GeoAnswers {
      * family (A for ANY), or -1 when none has any. The answer path, /explain and the catchment map all ask here.
      */
     int pick(int qtype, int[] order) {
-        Sections[][] family = qtype == TYPE_AAAA ? aaaa : a;
+        NodeSelection[] family = qtype == TYPE_AAAA ? aaaa : a;
         for (int location : order) {
-            if (family[location].length > 0) {
+            if (family[location] != null) {
                 return location;
             }
         }
@@ -100,12 +102,10 @@ public final class GeoAnswers {
         if (location < 0) {
             return noAaaa;
         }
-        Sections[] rotations = (qtype == TYPE_AAAA ? aaaa : a)[location];
         chosen[location].increment();
         if (failOpen != null) {
             failOpen.increment();
         }
-        return rotations.length == 1 ? rotations[0]
-                : rotations[ThreadLocalRandom.current().nextInt(rotations.length)];
+        return (qtype == TYPE_AAAA ? aaaa : a)[location].pick();
     }
 }

@@ -1,5 +1,7 @@
 package geodns.server.answer;
 
+import geodns.server.route.ClientGroup;
+import geodns.server.route.Murmur;
 import geodns.server.wire.Network;
 import geodns.server.wire.Query;
 import java.security.SecureRandom;
@@ -71,8 +73,6 @@ public final class RateLimiter {
 
     static final int SLOTS = 1 << 16;
     static final int ECS_AGGREGATE_FACTOR = 16;
-    private static final int IPV4_PREFIX = 24;
-    private static final int IPV6_PREFIX = 56;
     private static final int CAS_ATTEMPTS = 4;
 
     // Slot layout, high to low: tag 16 | second 20 | slip counter 4 | balance 24 (signed).
@@ -121,13 +121,15 @@ public final class RateLimiter {
             }
         }
         int second = (int) ((nanoClock.getAsLong() - startNanos) / 1_000_000_000L) & SECOND_MASK;
-        long sourceKey = hash(seed, family, network(family, source, prefixFor(family)), kind.ordinal());
+        long sourceGroup = ClientGroup.key(family, source, ClientGroup.prefix(family));
+        long sourceKey = hash(seed, family, sourceGroup, kind.ordinal());
         // ECS is accounted for a subnet only when it names one (RFC 7871 §7.1.2) and only for answers chosen by
         // it; errors are not tailored to clients and stay with the sender.
         if (kind != Kind.ERROR && q.hasClientSubnet() && q.ecsSourcePrefix() > 0) {
             int ecsFamily = q.ecsFamily();
-            int ecsPrefix = Math.min(q.ecsSourcePrefix(), prefixFor(ecsFamily));
-            long subnetKey = hash(sourceKey, ecsFamily, network(ecsFamily, q.ecsAddress(), ecsPrefix), ecsPrefix);
+            int ecsPrefix = ClientGroup.capped(ecsFamily, q.ecsSourcePrefix());
+            long subnetGroup = ClientGroup.key(ecsFamily, q.ecsAddress(), ecsPrefix);
+            long subnetKey = hash(sourceKey, ecsFamily, subnetGroup, ecsPrefix);
             Verdict forSubnet = account(subnetKey, rate, second);
             if (forSubnet != Verdict.SEND) {
                 return forSubnet;
@@ -175,22 +177,6 @@ public final class RateLimiter {
             }
         }
         return verdict; // lost the race every time: the table is lossy by design
-    }
-
-    private static int prefixFor(int family) {
-        return family == 1 ? IPV4_PREFIX : IPV6_PREFIX;
-    }
-
-    /** The first {@code prefix} bits of the address (at most 64), right-aligned. */
-    static long network(int family, byte[] address, int prefix) {
-        int length = family == 1 ? 4 : 8;
-        long bits = 0;
-        for (int i = 0; i < length; i++) {
-            bits = bits << 8 | address[i] & 0xff;
-        }
-        int width = length * 8;
-        int kept = Math.min(prefix, width);
-        return kept == 0 ? 0 : bits >>> (width - kept);
     }
 
     private static long hash(long seed, int family, long network, int extra) {

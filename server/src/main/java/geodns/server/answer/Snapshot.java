@@ -1,6 +1,9 @@
 package geodns.server.answer;
 
 import geodns.geoip.GeoPlace;
+import geodns.server.route.Route;
+import geodns.server.route.RouteExplanation;
+import geodns.server.route.Routing;
 import geodns.server.transfer.Transfers;
 import geodns.server.wire.Query;
 import geodns.server.wire.Sections;
@@ -20,9 +23,9 @@ public final class Snapshot {
 
     private final NameTable names;
     private final List<LoadedZone> zones;
-    private final GeoRouting routing;
+    private final Routing routing;
 
-    /** See {@link GeoRouting#databaseChangedInPlace()}. */
+    /** See {@link Routing#databaseChangedInPlace()}. */
     public boolean geoipChangedInPlace() {
         return routing != null && routing.databaseChangedInPlace();
     }
@@ -32,7 +35,7 @@ public final class Snapshot {
     /** Made on the first status request, never on the answer path; a snapshot is immutable, so is this. */
     private volatile List<Catchment> catchments;
 
-    private Snapshot(NameTable names, List<LoadedZone> zones, GeoRouting routing, Transfers transfers,
+    private Snapshot(NameTable names, List<LoadedZone> zones, Routing routing, Transfers transfers,
                      SortedMap<Integer, GeoAnswers> geoNames) {
         this.names = names;
         this.geoNames = geoNames;
@@ -77,13 +80,13 @@ public final class Snapshot {
      * The decision behind the answer to {@code q} when its name is, or leads by CNAME to, a geo name: null for
      * static names. Locations are named in ranked order.
      */
-    public GeoDecision explain(Query q) {
+    public RouteExplanation explain(Query q) {
         NameNode node = names.get(q.name(), 0, q.nameLength());
         GeoAnswers geo = node == null ? null : node.geo();
         if (geo == null || !GeoAnswers.handles(q.qtype())) {
             return null;
         }
-        GeoDecision decision = routing.explain(geo.geoName(), q.clientFamily(), q.clientAddress(), q.clientPrefix());
+        RouteExplanation decision = routing.explain(geo.geoName(), q.clientFamily(), q.clientAddress(), q.clientPrefix());
         int[] order = decision.ranking().locations().stream().mapToInt(r -> geo.indexOf(r.location().name()))
                 .toArray();
         int pick = geo.pick(q.qtype(), order);
@@ -153,11 +156,11 @@ public final class Snapshot {
             return this;
         }
 
-        public Snapshot build(List<LoadedZone> zones, GeoRouting routing) {
+        public Snapshot build(List<LoadedZone> zones, Routing routing) {
             return build(zones, routing, Transfers.none());
         }
 
-        public Snapshot build(List<LoadedZone> zones, GeoRouting routing, Transfers transfers) {
+        public Snapshot build(List<LoadedZone> zones, Routing routing, Transfers transfers) {
             Map<byte[], NameNode> entries = new HashMap<>();
             SortedMap<Integer, GeoAnswers> geoNames = new TreeMap<>();
             nodes.forEach((name, node) -> {

@@ -1,11 +1,17 @@
 package geodns.server.zone;
 
+import geodns.geoip.GeoPoint;
+import geodns.geoip.Ranker;
+import geodns.geoip.RankingPolicy;
 import geodns.server.health.ProbeTarget;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
 
 /**
  * The geo config ({@code geo.yaml} in the zones folder): where the cluster's locations are, and which names follow
@@ -18,6 +24,79 @@ record GeoConfig(String file, List<Location> locations, List<GeoName> names, Lis
 
     static GeoConfig none() {
         return new GeoConfig(null, List.of(), List.of(), List.of(), List.of());
+    }
+
+    /** The location of this name; the reader let no geo name list a location it does not declare. */
+    Location location(String name) {
+        return locations.stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Every node of a geo name's locations, in the config's order. */
+    List<Node> nodes(GeoName name) {
+        return name.locations().stream().flatMap(l -> location(l).nodes().stream()).toList();
+    }
+
+    /** The geo names as rankers, one per geo name, in the config's order (so by the index routing uses). */
+    List<Ranker> rankers() {
+        return names.stream().map(this::ranker).toList();
+    }
+
+    private Ranker ranker(GeoName spec) {
+        List<geodns.geoip.Location> ranked = spec.locations().stream().map(this::location)
+                .map(l -> new geodns.geoip.Location(l.name(), new GeoPoint(l.latitude(), l.longitude())))
+                .toList();
+        Overrides o = spec.overrides();
+        return new Ranker(ranked, new RankingPolicy(o.continents(), o.countries(), o.subdivisions(),
+                spec.unknownOrder()));
+    }
+
+    /** Places each geo name in the zone that holds it, and rejects names that cannot be answered from there. */
+    Map<ZoneContent, List<GeoName>> placeNames(List<ZoneContent> zones, List<ZoneError> errors) {
+        Map<ZoneContent, List<GeoName>> byZone = new HashMap<>();
+        for (GeoName spec : names) {
+            ZoneError error = problem(spec, zones);
+            if (error != null) {
+                errors.add(error);
+                continue;
+            }
+            byZone.computeIfAbsent(closestZone(spec.name(), zones), z -> new ArrayList<>()).add(spec);
+        }
+        return byZone;
+    }
+
+    private ZoneError problem(GeoName spec, List<ZoneContent> zones) {
+        Name name = spec.name();
+        ZoneContent zone = closestZone(name, zones);
+        if (zone == null) {
+            return new ZoneError(file, spec.line(), "geo name " + name + " is outside every zone");
+        }
+        if (name.isWild()) {
+            return new ZoneError(file, spec.line(), "geo name " + name + " cannot be a wildcard");
+        }
+        for (PlacedRecord placed : zone.records()) {
+            Name owner = placed.record().getName();
+            if (owner.equals(name)) {
+                return new ZoneError(file, spec.line(), "geo name " + name + " collides with zone data at "
+                        + placed.file() + ":" + placed.line() + "; remove those records or the geo name");
+            }
+            boolean delegation = placed.record().getType() == Type.NS && !owner.equals(zone.origin());
+            if (delegation && name.subdomain(owner)) {
+                return new ZoneError(file, spec.line(), "geo name " + name + " is inside the delegation of " + owner
+                        + " (" + placed.file() + ":" + placed.line() + ")");
+            }
+        }
+        return null;
+    }
+
+    private static ZoneContent closestZone(Name name, List<ZoneContent> zones) {
+        ZoneContent best = null;
+        for (ZoneContent zone : zones) {
+            boolean inside = name.subdomain(zone.origin());
+            if (inside && (best == null || zone.origin().labels() > best.origin().labels())) {
+                best = zone;
+            }
+        }
+        return best;
     }
 
     record Location(String name, double latitude, double longitude, List<Node> nodes, int line) {}

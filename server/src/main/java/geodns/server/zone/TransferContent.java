@@ -51,8 +51,7 @@ final class TransferContent {
      */
     static List<Record> defaultAnswer(GeoConfig.GeoName name, GeoConfig geo) {
         String first = name.unknownOrder().get(0);
-        GeoConfig.Location location = geo.locations().stream().filter(l -> l.name().equals(first)).findFirst()
-                .orElseThrow();
+        GeoConfig.Location location = geo.location(first);
         List<Record> records = new ArrayList<>();
         for (GeoConfig.Node node : location.nodes()) {
             if (node.ipv4() != null) {

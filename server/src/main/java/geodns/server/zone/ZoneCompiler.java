@@ -5,6 +5,7 @@ import geodns.server.answer.NameNode;
 import geodns.server.answer.Snapshot;
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.Tally;
+import geodns.server.route.NodeSelection;
 import geodns.server.wire.Header;
 import geodns.server.wire.Sections;
 import geodns.server.wire.SectionsEncoder;
@@ -22,30 +23,30 @@ final class ZoneCompiler {
     private static final int OTHER_TYPE = -1;
 
     private final ZoneTree tree;
-    private final Map<Name, GeoTarget> geoTargets;
+    private final Map<Name, GeoNameRecords> geoNames;
     private final Metrics metrics;
     private final Sections nxdomain;
     private final HeapBudget heap;
     private final String file;
 
-    private ZoneCompiler(ZoneTree tree, Map<Name, GeoTarget> geoTargets, Metrics metrics, HeapBudget heap,
+    private ZoneCompiler(ZoneTree tree, Map<Name, GeoNameRecords> geoNames, Metrics metrics, HeapBudget heap,
                          String file) {
         this.tree = tree;
         this.metrics = metrics;
-        this.geoTargets = geoTargets;
+        this.geoNames = geoNames;
         this.heap = heap;
         this.file = file;
         this.nxdomain = tree.nameError().encode(SectionsEncoder.standalone());
     }
 
     /**
-     * @param geoTargets the geo names inside this zone
+     * @param geoNames the geo names inside this zone
      * @param heap counts every answer as it is encoded: a CNAME's answers hold its target's records, so what a
      *             zone compiles to cannot be told from its size on disk
      */
-    static void compile(ZoneContent zone, Map<Name, GeoTarget> geoTargets, Snapshot.Builder out, Metrics metrics,
+    static void compile(ZoneContent zone, Map<Name, GeoNameRecords> geoNames, Snapshot.Builder out, Metrics metrics,
                         HeapBudget heap) {
-        ZoneCompiler compiler = new ZoneCompiler(new ZoneTree(zone, geoTargets.keySet()), geoTargets, metrics, heap,
+        ZoneCompiler compiler = new ZoneCompiler(new ZoneTree(zone, geoNames.keySet()), geoNames, metrics, heap,
                 zone.file());
         out.removeAtAndBelow(zone.origin());
         for (Name name : compiler.tree.names()) {
@@ -92,15 +93,15 @@ final class ZoneCompiler {
 
     /** Every location's answer, encoded now: the CNAMEs that lead to the geo name, then its addresses there. */
     private GeoAnswers geoAnswers(Name name, Resolution forA, Resolution forAaaa) {
-        GeoTarget target = geoTargets.get(forA.geoName());
+        GeoNameRecords target = geoNames.get(forA.geoName());
         int locations = target.a().size();
-        Sections[][] a = new Sections[locations][];
-        Sections[][] aaaa = new Sections[locations][];
+        NodeSelection[] a = new NodeSelection[locations];
+        NodeSelection[] aaaa = new NodeSelection[locations];
         for (int i = 0; i < locations; i++) {
-            a[i] = target.rotations(target.a().get(i)).stream()
-                    .map(records -> encode(name, concat(forA.answer(), records))).toArray(Sections[]::new);
-            aaaa[i] = target.rotations(target.aaaa().get(i)).stream()
-                    .map(records -> encode(name, concat(forAaaa.answer(), records))).toArray(Sections[]::new);
+            a[i] = NodeSelection.of(target.a().get(i), target.maxAnswers(),
+                    records -> encode(name, concat(forA.answer(), records)));
+            aaaa[i] = NodeSelection.of(target.aaaa().get(i), target.maxAnswers(),
+                    records -> encode(name, concat(forAaaa.answer(), records)));
         }
         Sections noAaaa = encode(name, tree.negative(Header.NOERROR, forAaaa.answer()));
         String geoName = target.name().toString(true);

@@ -1,7 +1,7 @@
 package geodns.server.zone;
 
 import geodns.geoip.GeoDatabase;
-import geodns.server.answer.GeoRouting;
+import geodns.server.route.Routing;
 import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
 import geodns.server.metrics.Metrics;
@@ -135,7 +135,7 @@ public final class Zones {
         // Geo names are placed only in zones that loaded; a broken zone must not also blame geo.yaml. Names that
         // were read from a geo.yaml with mistakes elsewhere are placed, so all of its mistakes are reported at once.
         Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone = geo == null || !zonesRead ? Map.of()
-                : GeoChecks.place(geo, zones, errors);
+                : geo.placeNames(zones, errors);
         if (transfer != null && errors.isEmpty()) {
             checkTransferZones(transfer, zones, errors);
         }
@@ -173,12 +173,12 @@ public final class Zones {
      *
      * @param database places clients for geo names; null gives every client the configured default order
      */
-    public static GeoRouting routing(Sources sources, GeoDatabase database, Metrics metrics) {
-        return new GeoRouting(database, GeoRoutes.of(sources.geo), metrics);
+    public static Routing routing(Sources sources, GeoDatabase database, Metrics metrics) {
+        return new Routing(database, sources.geo == null ? List.of() : sources.geo.rankers(), metrics);
     }
 
     /** @param health which nodes answers may carry */
-    public static Snapshot compile(Sources sources, GeoRouting routing, HealthView health, Metrics metrics) {
+    public static Snapshot compile(Sources sources, Routing routing, HealthView health, Metrics metrics) {
         return compile(sources, routing, health, metrics, HeapBudget.unlimited());
     }
 
@@ -187,19 +187,17 @@ public final class Zones {
      *
      * @throws HeapBudget.Exceeded naming the zone file whose answers went past it
      */
-    public static Snapshot compile(Sources sources, GeoRouting routing, HealthView health, Metrics metrics,
+    public static Snapshot compile(Sources sources, Routing routing, HealthView health, Metrics metrics,
                                    HeapBudget heap) {
         Snapshot.Builder builder = new Snapshot.Builder();
         List<Snapshot.LoadedZone> loaded = new ArrayList<>();
         List<GeoConfig.GeoName> names = sources.geo.names();
         for (ZoneContent zone : sources.zones) {
-            Map<Name, GeoTarget> targets = new java.util.HashMap<>();
+            Map<Name, GeoNameRecords> targets = new java.util.HashMap<>();
             for (GeoConfig.GeoName spec : sources.geoByZone.getOrDefault(zone, List.of())) {
-                GeoTarget target = GeoTarget.of(names.indexOf(spec), spec, sources.geo, health);
+                GeoNameRecords target = GeoNameRecords.of(names.indexOf(spec), spec, sources.geo, health);
                 if (target.failOpen()) {
-                    List<String> nodes = spec.locations().stream().flatMap(l -> sources.geo.locations().stream()
-                            .filter(c -> c.name().equals(l))).flatMap(c -> c.nodes().stream())
-                            .map(GeoConfig.Node::name).toList();
+                    List<String> nodes = sources.geo.nodes(spec).stream().map(GeoConfig.Node::name).toList();
                     LOG.warn("fail-open: no node of {} is up (all {} down: {}); answering with every node as if "
                             + "it were up, nearest location first, until one comes back", spec.name().toString(true),
                             nodes.size(), String.join(", ", nodes));

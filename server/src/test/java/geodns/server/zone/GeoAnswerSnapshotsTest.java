@@ -62,7 +62,7 @@ class GeoAnswerSnapshotsTest extends GeoAnswersWorld {
 
     /** A snapshot with its own routing (an empty decision cache) counting into {@code metrics}. */
     static Dns freshDns(geodns.server.metrics.Metrics metrics) {
-        geodns.server.answer.GeoRouting routing = Zones.routing(sources, cities, metrics);
+        geodns.server.route.Routing routing = Zones.routing(sources, cities, metrics);
         return new Dns(Zones.compile(sources, routing, HealthView.allUp(), metrics));
     }
 
@@ -99,7 +99,7 @@ class GeoAnswerSnapshotsTest extends GeoAnswersWorld {
     @Test
     void aHealthChangeKeepsTheDecisionCacheOfTheDatabaseAndConfig() {
         geodns.server.metrics.Metrics metrics = new geodns.server.metrics.Metrics();
-        geodns.server.answer.GeoRouting routing = Zones.routing(sources, cities, metrics);
+        geodns.server.route.Routing routing = Zones.routing(sources, cities, metrics);
         Dns before = new Dns(Zones.compile(sources, routing, HealthView.allUp(), metrics));
         before.ask(Dns.queryWithClientSubnet("app.example.com", Type.A, "10.1.2.0/24"), RESOLVER);
         HealthView changed = new HealthView(java.util.Map.of("unrelated-node",

@@ -178,15 +178,15 @@ class HealthAnswersTest {
         GeoConfig.GeoName v4 = config.names().stream()
                 .filter(n -> n.name().toString().equals("v4.example.com.")).findFirst().orElseThrow();
 
-        GeoTarget open = GeoTarget.of(1, v4, config, down("fra-1", "fra-2"));
+        GeoNameRecords open = GeoNameRecords.of(1, v4, config, down("fra-1", "fra-2"));
         assertTrue(open.failOpen());
         assertEquals(2, open.a().get(0).size(), "every node answered");
 
-        GeoTarget halfDown = GeoTarget.of(1, v4, config, down("fra-1"));
+        GeoNameRecords halfDown = GeoNameRecords.of(1, v4, config, down("fra-1"));
         assertFalse(halfDown.failOpen());
         assertEquals(1, halfDown.a().get(0).size());
 
-        assertFalse(GeoTarget.of(1, v4, config, HealthView.allUp()).failOpen());
+        assertFalse(GeoNameRecords.of(1, v4, config, HealthView.allUp()).failOpen());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package geodns.server.answer;
+package geodns.server.route;
 
 import geodns.geoip.GeoDatabase;
 import geodns.geoip.GeoLookup;
@@ -6,22 +6,18 @@ import geodns.geoip.GeoPlace;
 import geodns.geoip.Ranker;
 import geodns.server.metrics.Metrics;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Routing by GeoIP: the client's network is looked up once, every geo name's ranking for it is cached, and the
  * cache belongs to this object, which belongs to one snapshot, so a new DB or config never serves old decisions.
  *
- * <p>Clients are grouped by /24 (IPv4) or /56 (IPv6), the prefixes resolvers send in ECS (RFC 7871 §11.1). The
- * ECS scope is the GeoIP network's prefix, capped at that group: the answer holds for the whole network, and
- * may say so with a scope longer than the client's source prefix (RFC 7871 §7.2.1). An IPv4 network of /16 or
- * wider is decided once for each /16 block of it ({@link Ipv4Blocks}) rather than once per /24 group.
+ * <p>Clients are decided for by {@link ClientGroup}, /24 or /56. The ECS scope is the GeoIP network's prefix,
+ * capped at that group: the answer holds for the whole network, and may say so with a scope longer than the
+ * client's source prefix (RFC 7871 §7.2.1). An IPv4 network of /16 or wider is decided once for each /16 block of
+ * it ({@link Ipv4Blocks}) rather than once per /24 group.
  */
-public final class GeoRouting {
-    static final int IPV4_GROUP = 24;
-    static final int IPV6_GROUP = 56;
+public final class Routing {
     /** 262,144 groups in 2 MiB; also up to 32,767 distinct decisions. */
     private static final int CACHE_SETS = 1 << 15;
     private static final int CACHE_WAYS = 8;
@@ -38,7 +34,7 @@ public final class GeoRouting {
      * @param database where clients are; null ranks every client as unknown (the configured default order)
      * @param rankers  one per geo name, by the geo name's index
      */
-    public GeoRouting(GeoDatabase database, List<Ranker> rankers, Metrics metrics) {
+    public Routing(GeoDatabase database, List<Ranker> rankers, Metrics metrics) {
         this.metrics = metrics;
         this.database = database;
         this.rankers = List.copyOf(rankers);
@@ -55,7 +51,7 @@ public final class GeoRouting {
         if (database == null) {
             return unplaced[geoName];
         }
-        int group = Math.min(prefix, groupPrefix(family));
+        int group = ClientGroup.capped(family, prefix);
         // A group shorter than a block spans blocks, which may lie in different networks.
         boolean inBlock = family == 1 && group >= Ipv4Blocks.PREFIX;
         Route[] routes = inBlock ? blocks.get(address) : null;
@@ -63,7 +59,7 @@ public final class GeoRouting {
             metrics.geoipCache(true);
             return routes[geoName];
         }
-        long key = groupKey(family, address, group);
+        long key = ClientGroup.key(family, address, group);
         routes = decisions.get(key);
         metrics.geoipCache(routes != null);
         if (routes == null) {
@@ -78,9 +74,9 @@ public final class GeoRouting {
      * compile it into every caller at ~20 MB of compiler memory each.
      */
     private Route[] decide(int family, byte[] address, int group, long key, boolean inBlock) {
-        GeoLookup found = database.lookup(masked(family, address, group));
+        GeoLookup found = database.lookup(ClientGroup.masked(family, address, group));
         // The network's prefix, even when longer than the client's: the answer holds for that network only.
-        Route[] routes = routes(found, Math.min(found.prefixLength(), groupPrefix(family)));
+        Route[] routes = routes(found, ClientGroup.capped(family, found.prefixLength()));
         if (inBlock && found.prefixLength() <= Ipv4Blocks.PREFIX) {
             blocks.put(address, routes);
         } else {
@@ -90,12 +86,12 @@ public final class GeoRouting {
     }
 
     /** What the explain page shows: the GeoIP lookup for the client's group and the full ranking. */
-    GeoDecision explain(int geoName, int family, byte[] address, int prefix) {
-        int group = Math.min(prefix, groupPrefix(family));
-        InetAddress looked = masked(family, address, group);
+    public RouteExplanation explain(int geoName, int family, byte[] address, int prefix) {
+        int group = ClientGroup.capped(family, prefix);
+        InetAddress looked = ClientGroup.masked(family, address, group);
         GeoLookup found = database == null ? new GeoLookup(0, null) : database.lookup(looked);
         Ranker ranker = rankers.get(geoName);
-        return new GeoDecision(looked.getHostAddress() + "/" + group, found, ranker.rank(found.place()),
+        return new RouteExplanation(looked.getHostAddress() + "/" + group, found, ranker.rank(found.place()),
                 route(geoName, family, address, prefix).scopePrefix());
     }
 
@@ -103,25 +99,8 @@ public final class GeoRouting {
      * Whether the DB's file was written over in place since it was opened (a file stat: for the admin thread, not
      * for queries): its mapping then reads garbage, or faults past a cut-short end, until the reload drops it.
      */
-    boolean databaseChangedInPlace() {
+    public boolean databaseChangedInPlace() {
         return database != null && database.changedInPlace();
-    }
-
-    /** The prefix clients of this family are grouped by: /24 or /56. */
-    private static int groupPrefix(int family) {
-        return family == 1 ? IPV4_GROUP : IPV6_GROUP;
-    }
-
-    /** The first {@code group} bits of the address, tagged with family and group length, as one long. */
-    static long groupKey(int family, byte[] address, int group) {
-        long bits = 0;
-        for (int i = 0; i < 7; i++) {
-            bits = (bits << 8) | (address[i] & 0xff);
-        }
-        int totalBits = family == 1 ? 32 : 56;
-        bits >>>= 56 - totalBits;
-        bits &= group == 0 ? 0 : -1L << (totalBits - group);
-        return bits | (long) family << 62 | (long) group << 56;
     }
 
     private Route[] routes(GeoLookup found, int scope) {
@@ -144,19 +123,7 @@ public final class GeoRouting {
      * country's representative point), or as every client is placed when there is no database: for the
      * catchment map, off the answer path.
      */
-    int[] orderForCountry(int geoName, String country) {
+    public int[] orderForCountry(int geoName, String country) {
         return order(geoName, database == null ? null : GeoPlace.ofCountry(country));
-    }
-
-    private static InetAddress masked(int family, byte[] address, int group) {
-        byte[] bytes = Arrays.copyOf(address, family == 1 ? 4 : 16);
-        for (int bit = group; bit < bytes.length * 8; bit++) {
-            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
-        }
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package geodns.server.answer;
+package geodns.server.route;
 
 import geodns.geoip.GeoLookup;
 import geodns.geoip.Ranking;
@@ -11,15 +11,15 @@ import java.util.List;
  * the locations with no node up ({@code down}) and whether the answer is a fail-open one (no node of the name
  * is up, so every node is answered and nothing is skipped).
  */
-public record GeoDecision(String clientGroup, GeoLookup lookup, Ranking ranking, int scopePrefix,
+public record RouteExplanation(String clientGroup, GeoLookup lookup, Ranking ranking, int scopePrefix,
                           List<String> skipped, String chosen, List<String> down, boolean failOpen) {
 
-    GeoDecision(String clientGroup, GeoLookup lookup, Ranking ranking, int scopePrefix) {
+    RouteExplanation(String clientGroup, GeoLookup lookup, Ranking ranking, int scopePrefix) {
         this(clientGroup, lookup, ranking, scopePrefix, List.of(), null, List.of(), false);
     }
 
-    GeoDecision withChoice(List<String> skipped, String chosen, List<String> down, boolean failOpen) {
-        return new GeoDecision(clientGroup, lookup, ranking, scopePrefix, List.copyOf(skipped), chosen,
+    public RouteExplanation withChoice(List<String> skipped, String chosen, List<String> down, boolean failOpen) {
+        return new RouteExplanation(clientGroup, lookup, ranking, scopePrefix, List.copyOf(skipped), chosen,
                 List.copyOf(down), failOpen);
     }
 }

@@ -1,4 +1,4 @@
-package geodns.server.answer;
+package geodns.server.route;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -48,7 +48,7 @@ class Ipv4BlocksTest {
         Ipv4Blocks blocks = new Ipv4Blocks(numbers);
         DecisionCache groups = new DecisionCache(16, 8, numbers);
         blocks.put(ipv4(81, 2, 69), LONDON_FIRST);
-        long group = GeoRouting.groupKey(1, ipv4(5, 9, 1), 24);
+        long group = ClientGroup.key(1, ipv4(5, 9, 1), 24);
         groups.put(group, new Route[] {new Route(new int[] {0, 1}, 16)});
         assertSame(LONDON_FIRST, groups.get(group));
     }

@@ -1,4 +1,4 @@
-package geodns.server.answer;
+package geodns.server.route;
 
 /**
  * A client's locations for one geo name, most preferred first, and the ECS scope: how many leading bits of the

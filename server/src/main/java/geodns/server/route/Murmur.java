@@ -1,7 +1,7 @@
-package geodns.server.answer;
+package geodns.server.route;
 
 /** MurmurHash3's 64-bit finalizer, for the tables of the hot path. */
-final class Murmur {
+public final class Murmur {
     private Murmur() {
     }
 
@@ -9,7 +9,7 @@ final class Murmur {
      * Every input bit moves every output bit, and it is a bijection: the mixed value identifies the input as well
      * as the input does, which lets {@link DecisionCache} keep only part of it.
      */
-    static long mix(long h) {
+    public static long mix(long h) {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;

@@ -1,4 +1,4 @@
-package geodns.server.answer;
+package geodns.server.route;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,7 +17,7 @@ class DecisionCacheTest {
     private static final Route[] FRANKFURT_FIRST = {new Route(new int[] {1, 0}, 16)};
 
     private static long ipv4Group(int a, int b, int c) {
-        return GeoRouting.groupKey(1, new byte[] {(byte) a, (byte) b, (byte) c, 0, 0, 0, 0}, 24);
+        return ClientGroup.key(1, new byte[] {(byte) a, (byte) b, (byte) c, 0, 0, 0, 0}, 24);
     }
 
     /** The first {@code count} groups 10.x.y/24 whose keys fall in set 0. */

@@ -1,4 +1,4 @@
-package geodns.server.answer;
+package geodns.server.route;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Distinct decisions, each numbered once: thousands of client groups share each ranking, so the tables of
- * {@link GeoRouting} keep a small number per group or block, and equal decisions are one object that stays in
+ * {@link Routing} keep a small number per group or block, and equal decisions are one object that stays in
  * the CPU's cache.
  */
 final class DecisionNumbers {

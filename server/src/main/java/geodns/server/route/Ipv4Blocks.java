@@ -1,4 +1,4 @@
-package geodns.server.answer;
+package geodns.server.route;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
