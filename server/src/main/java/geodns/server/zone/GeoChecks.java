@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +11,10 @@ final class GeoChecks {
     private GeoChecks() {}
 
     static Map<ZoneContent, List<GeoConfig.GeoName>> place(GeoConfig config, List<ZoneContent> zones,
-                                                           List<ZoneError> errors) {
+                                                           List<ConfigError> errors) {
         Map<ZoneContent, List<GeoConfig.GeoName>> byZone = new HashMap<>();
         for (GeoConfig.GeoName spec : config.names()) {
-            ZoneError error = problem(spec, zones, config.file());
+            ConfigError error = problem(spec, zones, config.file());
             if (error != null) {
                 errors.add(error);
                 continue;
@@ -23,24 +24,24 @@ final class GeoChecks {
         return byZone;
     }
 
-    private static ZoneError problem(GeoConfig.GeoName spec, List<ZoneContent> zones, String file) {
+    private static ConfigError problem(GeoConfig.GeoName spec, List<ZoneContent> zones, String file) {
         Name name = spec.name();
         ZoneContent zone = closestZone(name, zones);
         if (zone == null) {
-            return new ZoneError(file, spec.line(), "geo name " + name + " is outside every zone");
+            return new ConfigError(file, spec.line(), "geo name " + name + " is outside every zone");
         }
         if (name.isWild()) {
-            return new ZoneError(file, spec.line(), "geo name " + name + " cannot be a wildcard");
+            return new ConfigError(file, spec.line(), "geo name " + name + " cannot be a wildcard");
         }
         for (PlacedRecord placed : zone.records()) {
             Name owner = placed.record().getName();
             if (owner.equals(name)) {
-                return new ZoneError(file, spec.line(), "geo name " + name + " collides with zone data at "
+                return new ConfigError(file, spec.line(), "geo name " + name + " collides with zone data at "
                         + placed.file() + ":" + placed.line() + "; remove those records or the geo name");
             }
             boolean delegation = placed.record().getType() == org.xbill.DNS.Type.NS && !owner.equals(zone.origin());
             if (delegation && name.subdomain(owner)) {
-                return new ZoneError(file, spec.line(), "geo name " + name + " is inside the delegation of " + owner
+                return new ConfigError(file, spec.line(), "geo name " + name + " is inside the delegation of " + owner
                         + " (" + placed.file() + ":" + placed.line() + ")");
             }
         }

@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
 import geodns.server.health.ProbeTarget;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -14,7 +15,7 @@ import org.xbill.DNS.Name;
  * @param warnings what is valid but likely not meant (no geo names at all)
  */
 record GeoConfig(String file, List<Location> locations, List<GeoName> names, List<ProbeTarget> probes,
-                 List<ZoneError> warnings) {
+                 List<ConfigError> warnings) {
 
     static GeoConfig none() {
         return new GeoConfig(null, List.of(), List.of(), List.of(), List.of());

@@ -1,6 +1,10 @@
 package geodns.server.zone;
 
 import geodns.geoip.CountryCodes;
+import geodns.server.config.ConfigError;
+import geodns.server.config.HeapBudget;
+import geodns.server.config.Links;
+import geodns.server.config.YamlReader;
 import geodns.server.health.ProbeTarget;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -36,13 +40,13 @@ final class GeoConfigReader {
 
     private final YamlReader yaml;
     private final HealthConfigReader health;
-    private final List<ZoneError> errors;
+    private final List<ConfigError> errors;
     private final Map<String, GeoConfig.Location> locations = new LinkedHashMap<>();
     /** Every location written, read or not: a name that uses one that has a mistake is not wrong as well. */
     private final Set<String> declared = new java.util.LinkedHashSet<>();
     private final List<ProbeTarget> probes = new ArrayList<>();
 
-    private GeoConfigReader(String file, List<ZoneError> errors) {
+    private GeoConfigReader(String file, List<ConfigError> errors) {
         this.yaml = new YamlReader(file);
         this.health = new HealthConfigReader(yaml);
         this.errors = errors;
@@ -53,12 +57,12 @@ final class GeoConfigReader {
      * could be read is still returned (so its names can be checked against the zones too), or null when nothing
      * could.
      */
-    static GeoConfig read(Path dir, List<ZoneError> errors) {
+    static GeoConfig read(Path dir, List<ConfigError> errors) {
         return read(dir, HeapBudget.unlimited(), errors);
     }
 
     /** @param heap counts the YAML nodes read */
-    static GeoConfig read(Path dir, HeapBudget heap, List<ZoneError> errors) {
+    static GeoConfig read(Path dir, HeapBudget heap, List<ConfigError> errors) {
         Path path = dir.resolve(FILE_NAME);
         if (Links.report(path, errors)) {
             return null;
@@ -103,11 +107,11 @@ final class GeoConfigReader {
         List<GeoConfig.GeoName> names = new ArrayList<>();
         Node namesNode = top.get("names");
         Map<String, Node> entries = namesNode == null ? Map.of() : attempt(() -> yaml.mapping(namesNode, "names"));
-        List<ZoneError> warnings = new ArrayList<>();
+        List<ConfigError> warnings = new ArrayList<>();
         if (entries != null && entries.isEmpty()) {
             // Not an error, as in gdnsd: locations alone are a valid start (health probes run, /status shows
             // them), but nothing is answered by geography yet, which is rarely what was meant.
-            warnings.add(new ZoneError(file, namesNode == null ? 1 : yaml.line(namesNode), "no geo names ('names:'"
+            warnings.add(new ConfigError(file, namesNode == null ? 1 : yaml.line(namesNode), "no geo names ('names:'"
                     + " is missing or empty): no answer follows the client; list the names to answer under names:"));
         }
         for (Map.Entry<String, Node> e : entries == null ? List.<Map.Entry<String, Node>>of() : entries.entrySet()) {

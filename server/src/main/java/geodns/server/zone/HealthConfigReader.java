@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.config.YamlReader;
 import geodns.server.health.ProbeTarget;
 import java.net.URI;
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
+import geodns.server.config.Links;
+import geodns.server.config.YamlReader;
 import geodns.server.transfer.Rules;
 import geodns.server.transfer.TsigKey;
 import geodns.server.wire.Network;
@@ -38,7 +41,7 @@ final class TransferConfigReader {
     }
 
     /** The transfer config in {@code dir}: none when the folder has no transfer.yaml, null when it is wrong. */
-    static TransferConfig read(Path dir, List<ZoneError> errors) {
+    static TransferConfig read(Path dir, List<ConfigError> errors) {
         Path path = dir.resolve(FILE_NAME);
         if (Links.report(path, errors)) {
             return null;

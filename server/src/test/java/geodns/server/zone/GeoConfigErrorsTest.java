@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.server.config.ConfigError;
+import geodns.server.config.YamlReader;
 import geodns.server.testing.Dns;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,19 +82,19 @@ class GeoConfigErrorsTest {
     }
 
     /** Reads the folder, which must fail with exactly one error, in geo.yaml. */
-    private ZoneError onlyError() {
+    private ConfigError onlyError() {
         Zones.Read read = Zones.read(dir);
         assertFalse(read.ok(), "the folder must be rejected");
         assertNull(read.sources(), "nothing is served from a folder with errors");
         assertEquals(1, read.errors().size(), () -> "errors: " + read.errors());
-        ZoneError error = read.errors().get(0);
+        ConfigError error = read.errors().get(0);
         assertEquals(geoFile.toString(), error.file(), () -> "error: " + error);
         return error;
     }
 
     /** The single error is at the line of {@code marker} and its reason mentions each word. */
-    private ZoneError assertErrorAt(String yaml, String marker, String... words) {
-        ZoneError error = onlyError();
+    private ConfigError assertErrorAt(String yaml, String marker, String... words) {
+        ConfigError error = onlyError();
         assertEquals(lineOf(yaml, marker), error.line(), () -> "error: " + error);
         for (String word : words) {
             assertTrue(error.reason().contains(word), () -> "'" + error.reason() + "' should mention '" + word + "'");
@@ -107,7 +109,7 @@ class GeoConfigErrorsTest {
         geo(LOCATIONS);
         byte[] text = (LOCATIONS + "names:\n  caf\u00e9.example.com: {}\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         java.nio.file.Files.write(geoFile, text);
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(LOCATIONS.split("\n").length + 2, error.line(), () -> "error: " + error);
         assertEquals("not UTF-8 text (byte 0xe9)", error.reason());
     }
@@ -116,14 +118,14 @@ class GeoConfigErrorsTest {
     @org.junit.jupiter.api.Timeout(30)
     void geoYamlThatIsADeviceIsAnErrorNotReadUntilTheHeapIsGone() throws Exception {
         geoFile = java.nio.file.Files.createSymbolicLink(dir.resolve("geo.yaml"), Path.of("/dev/zero"));
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(dir.resolve("geo.yaml") + ": not a regular file (a device, FIFO or folder)", error.toString());
     }
 
     @Test
     void geoYamlOfMoreNodesThanTheLimitIsAnErrorAtTheFirstNodeOver() {
         geo(LOCATIONS + "junk: [" + "1,".repeat(YamlReader.MAX_NODES) + "1]\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertTrue(error.reason().startsWith("more than 50000 YAML nodes"), error::toString);
     }
 
@@ -133,7 +135,7 @@ class GeoConfigErrorsTest {
         try (java.io.RandomAccessFile grown = new java.io.RandomAccessFile(geoFile.toFile(), "rw")) {
             grown.setLength(YamlReader.MAX_BYTES + 1L);
         }
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(1, error.line());
         assertEquals("larger than the limit of 8 MiB", error.reason());
     }
@@ -164,7 +166,7 @@ class GeoConfigErrorsTest {
                   app.example.com:
                     locations: [london, nowhere]
                 """);
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(geoFile + ":" + lineOf(yaml, "nowhere") + ": " + error.reason(), error.toString());
         assertTrue(error.toString().contains("geo.yaml:"));
     }
@@ -597,7 +599,7 @@ class GeoConfigErrorsTest {
         Zones.Read read = Zones.read(dir);
         assertEquals(List.of(lineOf(yaml, "151.507"), lineOf(yaml, "192.0.2.300"), lineOf(yaml, "UK:"),
                         lineOf(yaml, "UK-SCT:"), lineOf(yaml, "paris"), lineOf(yaml, "app.example.org")),
-                read.errors().stream().map(ZoneError::line).toList(), () -> "errors: " + read.errors());
+                read.errors().stream().map(ConfigError::line).toList(), () -> "errors: " + read.errors());
         assertTrue(read.errors().stream().allMatch(e -> e.file().equals(geoFile.toString())),
                 () -> "errors: " + read.errors());
     }
@@ -652,14 +654,14 @@ class GeoConfigErrorsTest {
                   www.example.com:
                     ttl: 30
                 """);
-        ZoneError error = assertErrorAt(yaml, "www.example.com", "www.example.com", "collides");
+        ConfigError error = assertErrorAt(yaml, "www.example.com", "www.example.com", "collides");
         assertTrue(error.reason().contains(zoneFile + ":6"), () -> "should name the zone's www line: " + error);
     }
 
     @Test
     void geoNameCollidingWithTheDelegationPointIsAnError() {
         String yaml = geo(LOCATIONS + "names:\n  sub.example.com: {}\n");
-        ZoneError error = assertErrorAt(yaml, "sub.example.com", "sub.example.com");
+        ConfigError error = assertErrorAt(yaml, "sub.example.com", "sub.example.com");
         assertTrue(error.reason().contains(zoneFile + ":7"), () -> "should name the zone's NS line: " + error);
     }
 
@@ -670,7 +672,7 @@ class GeoConfigErrorsTest {
                   app.example.com: {}
                   app.sub.example.com: {}
                 """);
-        ZoneError error = assertErrorAt(yaml, "app.sub.example.com", "app.sub.example.com", "delegation",
+        ConfigError error = assertErrorAt(yaml, "app.sub.example.com", "app.sub.example.com", "delegation",
                 "sub.example.com");
         assertTrue(error.reason().contains(zoneFile + ":7"), () -> "should name the zone's NS line: " + error);
     }
@@ -705,7 +707,7 @@ class GeoConfigErrorsTest {
                 """);
         Zones.Read read = Zones.read(dir);
         assertEquals(List.of(lineOf(yaml, "app.example.org"), lineOf(yaml, "www.example.com")),
-                read.errors().stream().map(ZoneError::line).toList(), () -> "errors: " + read.errors());
+                read.errors().stream().map(ConfigError::line).toList(), () -> "errors: " + read.errors());
     }
 
     @Test
@@ -734,7 +736,7 @@ class GeoConfigErrorsTest {
     @Test
     void tabIndentationIsAnErrorAtItsLine() {
         String yaml = geo(LOCATIONS.replace("    coordinates: [50.110, 8.682]", "\tcoordinates: [50.110, 8.682]"));
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(lineOf(yaml, "\tcoordinates"), error.line(), () -> "error: " + error);
     }
 
