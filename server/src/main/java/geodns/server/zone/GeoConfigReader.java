@@ -5,6 +5,7 @@ import geodns.server.config.ConfigError;
 import geodns.server.config.HeapBudget;
 import geodns.server.config.Links;
 import geodns.server.config.YamlReader;
+import geodns.server.health.HealthConfigReader;
 import geodns.server.health.ProbeTarget;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
