@@ -9,6 +9,9 @@ import geodns.server.config.Inputs;
 import geodns.server.health.HealthView;
 import geodns.server.health.ProbeTarget;
 import geodns.server.metrics.Metrics;
+import geodns.server.transfer.TransferConfig;
+import geodns.server.transfer.TransferConfigReader;
+import geodns.server.transfer.TransferContent;
 import geodns.server.transfer.Transfers;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +77,7 @@ public final class Zones {
         public List<ZoneVersion> versions() {
             return zones.stream().map(z -> ZoneVersion.of(z, transfers.zone(z.origin()) == null ? List.of()
                     : geoByZone.getOrDefault(z, List.of()).stream()
-                            .flatMap(name -> TransferContent.defaultAnswer(name, geo).stream()).toList())).toList();
+                            .flatMap(name -> DefaultAnswers.of(name, geo).stream()).toList())).toList();
         }
 
         /** The cluster's locations and nodes, for the status page. */
@@ -147,7 +150,8 @@ public final class Zones {
         }
         // Parents first, so a child zone we also serve replaces the parent's delegation to it.
         zones.sort(Comparator.comparingInt(z -> z.origin().labels()));
-        Transfers transfers = TransferContent.build(transfer, zones, geo, geoByZone);
+        Transfers transfers = TransferContent.build(transfer,
+                DefaultAnswers.offered(transfer, zones, geo, geoByZone));
         List<ConfigError> warnings = new ArrayList<>(geo.warnings());
         warnings.addAll(NameServerChecks.warnings(zones, geo, geoByZone));
         return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers, List.copyOf(warnings)), List.of(),
