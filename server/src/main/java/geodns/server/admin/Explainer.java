@@ -5,6 +5,7 @@ import geodns.geoip.Ranking;
 import geodns.server.answer.Answerer;
 import geodns.server.answer.GeoDecision;
 import geodns.server.answer.Snapshot;
+import geodns.server.wire.Codes;
 import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class Explainer {
         }
         byte[] packet = query(client, qname, qtype);
         Query q = new Query();
-        byte[] out = new byte[65535];
+        byte[] out = new byte[Codes.MAX_MESSAGE];
         int length = answerer.answer(packet, packet.length, true, client, q, out);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("client", client.getHostAddress());

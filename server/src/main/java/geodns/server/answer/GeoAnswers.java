@@ -1,6 +1,7 @@
 package geodns.server.answer;
 
 import geodns.server.metrics.Tally;
+import geodns.server.wire.Codes;
 import geodns.server.wire.Sections;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -9,9 +10,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * (in every rotation when answers are capped). A client's ranked order of locations picks one at query time.
  */
 public final class GeoAnswers {
-    static final int TYPE_A = 1;
-    static final int TYPE_AAAA = 28;
-    static final int TYPE_ANY = 255;
 
     private final Sections[][] a;
     private final Sections[][] aaaa;
@@ -48,7 +46,7 @@ public final class GeoAnswers {
     }
 
     static boolean handles(int qtype) {
-        return qtype == TYPE_A || qtype == TYPE_AAAA || qtype == TYPE_ANY;
+        return qtype == Codes.TYPE_A || qtype == Codes.TYPE_AAAA || qtype == Codes.TYPE_ANY;
     }
 
     int geoName() {
@@ -85,7 +83,7 @@ public final class GeoAnswers {
      * family (A for ANY), or -1 when none has any. The answer path, /explain and the catchment map all ask here.
      */
     int pick(int qtype, int[] order) {
-        Sections[][] family = qtype == TYPE_AAAA ? aaaa : a;
+        Sections[][] family = qtype == Codes.TYPE_AAAA ? aaaa : a;
         for (int location : order) {
             if (family[location].length > 0) {
                 return location;
@@ -100,7 +98,7 @@ public final class GeoAnswers {
         if (location < 0) {
             return noAaaa;
         }
-        Sections[] rotations = (qtype == TYPE_AAAA ? aaaa : a)[location];
+        Sections[] rotations = (qtype == Codes.TYPE_AAAA ? aaaa : a)[location];
         chosen[location].increment();
         if (failOpen != null) {
             failOpen.increment();

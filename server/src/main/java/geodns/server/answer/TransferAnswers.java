@@ -6,6 +6,7 @@ import geodns.server.transfer.Transfers;
 import geodns.server.transfer.TsigKey;
 import geodns.server.transfer.Verified;
 import geodns.server.transfer.ZoneTransfer;
+import geodns.server.wire.Codes;
 import geodns.server.wire.Header;
 import geodns.server.wire.Query;
 import geodns.server.wire.Replies;
@@ -37,8 +38,6 @@ import org.xbill.DNS.TSIGRecord;
  */
 final class TransferAnswers {
     private static final Logger LOG = LoggerFactory.getLogger("geodns");
-    static final int TYPE_IXFR = 251;
-    static final int TYPE_AXFR = 252;
     private static final Sections TRUNCATED = Sections.empty(Header.AA | Header.TC);
 
     private final Metrics metrics;
@@ -50,7 +49,7 @@ final class TransferAnswers {
     }
 
     static boolean isTransfer(Query q) {
-        return q.qtype() == TYPE_AXFR || q.qtype() == TYPE_IXFR;
+        return q.qtype() == Codes.TYPE_AXFR || q.qtype() == Codes.TYPE_IXFR;
     }
 
     /** The reply to a transfer request over TCP: the zone's messages, or one error message. */
@@ -67,9 +66,9 @@ final class TransferAnswers {
             refused(q, source, reason(zone, verified));
             return TransferStream.single(out, refusalReply(q, true, refusal, verified, out));
         }
-        if (q.qtype() == TYPE_IXFR && upToDate(packet, length, zone)) {
+        if (q.qtype() == Codes.TYPE_IXFR && upToDate(packet, length, zone)) {
             metrics.transfer(true);
-            return TransferStream.single(out, signed(q, zone.soaOnly(), Answerer.TCP_LIMIT, verified, out));
+            return TransferStream.single(out, signed(q, zone.soaOnly(), Codes.MAX_MESSAGE, verified, out));
         }
         metrics.transfer(true);
         metrics.query(true, q.qtype(), Header.NOERROR);
@@ -93,7 +92,7 @@ final class TransferAnswers {
             return refusalReply(q, false, refusal, verified, out);
         }
         metrics.query(false, q.qtype(), Header.NOERROR);
-        return signed(q, q.qtype() == TYPE_IXFR ? zone.soaOnly() : TRUNCATED, limit, verified, out);
+        return signed(q, q.qtype() == Codes.TYPE_IXFR ? zone.soaOnly() : TRUNCATED, limit, verified, out);
     }
 
     int tsigError(Query q, boolean overTcp, Verified verified, byte[] out) {
@@ -139,7 +138,7 @@ final class TransferAnswers {
     }
 
     private static ZoneTransfer zone(Query q, Transfers transfers) {
-        if (q.qclass() != Answerer.CLASS_IN && q.qclass() != Answerer.CLASS_ANY) {
+        if (q.qclass() != Codes.CLASS_IN && q.qclass() != Codes.CLASS_ANY) {
             return null;
         }
         try {
@@ -188,7 +187,7 @@ final class TransferAnswers {
     }
 
     private static String type(Query q) {
-        return q.qtype() == TYPE_AXFR ? "AXFR" : "IXFR";
+        return q.qtype() == Codes.TYPE_AXFR ? "AXFR" : "IXFR";
     }
 
     private static String keyText(Verified verified) {

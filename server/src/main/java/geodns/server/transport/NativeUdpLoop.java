@@ -1,6 +1,7 @@
 package geodns.server.transport;
 
 import geodns.server.answer.Answerer;
+import geodns.server.wire.Codes;
 import geodns.server.wire.Query;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -31,7 +32,7 @@ final class NativeUdpLoop implements Runnable {
             .order(ByteOrder.nativeOrder());
     private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BYTES);
     private final byte[] packet;
-    private final byte[] reply = new byte[Answerer.TCP_LIMIT];
+    private final byte[] reply = new byte[Codes.MAX_MESSAGE];
     private final Query query = new Query();
     private final SenderAddresses senders = new SenderAddresses();
     private volatile boolean running = true;
