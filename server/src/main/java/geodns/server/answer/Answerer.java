@@ -10,6 +10,7 @@ import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
 import geodns.server.wire.Replies;
 import geodns.server.wire.Sections;
+import geodns.server.transfer.TransferAnswers;
 import geodns.server.transfer.TransferStream;
 import geodns.server.transfer.Verified;
 import java.net.InetAddress;
