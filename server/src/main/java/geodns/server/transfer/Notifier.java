@@ -158,7 +158,7 @@ public final class Notifier implements AutoCloseable {
                 continue;
             }
             if (key != null) {
-                TsigKey.Checked checked = key.verify(buffer, packet.getLength(), request.tsig);
+                Verified checked = key.verify(buffer, packet.getLength(), request.tsig);
                 if (!checked.ok()) {
                     LOG.warn("NOTIFY reply from {} fails TSIG: {}", secondary, Rcode.TSIGstring(checked.error()));
                     continue;
