@@ -161,6 +161,9 @@ public final class Main {
             }
             QueryLog queryLog = options.queryLog() == null ? null
                     : new QueryLog(options.queryLog(), options.queryLogSample(), options.queryLogMaxBytes());
+            if (queryLog != null) {
+                metrics.queryLog(queryLog);
+            }
             warnIfIgnored(Signal.handle(new Signal("HUP"), s -> {
                 live.reload();
                 if (queryLog != null) {

@@ -2,7 +2,10 @@ package geodns.server.config;
 
 import java.io.IOException;
 
-/** One problem in any config file (zone file, geo.yaml, transfer.yaml), reported the way compilers do so editors can jump to it. */
+/**
+ * One problem in any config file (zone file, geo.yaml, transfer.yaml), reported the way compilers do so editors
+ * can jump to it.
+ */
 public record ConfigError(String file, int line, String reason) {
     @Override
     public String toString() {

@@ -74,7 +74,8 @@ public final class TransferAnswers {
     }
 
     /** A transfer request over UDP: IXFR gets the lone SOA, AXFR an empty truncated reply; both mean "use TCP". */
-    public int overUdp(byte[] packet, int length, InetAddress source, Query q, Transfers transfers, int limit, byte[] out) {
+    public int overUdp(byte[] packet, int length, InetAddress source, Query q, Transfers transfers, int limit,
+                       byte[] out) {
         Verified verified = q.hasTsig() ? transfers.verify(packet, length) : Verified.UNSIGNED;
         if (!verified.ok()) {
             refused(q, source, "TSIG " + Rcode.TSIGstring(verified.error()));
