@@ -36,7 +36,7 @@ final class SyntaxRecovery {
     static List<ConfigError> after(Path file, Name origin, ConfigError first) {
         String text;
         try {
-            if (Files.size(file) > MAX_BYTES) {
+            if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {  // a FIFO would block the read
                 return List.of();
             }
             text = Files.readString(file, StandardCharsets.ISO_8859_1);
