@@ -7,6 +7,7 @@ import geodns.server.config.Links;
 import geodns.server.config.YamlReader;
 import geodns.server.health.HealthConfigReader;
 import geodns.server.health.ProbeTarget;
+import geodns.server.wire.Network;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -33,10 +34,8 @@ final class GeoConfigReader {
     private static final long DEFAULT_TTL = 30;
     private static final Pattern CONTINENT = Pattern.compile("AF|AN|AS|EU|NA|OC|SA");
     /** ISO 3166-2: the country's code, '-', one to three letters or digits. */
-    private static final Pattern SUBDIVISION = Pattern.compile("([A-Z]{2})-[A-Z0-9]{1,3}");
     /** Codes people write for a country that ISO spells otherwise (the EU's own list uses UK and EL). */
     private static final Map<String, String> COUNTRY_ALIASES = Map.of("UK", "GB", "EL", "GR");
-    private static final Pattern DOTTED_QUAD = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final YamlReader yaml;
@@ -214,17 +213,9 @@ final class GeoConfigReader {
     private <A extends InetAddress> A address(Node node, Class<A> family) throws YamlReader.Problem {
         String text = yaml.scalar(node, "an address");
         String kind = family == Inet4Address.class ? "IPv4" : "IPv6";
-        // Only literals reach InetAddress, which would otherwise look a name up in DNS.
-        boolean literal = family == Inet4Address.class ? DOTTED_QUAD.matcher(text).matches()
-                && java.util.Arrays.stream(text.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255)
-                : text.contains(":");
-        try {
-            InetAddress address = literal ? InetAddress.getByName(text) : null;
-            if (family.isInstance(address)) {
-                return family.cast(address);
-            }
-        } catch (java.net.UnknownHostException e) {
-            // reported below
+        InetAddress address = Network.literal(text);
+        if (family.isInstance(address)) {
+            return family.cast(address);
         }
         throw yaml.problem(node, "'" + text + "' is not an " + kind + " address");
     }
@@ -311,7 +302,7 @@ final class GeoConfigReader {
     /** Why {@code code} is no subdivision code, or null when it is one (its country and its shape, not the list). */
     static String subdivisionMistake(String code) {
         String upper = code.toUpperCase(java.util.Locale.ROOT);
-        java.util.regex.Matcher m = SUBDIVISION.matcher(upper);
+        java.util.regex.Matcher m = CountryCodes.SUBDIVISION_SHAPE.matcher(upper);
         String reason = "'" + code + "' is not an ISO 3166-2 subdivision code (country '-' 1 to 3 letters or digits,"
                 + " like US-CA or GB-SCT)";
         if (!m.matches()) {
