@@ -35,20 +35,15 @@ public final class Answerer {
     private final Tally[][] rateLimited;
     private final TransferAnswers transfers;
 
-    public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap) {
-        this(snapshot, udpPayloadCap, new Metrics());
-    }
-
+    /** An answerer that logs no queries and limits no rate, as {@code geodns explain} wants. */
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics) {
-        this(snapshot, udpPayloadCap, metrics, null);
+        this(snapshot, udpPayloadCap, metrics, null, null);
     }
 
-    /** @param queryLog where sampled queries are logged; null for none */
-    public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics, QueryLog queryLog) {
-        this(snapshot, udpPayloadCap, metrics, queryLog, null);
-    }
-
-    /** @param rateLimiter limits UDP responses per client network; null for none */
+    /**
+     * @param queryLog where sampled queries are logged; null for none
+     * @param rateLimiter limits UDP responses per client network; null for none
+     */
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics, QueryLog queryLog,
                     RateLimiter rateLimiter) {
         this.queryLog = queryLog;

@@ -41,10 +41,10 @@ public final class HeapBudget {
 
     /** Half of this JVM's heap less the reserve. */
     public static HeapBudget forThisHeap() {
-        return new HeapBudget(perSnapshot(Runtime.getRuntime().maxMemory()));
+        return of(perSnapshot(Runtime.getRuntime().maxMemory()));
     }
 
-    /** A budget of {@code limit} bytes, whatever the heap (tests). */
+    /** A budget of {@code limit} bytes, whatever the heap. */
     public static HeapBudget of(long limit) {
         return new HeapBudget(limit);
     }
