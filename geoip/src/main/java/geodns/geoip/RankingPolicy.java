@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * How a geo name orders its locations. With no overrides a client gets the locations nearest first (great-circle
@@ -28,13 +27,12 @@ public record RankingPolicy(Map<String, List<String>> byContinent, Map<String, L
                             Map<String, List<String>> bySubdivision, List<String> defaultOrder) {
 
     static final Set<String> CONTINENTS = Set.of("AF", "AN", "AS", "EU", "NA", "OC", "SA");
-    private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
-    private static final Pattern SUBDIVISION = Pattern.compile("[A-Z]{2}-[A-Z0-9]{1,3}");
 
     public RankingPolicy {
         byContinent = normalize(byContinent, "continent", k -> CONTINENTS.contains(k));
-        byCountry = normalize(byCountry, "country", k -> COUNTRY.matcher(k).matches());
-        bySubdivision = normalize(bySubdivision, "subdivision", k -> SUBDIVISION.matcher(k).matches());
+        byCountry = normalize(byCountry, "country", k -> CountryCodes.COUNTRY_SHAPE.matcher(k).matches());
+        bySubdivision = normalize(bySubdivision, "subdivision",
+                k -> CountryCodes.SUBDIVISION_SHAPE.matcher(k).matches());
         defaultOrder = names(defaultOrder, "default order");
     }
 

@@ -11,7 +11,7 @@ import geodns.server.metrics.QueryLog;
 import java.util.List;
 import java.util.stream.Collectors;
 import geodns.server.transport.DnsServer;
-import geodns.server.zone.ZoneError;
+import geodns.server.config.ConfigError;
 import geodns.server.zone.Zones;
 import java.io.PrintStream;
 import geodns.geoip.GeoDatabase;
@@ -70,7 +70,7 @@ public final class Main {
             err.println("geodns: " + read.errors().size() + " error(s) in " + options.zones());
             return EXIT_CONFIG;
         }
-        List<ZoneError> warnings;
+        List<ConfigError> warnings;
         // The database serve would use, for what depends on it (subdivisions need a City DB).
         try (GeoDatabase database = options.geoip().isEmpty() ? GeoDatabase.embedded()
                 : GeoDatabase.open(options.geoip())) {
@@ -161,6 +161,9 @@ public final class Main {
             }
             QueryLog queryLog = options.queryLog() == null ? null
                     : new QueryLog(options.queryLog(), options.queryLogSample(), options.queryLogMaxBytes());
+            if (queryLog != null) {
+                metrics.queryLog(queryLog);
+            }
             warnIfIgnored(Signal.handle(new Signal("HUP"), s -> {
                 live.reload();
                 if (queryLog != null) {

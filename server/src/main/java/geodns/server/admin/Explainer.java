@@ -6,6 +6,8 @@ import geodns.server.answer.Answerer;
 import geodns.server.route.ClientGroup;
 import geodns.server.route.RouteExplanation;
 import geodns.server.answer.Snapshot;
+import geodns.server.wire.Codes;
+import geodns.server.wire.Network;
 import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
 import java.io.IOException;
@@ -41,14 +43,11 @@ public final class Explainer {
 
     /** An IP address literal; never a host name, which would make explaining resolve names. */
     public static InetAddress address(String text) {
-        if (text.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || text.contains(":")) {
-            try {
-                return InetAddress.getByName(text);
-            } catch (java.net.UnknownHostException e) {
-                // reported below
-            }
+        InetAddress address = Network.literal(text);
+        if (address == null) {
+            throw new IllegalArgumentException("'" + text + "' is not an IP address");
         }
-        throw new IllegalArgumentException("'" + text + "' is not an IP address");
+        return address;
     }
 
     /** @throws IllegalArgumentException for a bad name or type, with a message for the user */
@@ -74,7 +73,7 @@ public final class Explainer {
         }
         byte[] packet = query(client, qname, qtype);
         Query q = new Query();
-        byte[] out = new byte[65535];
+        byte[] out = new byte[Codes.MAX_MESSAGE];
         int length = answerer.answer(packet, packet.length, true, client, q, out);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("client", client.getHostAddress());

@@ -3,12 +3,14 @@ package geodns.server.answer;
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.QueryLog;
 import geodns.server.metrics.Tally;
+import geodns.server.wire.Codes;
 import geodns.server.wire.Header;
 import geodns.server.wire.ParseResult;
 import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
 import geodns.server.wire.Replies;
 import geodns.server.wire.Sections;
+import geodns.server.transfer.TransferAnswers;
 import geodns.server.transfer.TransferStream;
 import geodns.server.transfer.Verified;
 import java.net.InetAddress;
@@ -19,13 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * optional UDP rate limiter's table, consulted once the kind of response is known.
  */
 public final class Answerer {
-    public static final int CLASS_IN = 1;
-    public static final int CLASS_ANY = 255;
-    private static final int OPCODE_NOTIFY = 4;
     /** What {@link #answer} returns for a zone transfer over TCP: the caller then takes {@link #stream}. */
     public static final int STREAM = -1;
     private static final int PLAIN_UDP_LIMIT = 512;
-    public static final int TCP_LIMIT = 65535;
 
     private final AtomicReference<Snapshot> snapshot;
     private final int udpPayloadCap;
@@ -37,20 +35,15 @@ public final class Answerer {
     private final Tally[][] rateLimited;
     private final TransferAnswers transfers;
 
-    public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap) {
-        this(snapshot, udpPayloadCap, new Metrics());
-    }
-
+    /** An answerer that logs no queries and limits no rate, as {@code geodns explain} wants. */
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics) {
-        this(snapshot, udpPayloadCap, metrics, null);
+        this(snapshot, udpPayloadCap, metrics, null, null);
     }
 
-    /** @param queryLog where sampled queries are logged; null for none */
-    public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics, QueryLog queryLog) {
-        this(snapshot, udpPayloadCap, metrics, queryLog, null);
-    }
-
-    /** @param rateLimiter limits UDP responses per client network; null for none */
+    /**
+     * @param queryLog where sampled queries are logged; null for none
+     * @param rateLimiter limits UDP responses per client network; null for none
+     */
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics, QueryLog queryLog,
                     RateLimiter rateLimiter) {
         this.queryLog = queryLog;
@@ -84,19 +77,19 @@ public final class Answerer {
                 return error(q, overTcp, source, Header.FORMERR, out);
             case NOTIMP:
                 // We are the primary: a NOTIFY has nothing to tell us. Knot refuses one its ACL does not allow.
-                return error(q, overTcp, source, q.opcode() == OPCODE_NOTIFY ? Header.REFUSED : Header.NOTIMP, out);
+                return error(q, overTcp, source, q.opcode() == Codes.OPCODE_NOTIFY ? Header.REFUSED : Header.NOTIMP, out);
             case BADVERS:
                 return error(q, overTcp, source, Header.BADVERS, out);
             default:
                 break;
         }
         metrics.clientSubnet(q.hasClientSubnet());
-        int limit = overTcp ? TCP_LIMIT : udpLimit(q);
+        int limit = overTcp ? Codes.MAX_MESSAGE : udpLimit(q);
         if (TransferAnswers.isTransfer(q)) {
             return overTcp ? STREAM
                     : transfers.overUdp(packet, length, source, q, snapshot.get().transfers(), limit, out);
         }
-        if (q.qclass() != CLASS_IN && q.qclass() != CLASS_ANY) {
+        if (q.qclass() != Codes.CLASS_IN && q.qclass() != Codes.CLASS_ANY) {
             return error(q, overTcp, source, Header.REFUSED, out);
         }
         if (q.hasTsig()) {

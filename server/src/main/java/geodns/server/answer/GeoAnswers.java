@@ -3,6 +3,7 @@ package geodns.server.answer;
 import geodns.server.metrics.Tally;
 import geodns.server.route.NodeSelection;
 import geodns.server.route.Routing;
+import geodns.server.wire.Codes;
 import geodns.server.wire.Sections;
 
 /**
@@ -11,9 +12,6 @@ import geodns.server.wire.Sections;
  * location's selection the answer.
  */
 public final class GeoAnswers {
-    static final int TYPE_A = 1;
-    static final int TYPE_AAAA = 28;
-    static final int TYPE_ANY = 255;
 
     private final NodeSelection[] a;
     private final NodeSelection[] aaaa;
@@ -50,7 +48,7 @@ public final class GeoAnswers {
     }
 
     static boolean handles(int qtype) {
-        return qtype == TYPE_A || qtype == TYPE_AAAA || qtype == TYPE_ANY;
+        return qtype == Codes.TYPE_A || qtype == Codes.TYPE_AAAA || qtype == Codes.TYPE_ANY;
     }
 
     int geoName() {
@@ -87,7 +85,7 @@ public final class GeoAnswers {
      * family (A for ANY), or -1 when none has any. The answer path, /explain and the catchment map all ask here.
      */
     int pick(int qtype, int[] order) {
-        NodeSelection[] family = qtype == TYPE_AAAA ? aaaa : a;
+        NodeSelection[] family = qtype == Codes.TYPE_AAAA ? aaaa : a;
         for (int location : order) {
             if (family[location] != null) {
                 return location;
@@ -106,6 +104,6 @@ public final class GeoAnswers {
         if (failOpen != null) {
             failOpen.increment();
         }
-        return (qtype == TYPE_AAAA ? aaaa : a)[location].pick();
+        return (qtype == Codes.TYPE_AAAA ? aaaa : a)[location].pick();
     }
 }

@@ -1,5 +1,6 @@
 package geodns.server.answer;
 
+import geodns.server.wire.Codes;
 import geodns.server.wire.Sections;
 
 /**
@@ -8,7 +9,6 @@ import geodns.server.wire.Sections;
  * referral that replaces all of it.
  */
 public final class NameNode {
-    private static final int ANY = 255;
 
     private final int[] types;
     private final Sections[] byType;
@@ -41,7 +41,7 @@ public final class NameNode {
         if (referral != null) {
             return referral;
         }
-        if (qtype == ANY) {
+        if (qtype == Codes.TYPE_ANY) {
             return any;
         }
         for (int i = 0; i < types.length; i++) {

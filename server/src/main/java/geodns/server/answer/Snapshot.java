@@ -5,6 +5,7 @@ import geodns.server.route.Route;
 import geodns.server.route.RouteExplanation;
 import geodns.server.route.Routing;
 import geodns.server.transfer.Transfers;
+import geodns.server.wire.Codes;
 import geodns.server.wire.Query;
 import geodns.server.wire.Sections;
 import java.util.ArrayList;
@@ -126,7 +127,7 @@ public final class Snapshot {
             up.put(geo.location(i), geo.up(i));
         }
         int[] all = IntStream.range(0, geo.locationCount()).toArray();
-        int qtype = geo.pick(GeoAnswers.TYPE_A, all) >= 0 ? GeoAnswers.TYPE_A : GeoAnswers.TYPE_AAAA;
+        int qtype = geo.pick(Codes.TYPE_A, all) >= 0 ? Codes.TYPE_A : Codes.TYPE_AAAA;
         Map<String, String> byCountry = new HashMap<>();
         for (String country : GeoPlace.countryCodes()) {
             int pick = geo.pick(qtype, routing.orderForCountry(geo.geoName(), country));

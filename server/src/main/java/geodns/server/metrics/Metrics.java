@@ -9,7 +9,6 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Every counter geodns keeps, for Prometheus. The hot path only increments counters it was handed when the
@@ -252,8 +251,9 @@ public final class Metrics {
                 "1 while a GeoIP database places clients; 0 after one was dropped as damaged").register(registry);
     }
 
-    /** A gauge read at scrape time. */
-    public void gauge(String name, String description, Supplier<Number> value) {
-        Gauge.builder(name, value).description(description).register(registry);
+    /** The query log's dropped entries, read at scrape time (the answering threads never touch this counter). */
+    public void queryLog(QueryLog log) {
+        FunctionCounter.builder("geodns_query_log_dropped", log, QueryLog::dropped).description(
+                "sampled queries the query log dropped: its writer fell behind, or could not write").register(registry);
     }
 }

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The optional query log: one JSON line per sampled query, written by a thread of its own. The hot path only
- * draws a random number; a sampled entry goes into a bounded queue, and is dropped (and counted) when the
- * writer falls behind, so a slow disk never slows answers.
+ * draws a random number; a sampled entry goes into a bounded queue, and is dropped (and counted, in
+ * {@code geodns_query_log_dropped_total}) when the writer falls behind, so a slow disk never slows answers.
  *
  * <p>The file is the writer's alone: it rotates it by size (to {@code FILE.1}, one rotated file kept, as many
  * servers do), reopens it on request (SIGHUP, after the file was moved or deleted), and after a write error (a

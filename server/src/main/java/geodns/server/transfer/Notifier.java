@@ -1,6 +1,7 @@
 package geodns.server.transfer;
 
 import geodns.server.metrics.Metrics;
+import geodns.server.wire.Codes;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -35,7 +36,6 @@ import org.xbill.DNS.Type;
 public final class Notifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("geodns");
     private static final int[] WAITS_MILLIS = {1000, 2000, 4000, 8000, 16000};
-    private static final int MAX_REPLY = 65535;
 
     private final Metrics metrics;
     private final SecureRandom random = new SecureRandom();
@@ -135,7 +135,7 @@ public final class Notifier implements AutoCloseable {
     private static Integer awaitReply(DatagramSocket socket, InetSocketAddress secondary, int id, Request request,
                                       TsigKey key, int waitMillis) throws IOException {
         long deadline = System.nanoTime() + waitMillis * 1_000_000L;
-        byte[] buffer = new byte[MAX_REPLY];
+        byte[] buffer = new byte[Codes.MAX_MESSAGE];
         while (true) {
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left <= 0) {
@@ -158,7 +158,7 @@ public final class Notifier implements AutoCloseable {
                 continue;
             }
             if (key != null) {
-                TsigKey.Checked checked = key.verify(buffer, packet.getLength(), request.tsig);
+                Verified checked = key.verify(buffer, packet.getLength(), request.tsig);
                 if (!checked.ok()) {
                     LOG.warn("NOTIFY reply from {} fails TSIG: {}", secondary, Rcode.TSIGstring(checked.error()));
                     continue;

@@ -1,5 +1,6 @@
 package geodns.server.transfer;
 
+import geodns.server.wire.Codes;
 import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
 import geodns.server.wire.Replies;
@@ -14,7 +15,6 @@ import org.xbill.DNS.TSIGRecord;
  * was (RFC 8945 §5.3.1: every message, each MAC covering the one before), or a single ready message.
  */
 public final class TransferStream {
-    private static final int MAX_MESSAGE = 65535;
 
     private final Query query;
     private final List<Sections> messages;
@@ -42,7 +42,7 @@ public final class TransferStream {
                                     TSIGRecord request, int advertisedPayload) {
         Query own = new Query();
         QueryParser.parse(Arrays.copyOf(packet, length), length, own);
-        return new TransferStream(own, messages, key, request, advertisedPayload, new byte[MAX_MESSAGE]);
+        return new TransferStream(own, messages, key, request, advertisedPayload, new byte[Codes.MAX_MESSAGE]);
     }
 
     /** A reply of one message that is already complete. */
@@ -61,7 +61,7 @@ public final class TransferStream {
             return buffer;
         }
         int reserve = key == null ? 0 : key.recordLength();
-        int length = Replies.answer(query, messages.get(next), MAX_MESSAGE - reserve, advertisedPayload, buffer);
+        int length = Replies.answer(query, messages.get(next), Codes.MAX_MESSAGE - reserve, advertisedPayload, buffer);
         if (key != null) {
             previous = key.sign(buffer, length, query.id(), previous, next == 0);
             length = TsigKey.append(buffer, length, previous);

@@ -17,7 +17,7 @@ public final class Transfers {
     private final Map<Name, ZoneTransfer> zones;
     private final Map<Name, TsigKey> keys;
 
-    public Transfers(Map<Name, ZoneTransfer> zones, Map<Name, TsigKey> keys) {
+    Transfers(Map<Name, ZoneTransfer> zones, Map<Name, TsigKey> keys) {
         this.zones = Map.copyOf(zones);
         this.keys = Map.copyOf(keys);
     }

@@ -62,33 +62,26 @@ public final class TsigKey {
         return name.length() + 10 + algorithm.length() + 6 + 2 + 2 + MAX_MAC + 2 + 2 + 2 + 6;
     }
 
-    /** The outcome of checking a signed request: an RFC 8945 error (0 when it verified) and the request's TSIG. */
-    public record Checked(int error, TSIGRecord request) {
-        public boolean ok() {
-            return error == Rcode.NOERROR;
-        }
-    }
-
     /**
      * Checks the TSIG that ends {@code message} (a request or a reply to {@code request}, which then must be
      * the TSIG of the request we sent).
      */
-    public Checked verify(byte[] message, int length, TSIGRecord request) {
+    public Verified verify(byte[] message, int length, TSIGRecord request) {
         byte[] bytes = Arrays.copyOf(message, length);
         Message parsed;
         try {
             parsed = new Message(bytes);
         } catch (IOException e) {
-            return new Checked(Rcode.FORMERR, null);
+            return new Verified(this, null, Rcode.FORMERR);
         }
         TSIGRecord record = parsed.getTSIG();
         if (record == null) {
-            return new Checked(Rcode.BADSIG, null);
+            return new Verified(this, null, Rcode.BADSIG);
         }
         if (record.getSignature().length == 0 && record.getError() != Rcode.NOERROR) {
-            return new Checked(record.getError(), record);  // the peer's own complaint, unsigned (§5.3.2)
+            return new Verified(this, record, record.getError());  // the peer's own complaint, unsigned (§5.3.2)
         }
-        return new Checked(verify(parsed, bytes, request), record);
+        return new Verified(this, record, verify(parsed, bytes, request));
     }
 
     /**

@@ -4,10 +4,10 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.TSIGRecord;
 
 /**
- * What the TSIG on a request said.
+ * What the TSIG on a message said: a request to us, or the reply to a NOTIFY we sent.
  *
  * @param key     the key it named, when we hold it; replies to a verified request are signed with it
- * @param request the request's TSIG record (null when unsigned or unreadable)
+ * @param request the message's TSIG record (null when unsigned or unreadable)
  * @param error   0 when verified (or unsigned), else FORMERR or the RFC 8945 error: BADKEY, BADSIG, BADTIME
  */
 public record Verified(TsigKey key, TSIGRecord request, int error) {

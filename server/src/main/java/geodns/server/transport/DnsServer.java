@@ -1,6 +1,7 @@
 package geodns.server.transport;
 
 import geodns.server.answer.Answerer;
+import geodns.server.wire.Codes;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -182,7 +183,7 @@ public final class DnsServer implements AutoCloseable {
                         ch.pipeline().addLast(clientConnectionLimit, connectionLimit.handler(),
                                 new IdleStateHandler(0, 0, limits.tcpIdleSeconds(), TimeUnit.SECONDS),
                                 // The maximum counts the 2-byte length field: a 65,535-byte message is a 65,537-byte frame.
-                                new LengthFieldBasedFrameDecoder(2 + 65535, 0, 2, 0, 2),
+                                new LengthFieldBasedFrameDecoder(2 + Codes.MAX_MESSAGE, 0, 2, 0, 2),
                                 // Before the budget: its closing write then queues behind a transfer still leaving.
                                 new ChunkedWriteHandler(),
                                 new ConnectionBudget(limits.tcpMaxQueries(), limits.tcpLifetimeSeconds()),

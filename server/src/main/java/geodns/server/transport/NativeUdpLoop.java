@@ -1,10 +1,12 @@
 package geodns.server.transport;
 
 import geodns.server.answer.Answerer;
+import geodns.server.wire.Codes;
 import geodns.server.wire.Query;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +33,10 @@ final class NativeUdpLoop implements Runnable {
             .order(ByteOrder.nativeOrder());
     private final ByteBuffer out = ByteBuffer.allocateDirect(OUT_BYTES);
     private final byte[] packet;
-    private final byte[] reply = new byte[Answerer.TCP_LIMIT];
+    private final byte[] reply = new byte[Codes.MAX_MESSAGE];
     private final Query query = new Query();
     private final SenderAddresses senders = new SenderAddresses();
+    private final IntConsumer answerAll = this::answerAll;
     private volatile boolean running = true;
 
     NativeUdpLoop(int fd, Answerer answerer) {
@@ -72,15 +75,9 @@ final class NativeUdpLoop implements Runnable {
 
     private void answerBatch(int received) {
         try {
-            answerAll(received);
-        } catch (InternalError e) {
-            // A memory-mapped GeoIP file rewritten in place faults a read, and the JVM reports it a little later,
-            // wherever this thread then is, as this error: answer the batch again, reading the file as it is now.
-            try {
-                answerAll(received);
-            } catch (InternalError again) {
-                LOG.debug("udp: a batch of {} queries unanswered: {}", received, again.toString());
-            }
+            MappedFileFault.once(answerAll, received);
+        } catch (InternalError again) {
+            LOG.debug("udp: a batch of {} queries unanswered: {}", received, again.toString());
         }
     }
 

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import java.util.function.BiConsumer;
 
 /**
  * Answers length-prefixed queries (RFC 1035 §4.2.2) in the order they arrive; pipelined queries are answered
@@ -19,18 +20,15 @@ final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger LOG = LoggerFactory.getLogger(TcpHandler.class);
     private final Answerer answerer;
 
+    private final BiConsumer<ChannelHandlerContext, ByteBuf> reply = this::reply;
+
     TcpHandler(Answerer answerer) {
         this.answerer = answerer;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-        try {
-            reply(ctx, frame);
-        } catch (InternalError e) {
-            // See UdpHandler: a GeoIP file rewritten in place; answer again rather than drop the query.
-            reply(ctx, frame);
-        }
+        MappedFileFault.once(reply, ctx, frame);
     }
 
     private void reply(ChannelHandlerContext ctx, ByteBuf frame) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import java.util.function.BiConsumer;
 
 /**
  * Answers each datagram; replies are written as they are made and flushed once per read batch. On a wildcard
@@ -19,6 +20,8 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private final Answerer answerer;
     private final ReplySockets replySockets;
 
+    private final BiConsumer<ChannelHandlerContext, DatagramPacket> reply = this::reply;
+
     /** @param replySockets null for sockets bound to one address, whose replies leave from it anyway */
     UdpHandler(Answerer answerer, ReplySockets replySockets) {
         this.answerer = answerer;
@@ -27,13 +30,7 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        try {
-            reply(ctx, packet);
-        } catch (InternalError e) {
-            // A memory-mapped GeoIP file rewritten in place faults a read, and the JVM reports it a little later
-            // as this error; answering again reads the file as it is now instead of leaving the client waiting.
-            reply(ctx, packet);
-        }
+        MappedFileFault.once(reply, ctx, packet);
     }
 
     private void reply(ChannelHandlerContext ctx, DatagramPacket packet) {

@@ -144,5 +144,4 @@ public final class Query {
 
     /** Length of the question section as received (name, type and class), which replies copy verbatim. */
     public int questionLength() { return questionEnd - Header.LENGTH; }
-    byte[] packet() { return packet; }
 }

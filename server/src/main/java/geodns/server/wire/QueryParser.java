@@ -7,8 +7,6 @@ import static geodns.server.wire.Header.u16;
  * Never throws on bad input and allocates nothing; malformed input becomes FORMERR or DROP.
  */
 public final class QueryParser {
-    static final int TYPE_OPT = 41;
-    static final int TYPE_TSIG = 250;
     static final int OPTION_CLIENT_SUBNET = 8;
     private static final int MALFORMED = -1;
 
@@ -133,7 +131,7 @@ public final class QueryParser {
     /** Skips an answer or authority record; an OPT there is malformed (RFC 6891 §6.1.1: additional only). */
     private static int skipRecord(byte[] p, int length, int at) {
         at = skipName(p, length, at);
-        if (at == MALFORMED || at + 10 > length || u16(p, at) == TYPE_OPT) {
+        if (at == MALFORMED || at + 10 > length || u16(p, at) == Codes.TYPE_OPT) {
             return MALFORMED;
         }
         int end = at + 10 + u16(p, at + 8);
@@ -151,12 +149,12 @@ public final class QueryParser {
         if (end > length) {
             return MALFORMED;
         }
-        if (u16(p, at) == TYPE_TSIG) {
+        if (u16(p, at) == Codes.TYPE_TSIG) {
             q.hasTsig = true;
             q.tsigStart = nameStart;
             return end;
         }
-        if (u16(p, at) != TYPE_OPT) {
+        if (u16(p, at) != Codes.TYPE_OPT) {
             return end;
         }
         // RFC 6891 §6.1.1: one OPT at most, owned by the root.

@@ -138,7 +138,7 @@ public final class Replies {
     /** RFC 6891 §6.1.2; the DO bit is copied from the query (RFC 3225 §3). */
     private static int writeOpt(byte[] out, int at, int payload, int extendedRcode, boolean dnssecOk) {
         out[at] = 0;
-        put16(out, at + 1, QueryParser.TYPE_OPT);
+        put16(out, at + 1, Codes.TYPE_OPT);
         put16(out, at + 3, payload);
         out[at + 5] = (byte) extendedRcode;
         out[at + 6] = 0;

@@ -3,6 +3,7 @@ package geodns.server.zone;
 import geodns.geoip.GeoPoint;
 import geodns.geoip.Ranker;
 import geodns.geoip.RankingPolicy;
+import geodns.server.config.ConfigError;
 import geodns.server.health.ProbeTarget;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -20,7 +21,7 @@ import org.xbill.DNS.Type;
  * @param warnings what is valid but likely not meant (no geo names at all)
  */
 record GeoConfig(String file, List<Location> locations, List<GeoName> names, List<ProbeTarget> probes,
-                 List<ZoneError> warnings) {
+                 List<ConfigError> warnings) {
 
     static GeoConfig none() {
         return new GeoConfig(null, List.of(), List.of(), List.of(), List.of());
@@ -51,10 +52,10 @@ record GeoConfig(String file, List<Location> locations, List<GeoName> names, Lis
     }
 
     /** Places each geo name in the zone that holds it, and rejects names that cannot be answered from there. */
-    Map<ZoneContent, List<GeoName>> placeNames(List<ZoneContent> zones, List<ZoneError> errors) {
+    Map<ZoneContent, List<GeoName>> placeNames(List<ZoneContent> zones, List<ConfigError> errors) {
         Map<ZoneContent, List<GeoName>> byZone = new HashMap<>();
         for (GeoName spec : names) {
-            ZoneError error = problem(spec, zones);
+            ConfigError error = problem(spec, zones);
             if (error != null) {
                 errors.add(error);
                 continue;
@@ -64,24 +65,24 @@ record GeoConfig(String file, List<Location> locations, List<GeoName> names, Lis
         return byZone;
     }
 
-    private ZoneError problem(GeoName spec, List<ZoneContent> zones) {
+    private ConfigError problem(GeoName spec, List<ZoneContent> zones) {
         Name name = spec.name();
         ZoneContent zone = closestZone(name, zones);
         if (zone == null) {
-            return new ZoneError(file, spec.line(), "geo name " + name + " is outside every zone");
+            return new ConfigError(file, spec.line(), "geo name " + name + " is outside every zone");
         }
         if (name.isWild()) {
-            return new ZoneError(file, spec.line(), "geo name " + name + " cannot be a wildcard");
+            return new ConfigError(file, spec.line(), "geo name " + name + " cannot be a wildcard");
         }
         for (PlacedRecord placed : zone.records()) {
             Name owner = placed.record().getName();
             if (owner.equals(name)) {
-                return new ZoneError(file, spec.line(), "geo name " + name + " collides with zone data at "
+                return new ConfigError(file, spec.line(), "geo name " + name + " collides with zone data at "
                         + placed.file() + ":" + placed.line() + "; remove those records or the geo name");
             }
             boolean delegation = placed.record().getType() == Type.NS && !owner.equals(zone.origin());
             if (delegation && name.subdomain(owner)) {
-                return new ZoneError(file, spec.line(), "geo name " + name + " is inside the delegation of " + owner
+                return new ConfigError(file, spec.line(), "geo name " + name + " is inside the delegation of " + owner
                         + " (" + placed.file() + ":" + placed.line() + ")");
             }
         }

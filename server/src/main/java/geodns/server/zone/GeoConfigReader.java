@@ -1,7 +1,13 @@
 package geodns.server.zone;
 
 import geodns.geoip.CountryCodes;
+import geodns.server.config.ConfigError;
+import geodns.server.config.HeapBudget;
+import geodns.server.config.Links;
+import geodns.server.config.YamlReader;
+import geodns.server.health.HealthConfigReader;
 import geodns.server.health.ProbeTarget;
+import geodns.server.wire.Network;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -28,21 +34,19 @@ final class GeoConfigReader {
     private static final long DEFAULT_TTL = 30;
     private static final Pattern CONTINENT = Pattern.compile("AF|AN|AS|EU|NA|OC|SA");
     /** ISO 3166-2: the country's code, '-', one to three letters or digits. */
-    private static final Pattern SUBDIVISION = Pattern.compile("([A-Z]{2})-[A-Z0-9]{1,3}");
     /** Codes people write for a country that ISO spells otherwise (the EU's own list uses UK and EL). */
     private static final Map<String, String> COUNTRY_ALIASES = Map.of("UK", "GB", "EL", "GR");
-    private static final Pattern DOTTED_QUAD = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final YamlReader yaml;
     private final HealthConfigReader health;
-    private final List<ZoneError> errors;
+    private final List<ConfigError> errors;
     private final Map<String, GeoConfig.Location> locations = new LinkedHashMap<>();
     /** Every location written, read or not: a name that uses one that has a mistake is not wrong as well. */
     private final Set<String> declared = new java.util.LinkedHashSet<>();
     private final List<ProbeTarget> probes = new ArrayList<>();
 
-    private GeoConfigReader(String file, List<ZoneError> errors) {
+    private GeoConfigReader(String file, List<ConfigError> errors) {
         this.yaml = new YamlReader(file);
         this.health = new HealthConfigReader(yaml);
         this.errors = errors;
@@ -53,12 +57,12 @@ final class GeoConfigReader {
      * could be read is still returned (so its names can be checked against the zones too), or null when nothing
      * could.
      */
-    static GeoConfig read(Path dir, List<ZoneError> errors) {
+    static GeoConfig read(Path dir, List<ConfigError> errors) {
         return read(dir, HeapBudget.unlimited(), errors);
     }
 
     /** @param heap counts the YAML nodes read */
-    static GeoConfig read(Path dir, HeapBudget heap, List<ZoneError> errors) {
+    static GeoConfig read(Path dir, HeapBudget heap, List<ConfigError> errors) {
         Path path = dir.resolve(FILE_NAME);
         if (Links.report(path, errors)) {
             return null;
@@ -103,11 +107,11 @@ final class GeoConfigReader {
         List<GeoConfig.GeoName> names = new ArrayList<>();
         Node namesNode = top.get("names");
         Map<String, Node> entries = namesNode == null ? Map.of() : attempt(() -> yaml.mapping(namesNode, "names"));
-        List<ZoneError> warnings = new ArrayList<>();
+        List<ConfigError> warnings = new ArrayList<>();
         if (entries != null && entries.isEmpty()) {
             // Not an error, as in gdnsd: locations alone are a valid start (health probes run, /status shows
             // them), but nothing is answered by geography yet, which is rarely what was meant.
-            warnings.add(new ZoneError(file, namesNode == null ? 1 : yaml.line(namesNode), "no geo names ('names:'"
+            warnings.add(new ConfigError(file, namesNode == null ? 1 : yaml.line(namesNode), "no geo names ('names:'"
                     + " is missing or empty): no answer follows the client; list the names to answer under names:"));
         }
         for (Map.Entry<String, Node> e : entries == null ? List.<Map.Entry<String, Node>>of() : entries.entrySet()) {
@@ -209,17 +213,9 @@ final class GeoConfigReader {
     private <A extends InetAddress> A address(Node node, Class<A> family) throws YamlReader.Problem {
         String text = yaml.scalar(node, "an address");
         String kind = family == Inet4Address.class ? "IPv4" : "IPv6";
-        // Only literals reach InetAddress, which would otherwise look a name up in DNS.
-        boolean literal = family == Inet4Address.class ? DOTTED_QUAD.matcher(text).matches()
-                && java.util.Arrays.stream(text.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255)
-                : text.contains(":");
-        try {
-            InetAddress address = literal ? InetAddress.getByName(text) : null;
-            if (family.isInstance(address)) {
-                return family.cast(address);
-            }
-        } catch (java.net.UnknownHostException e) {
-            // reported below
+        InetAddress address = Network.literal(text);
+        if (family.isInstance(address)) {
+            return family.cast(address);
         }
         throw yaml.problem(node, "'" + text + "' is not an " + kind + " address");
     }
@@ -306,7 +302,7 @@ final class GeoConfigReader {
     /** Why {@code code} is no subdivision code, or null when it is one (its country and its shape, not the list). */
     static String subdivisionMistake(String code) {
         String upper = code.toUpperCase(java.util.Locale.ROOT);
-        java.util.regex.Matcher m = SUBDIVISION.matcher(upper);
+        java.util.regex.Matcher m = CountryCodes.SUBDIVISION_SHAPE.matcher(upper);
         String reason = "'" + code + "' is not an ISO 3166-2 subdivision code (country '-' 1 to 3 letters or digits,"
                 + " like US-CA or GB-SCT)";
         if (!m.matches()) {

@@ -1,5 +1,7 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
+import geodns.server.config.HeapBudget;
 import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -25,7 +27,7 @@ final class Includes {
     private Includes() {}
 
     /** True when {@code file} and what it includes may be read; otherwise errors are added. */
-    static boolean check(Path file, HeapBudget budget, List<ZoneError> errors) {
+    static boolean check(Path file, HeapBudget budget, List<ConfigError> errors) {
         int before = errors.size();
         visit(file, file.toString(), null, 0, new ArrayList<>(), budget, errors);
         return errors.size() == before;
@@ -36,19 +38,19 @@ final class Includes {
     private record Step(Path real, String display, int[] line) {}
 
     private static void visit(Path file, String display, String from, int fromLine, List<Step> chain,
-                              HeapBudget budget, List<ZoneError> errors) {
+                              HeapBudget budget, List<ConfigError> errors) {
         String where = from == null ? display : from;
         int line = from == null ? 0 : fromLine;
         String what = from == null ? "" : "$INCLUDE " + display + ": ";
         if (!Files.exists(file)) {
             if (from == null) {
-                errors.add(new ZoneError(display, 0, Files.isSymbolicLink(file) ? "cannot read: a link to nothing"
+                errors.add(new ConfigError(display, 0, Files.isSymbolicLink(file) ? "cannot read: a link to nothing"
                         : "cannot read: no such file"));
             }
             return;  // dnsjava reports a missing included file at its $INCLUDE line
         }
         if (!Files.isRegularFile(file)) {
-            errors.add(new ZoneError(where, line, what + "not a regular file (a device, FIFO or folder)"));
+            errors.add(new ConfigError(where, line, what + "not a regular file (a device, FIFO or folder)"));
             return;
         }
         Path real = real(file);
@@ -62,11 +64,11 @@ final class Includes {
             chain.subList(seen, chain.size()).forEach(step -> names.add(step.real().getFileName().toString()));
             names.add(real.getFileName().toString());
             Step start = chain.get(seen);
-            errors.add(new ZoneError(start.display(), start.line()[0], "$INCLUDE loop: " + String.join(" -> ", names)));
+            errors.add(new ConfigError(start.display(), start.line()[0], "$INCLUDE loop: " + String.join(" -> ", names)));
             return;
         }
         if (chain.size() >= MAX_DEPTH) {
-            errors.add(new ZoneError(where, line, "$INCLUDE nested more than " + MAX_DEPTH + " deep"));
+            errors.add(new ConfigError(where, line, "$INCLUDE nested more than " + MAX_DEPTH + " deep"));
             return;
         }
         long size;
@@ -76,12 +78,12 @@ final class Includes {
             return;  // reading it reports why
         }
         if (size > MasterFileReader.MAX_FILE_BYTES) {
-            errors.add(new ZoneError(display, 1, "larger than the limit of " + (MasterFileReader.MAX_FILE_BYTES >> 20)
+            errors.add(new ConfigError(display, 1, "larger than the limit of " + (MasterFileReader.MAX_FILE_BYTES >> 20)
                     + " MiB"));
             return;
         }
         if (!Files.isReadable(file)) {
-            errors.add(new ZoneError(where, line, what + "cannot read: permission denied"));
+            errors.add(new ConfigError(where, line, what + "cannot read: permission denied"));
             return;
         }
         budget.charge(size, display, 0);
@@ -103,7 +105,7 @@ final class Includes {
                 }
             }
         } catch (IOException e) {
-            errors.add(new ZoneError(where, line, what + "cannot read: " + e.getMessage()));
+            errors.add(new ConfigError(where, line, what + "cannot read: " + e.getMessage()));
         } finally {
             chain.remove(chain.size() - 1);
         }

@@ -1,5 +1,7 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
+import geodns.server.config.HeapBudget;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
@@ -45,7 +47,7 @@ final class MasterFileReader {
     static final int MAX_RDATA = 65_535;
 
     static void read(Path file, Name origin, Budget budget, HeapBudget heap, List<PlacedRecord> records,
-                     List<ZoneError> errors) {
+                     List<ConfigError> errors) {
         String display = file.toString();
         if (!Includes.check(file, heap, errors)) {
             return;
@@ -54,7 +56,7 @@ final class MasterFileReader {
         try {
             master = new Master(display, origin);
         } catch (IOException e) {
-            errors.add(new ZoneError(display, 0, "cannot read: " + reason(e)));
+            errors.add(new ConfigError(display, 0, "cannot read: " + ConfigError.reason(e)));
             return;
         }
         Map<String, RecordStartLines> startLines = new HashMap<>();
@@ -75,13 +77,13 @@ final class MasterFileReader {
                         : lines != null && lines.start(index) > 0 ? lines.start(index) : Math.max(1, at.line - 1);
                 if (!budget.allows(records.size() + 1)) {
                     // Stops $GENERATE and huge files alike, before their records fill the heap.
-                    errors.add(new ZoneError(at.file, line, "more than " + budget.limit()
+                    errors.add(new ConfigError(at.file, line, "more than " + budget.limit()
                             + " records in the zones folder (the limit; --max-records raises it)"));
                     return;
                 }
                 int length = r.rdataToWireCanonical().length;
                 if (length > MAX_RDATA) {
-                    errors.add(new ZoneError(at.file, line, Type.string(r.getType()) + " record data of " + length
+                    errors.add(new ConfigError(at.file, line, Type.string(r.getType()) + " record data of " + length
                             + " bytes, more than the " + MAX_RDATA + " a record can hold"));
                     continue;
                 }
@@ -95,19 +97,19 @@ final class MasterFileReader {
         } catch (IOException e) {
             // A missing $INCLUDE file: the tokenizer is past the directive's end of line.
             Position at = position(master, display);
-            errors.add(new ZoneError(at.file, Math.max(1, at.line - 1), "cannot read: " + e.getMessage()));
+            errors.add(new ConfigError(at.file, Math.max(1, at.line - 1), "cannot read: " + e.getMessage()));
         } catch (StackOverflowError e) {
-            errors.add(new ZoneError(display, 0, "$INCLUDE nested too deep"));
+            errors.add(new ConfigError(display, 0, "$INCLUDE nested too deep"));
         } catch (StringIndexOutOfBoundsException e) {
             // dnsjava 3.6 looks at the first character of the owner token, which "" does not have.
             Position at = position(master, display);
-            errors.add(new ZoneError(at.file, Math.max(1, at.line), "an empty quoted name \"\" where a record's owner"
+            errors.add(new ConfigError(at.file, Math.max(1, at.line), "an empty quoted name \"\" where a record's owner"
                     + " or a $directive belongs (write @ for the zone's origin)"));
         } catch (HeapBudget.Exceeded e) {
             throw e;
         } catch (RuntimeException e) {
             Position at = position(master, display);
-            errors.add(new ZoneError(at.file, at.line, "unreadable: " + e));
+            errors.add(new ConfigError(at.file, at.line, "unreadable: " + e));
         }
     }
 
@@ -116,13 +118,13 @@ final class MasterFileReader {
      * record's end of line; then the record that failed is the one after the last it returned, and its start
      * line is reported.
      */
-    private static ZoneError parseError(TextParseException e, Master master, String display,
+    private static ConfigError parseError(TextParseException e, Master master, String display,
                                         Map<String, RecordStartLines> startLines, Map<String, Integer> counts) {
         String message = String.valueOf(e.getMessage());
         Position at = position(master, display);
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(.*?):(\\d+): (.*)$").matcher(message);
         if (!m.matches()) {
-            return new ZoneError(at.file, at.line, message);
+            return new ConfigError(at.file, at.line, message);
         }
         int line = Integer.parseInt(m.group(2));
         RecordStartLines lines = startLines.computeIfAbsent(at.file, f -> RecordStartLines.of(Path.of(f)));
@@ -130,18 +132,11 @@ final class MasterFileReader {
         if (lines != null && lines.start(failing) > 0 && line > lines.end(failing)) {
             line = lines.start(failing);
         }
-        return new ZoneError(at.file, line, ParseMessages.clarify(m.group(3)));
+        return new ConfigError(at.file, line, ParseMessages.clarify(m.group(3)));
     }
 
     /** Why a file cannot be opened, without the file name Java's message repeats. */
-    static String reason(IOException e) {
-        String message = String.valueOf(e.getMessage());
-        int open = message.lastIndexOf(" (");
-        return e instanceof java.io.FileNotFoundException && open > 0 && message.endsWith(")")
-                ? message.substring(open + 2, message.length() - 1).toLowerCase(java.util.Locale.ROOT) : message;
-    }
-
-    private static boolean tooLarge(Path file, String display, int line, List<ZoneError> errors) {
+    private static boolean tooLarge(Path file, String display, int line, List<ConfigError> errors) {
         try {
             if (java.nio.file.Files.size(file) <= MAX_FILE_BYTES) {
                 return false;
@@ -149,15 +144,15 @@ final class MasterFileReader {
         } catch (IOException e) {
             return false;  // reading it reports why
         }
-        errors.add(new ZoneError(display, line, "larger than the limit of " + (MAX_FILE_BYTES >> 20) + " MiB"));
+        errors.add(new ConfigError(display, line, "larger than the limit of " + (MAX_FILE_BYTES >> 20) + " MiB"));
         return true;
     }
 
     /** dnsjava reads an unclosed "(" to the end of the file without complaint; we do not. */
-    private static void unclosedParentheses(Map<String, RecordStartLines> startLines, List<ZoneError> errors) {
+    private static void unclosedParentheses(Map<String, RecordStartLines> startLines, List<ConfigError> errors) {
         startLines.forEach((file, lines) -> {
             if (lines != null && lines.unclosedParenthesisLine() > 0) {
-                errors.add(new ZoneError(file, lines.unclosedParenthesisLine(), "'(' is never closed"));
+                errors.add(new ConfigError(file, lines.unclosedParenthesisLine(), "'(' is never closed"));
             }
         });
     }

@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +23,7 @@ import org.xbill.DNS.Name;
 final class NameServerChecks {
     private NameServerChecks() {}
 
-    static List<ZoneError> warnings(List<ZoneContent> zones, GeoConfig geo,
+    static List<ConfigError> warnings(List<ZoneContent> zones, GeoConfig geo,
                                     Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone) {
         Set<InetAddress> nodeAddresses = new HashSet<>();
         geo.locations().forEach(l -> l.nodes().forEach(n -> {
@@ -36,7 +37,7 @@ final class NameServerChecks {
         Set<Name> geoNames = new HashSet<>();
         geoByZone.values().forEach(names -> names.forEach(n -> geoNames.add(n.name())));
         Map<Name, List<InetAddress>> addressesByName = addresses(zones);
-        List<ZoneError> warnings = new ArrayList<>();
+        List<ConfigError> warnings = new ArrayList<>();
         for (ZoneContent zone : zones) {
             for (PlacedRecord placed : zone.records()) {
                 if (!(placed.record() instanceof NSRecord ns) || !ns.getTarget().subdomain(zone.origin())) {

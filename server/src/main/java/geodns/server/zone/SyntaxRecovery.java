@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ final class SyntaxRecovery {
      * The syntax errors of {@code file} after {@code first}, which MasterFileReader reported; none when
      * {@code first} is not this file's first syntax error (a size limit, an unreadable file).
      */
-    static List<ZoneError> after(Path file, Name origin, ZoneError first) {
+    static List<ConfigError> after(Path file, Name origin, ConfigError first) {
         String text;
         try {
             // Only a regular file is read again: a FIFO would block the reload thread, a device never end.
@@ -48,10 +49,10 @@ final class SyntaxRecovery {
             return List.of();
         }
         String[] lines = text.split("\n", -1);
-        List<ZoneError> found = new ArrayList<>();
+        List<ConfigError> found = new ArrayList<>();
         while (found.size() < MAX_ERRORS) {
             String blanked = String.join("\n", lines);
-            ZoneError error = firstError(blanked, origin, file.toString());
+            ConfigError error = firstError(blanked, origin, file.toString());
             if (error == null || !found.isEmpty() && error.line() <= found.get(found.size() - 1).line()) {
                 break;   // read through, or no progress (a mistake that blanking does not remove)
             }
@@ -65,7 +66,7 @@ final class SyntaxRecovery {
     }
 
     /** The first syntax error of {@code text} as MasterFileReader reports it, or null when there is none. */
-    private static ZoneError firstError(String text, Name origin, String file) {
+    private static ConfigError firstError(String text, Name origin, String file) {
         RecordStartLines starts = RecordStartLines.of(text);
         int returned = 0;
         try (Master master = new Master(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)),
@@ -84,7 +85,7 @@ final class SyntaxRecovery {
             if (starts != null && starts.start(returned) > 0 && line > starts.end(returned)) {
                 line = starts.start(returned);
             }
-            return new ZoneError(file, line, ParseMessages.clarify(m.group(3)));
+            return new ConfigError(file, line, ParseMessages.clarify(m.group(3)));
         } catch (IOException | RuntimeException | StackOverflowError e) {
             return null;
         }

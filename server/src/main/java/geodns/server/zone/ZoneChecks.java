@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -16,7 +17,7 @@ final class ZoneChecks {
     private ZoneChecks() {}
 
     /** Returns the checked zone, or null after adding its errors. */
-    static ZoneContent check(Name origin, String file, List<PlacedRecord> records, List<ZoneError> errors) {
+    static ZoneContent check(Name origin, String file, List<PlacedRecord> records, List<ConfigError> errors) {
         int errorsBefore = errors.size();
         List<PlacedRecord> kept = new ArrayList<>();
         Set<org.xbill.DNS.Record> seen = new java.util.HashSet<>();
@@ -64,11 +65,11 @@ final class ZoneChecks {
             }
         });
         if (soa == null) {
-            errors.add(new ZoneError(file, 1, "no SOA record at the zone apex " + origin
+            errors.add(new ConfigError(file, 1, "no SOA record at the zone apex " + origin
                     + " (a zone starts with one: '@ IN SOA primary-ns hostmaster serial refresh retry expire minimum')"));
         }
         if (!typesByName.getOrDefault(origin, Set.of()).contains(Type.NS)) {
-            errors.add(new ZoneError(file, 1, "no NS records at the zone apex " + origin));
+            errors.add(new ConfigError(file, 1, "no NS records at the zone apex " + origin));
         }
         return errors.size() == errorsBefore ? new ZoneContent(origin, file, soa, List.copyOf(kept)) : null;
     }

@@ -3,6 +3,7 @@ package geodns.server.zone;
 import geodns.server.answer.GeoAnswers;
 import geodns.server.answer.NameNode;
 import geodns.server.answer.Snapshot;
+import geodns.server.config.HeapBudget;
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.Tally;
 import geodns.server.route.NodeSelection;

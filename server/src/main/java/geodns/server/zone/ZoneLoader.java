@@ -1,5 +1,8 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
+import geodns.server.config.HeapBudget;
+import geodns.server.config.Links;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +18,7 @@ final class ZoneLoader {
 
     private ZoneLoader() {}
 
-    static List<ZoneContent> load(Path dir, int maxRecords, HeapBudget heap, List<ZoneError> errors) {
+    static List<ZoneContent> load(Path dir, int maxRecords, HeapBudget heap, List<ConfigError> errors) {
         List<ZoneContent> zones = new ArrayList<>();
         int total = 0;
         java.util.Map<Name, Path> seen = new java.util.HashMap<>();
@@ -27,7 +30,7 @@ final class ZoneLoader {
             }
             Path other = seen.putIfAbsent(origin, file);
             if (other != null) {
-                errors.add(new ZoneError(file.toString(), 0, "zone " + origin + " is already in " + other));
+                errors.add(new ConfigError(file.toString(), 0, "zone " + origin + " is already in " + other));
                 continue;
             }
             List<PlacedRecord> records = new ArrayList<>();
@@ -47,9 +50,9 @@ final class ZoneLoader {
         return zones;
     }
 
-    private static List<Path> zoneFiles(Path dir, List<ZoneError> errors) {
+    private static List<Path> zoneFiles(Path dir, List<ConfigError> errors) {
         if (!Files.isDirectory(dir)) {
-            errors.add(new ZoneError(dir.toString(), 0, "not a directory"));
+            errors.add(new ConfigError(dir.toString(), 0, "not a directory"));
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
@@ -62,17 +65,17 @@ final class ZoneLoader {
                     .filter(f -> !Files.isDirectory(f))
                     .toList();
         } catch (IOException e) {
-            errors.add(new ZoneError(dir.toString(), 0, "cannot list: " + e.getMessage()));
+            errors.add(new ConfigError(dir.toString(), 0, "cannot list: " + e.getMessage()));
             return List.of();
         }
     }
 
-    private static Name origin(String fileName, Path file, List<ZoneError> errors) {
+    private static Name origin(String fileName, Path file, List<ConfigError> errors) {
         String zone = fileName.substring(0, fileName.length() - SUFFIX.length());
         try {
             return Name.fromString(zone, Name.root);
         } catch (TextParseException e) {
-            errors.add(new ZoneError(file.toString(), 0, "file name is not a zone name: " + e.getMessage()));
+            errors.add(new ConfigError(file.toString(), 0, "file name is not a zone name: " + e.getMessage()));
             return null;
         }
     }

@@ -3,9 +3,15 @@ package geodns.server.zone;
 import geodns.geoip.GeoDatabase;
 import geodns.server.route.Routing;
 import geodns.server.answer.Snapshot;
+import geodns.server.config.ConfigError;
+import geodns.server.config.HeapBudget;
+import geodns.server.config.Inputs;
 import geodns.server.health.HealthView;
-import geodns.server.metrics.Metrics;
 import geodns.server.health.ProbeTarget;
+import geodns.server.metrics.Metrics;
+import geodns.server.transfer.TransferConfig;
+import geodns.server.transfer.TransferConfigReader;
+import geodns.server.transfer.TransferContent;
 import geodns.server.transfer.Transfers;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,10 +36,10 @@ public final class Zones {
         private final GeoConfig geo;
         private final Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone;
         private final Transfers transfers;
-        private final List<ZoneError> warnings;
+        private final List<ConfigError> warnings;
 
         private Sources(List<ZoneContent> zones, GeoConfig geo, Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone,
-                        Transfers transfers, List<ZoneError> warnings) {
+                        Transfers transfers, List<ConfigError> warnings) {
             this.zones = zones;
             this.geo = geo;
             this.geoByZone = geoByZone;
@@ -47,10 +53,10 @@ public final class Zones {
          *
          * @param database the GeoIP database the names will be routed with: subdivisions need one that has them
          */
-        public List<ZoneError> warnings(GeoDatabase database) {
-            List<ZoneError> all = new ArrayList<>(warnings);
+        public List<ConfigError> warnings(GeoDatabase database) {
+            List<ConfigError> all = new ArrayList<>(warnings);
             if (database != null && !database.placesSubdivisions()) {
-                geo.names().stream().filter(n -> n.subdivisionsLine() > 0).forEach(n -> all.add(new ZoneError(
+                geo.names().stream().filter(n -> n.subdivisionsLine() > 0).forEach(n -> all.add(new ConfigError(
                         geo.file(), n.subdivisionsLine(), "the subdivisions of " + n.name() + " never match: the"
                         + " GeoIP database (" + database.description() + ") has no subdivisions; give a City"
                         + " database with --geoip")));
@@ -71,7 +77,7 @@ public final class Zones {
         public List<ZoneVersion> versions() {
             return zones.stream().map(z -> ZoneVersion.of(z, transfers.zone(z.origin()) == null ? List.of()
                     : geoByZone.getOrDefault(z, List.of()).stream()
-                            .flatMap(name -> TransferContent.defaultAnswer(name, geo).stream()).toList())).toList();
+                            .flatMap(name -> DefaultAnswers.of(name, geo).stream()).toList())).toList();
         }
 
         /** The cluster's locations and nodes, for the status page. */
@@ -89,7 +95,7 @@ public final class Zones {
     }
 
     /** Sources when {@code errors} is empty; otherwise nothing to serve. {@code inputs}: what to watch next. */
-    public record Read(Sources sources, List<ZoneError> errors, Inputs inputs) {
+    public record Read(Sources sources, List<ConfigError> errors, Inputs inputs) {
         public boolean ok() {
             return errors.isEmpty();
         }
@@ -124,13 +130,13 @@ public final class Zones {
     }
 
     private static Read readWithin(Path dir, int maxRecords, HeapBudget heap) {
-        List<ZoneError> errors = new ArrayList<>();
+        List<ConfigError> errors = new ArrayList<>();
         List<ZoneContent> zones = new ArrayList<>(ZoneLoader.load(dir, maxRecords, heap, errors));
         boolean zonesRead = errors.isEmpty() && !zones.isEmpty();
         GeoConfig geo = GeoConfigReader.read(dir, heap, errors);
         TransferConfig transfer = TransferConfigReader.read(dir, errors);
         if (zones.isEmpty() && errors.isEmpty()) {
-            errors.add(new ZoneError(dir.toString(), 0, "no *" + ZoneLoader.SUFFIX + " files"));
+            errors.add(new ConfigError(dir.toString(), 0, "no *" + ZoneLoader.SUFFIX + " files"));
         }
         // Geo names are placed only in zones that loaded; a broken zone must not also blame geo.yaml. Names that
         // were read from a geo.yaml with mistakes elsewhere are placed, so all of its mistakes are reported at once.
@@ -144,11 +150,18 @@ public final class Zones {
         }
         // Parents first, so a child zone we also serve replaces the parent's delegation to it.
         zones.sort(Comparator.comparingInt(z -> z.origin().labels()));
-        Transfers transfers = TransferContent.build(transfer, zones, geo, geoByZone);
-        List<ZoneError> warnings = new ArrayList<>(geo.warnings());
+        Transfers transfers = TransferContent.build(transfer,
+                DefaultAnswers.offered(transfer, zones, geo, geoByZone));
+        List<ConfigError> warnings = new ArrayList<>(geo.warnings());
         warnings.addAll(NameServerChecks.warnings(zones, geo, geoByZone));
         return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers, List.copyOf(warnings)), List.of(),
-                Inputs.of(dir, namedFiles(zones, transfer)));
+                Inputs.of(dir, namedFiles(zones, transfer), Zones::readByName));
+    }
+
+    /** The folder's own files a load reads (present or not, so a new zone is seen): zone files and the configs. */
+    private static boolean readByName(String name) {
+        return !name.startsWith(".") && (name.endsWith(ZoneLoader.SUFFIX) || name.equals(GeoConfigReader.FILE_NAME)
+                || name.equals(TransferConfigReader.FILE_NAME));
     }
 
     /** The files beyond the folder's own that a load read: included zone files, TSIG secret files. */
@@ -158,10 +171,10 @@ public final class Zones {
         return files;
     }
 
-    private static void checkTransferZones(TransferConfig transfer, List<ZoneContent> zones, List<ZoneError> errors) {
+    private static void checkTransferZones(TransferConfig transfer, List<ZoneContent> zones, List<ConfigError> errors) {
         transfer.zones().keySet().stream().sorted().forEach(name -> {
             if (zones.stream().noneMatch(z -> z.origin().equals(name))) {
-                errors.add(new ZoneError(transfer.file(), transfer.lines().get(name), "zone " + name
+                errors.add(new ConfigError(transfer.file(), transfer.lines().get(name), "zone " + name
                         + " is not served here (no " + name.toString(true) + ZoneLoader.SUFFIX + " file)"));
             }
         });
@@ -239,7 +252,7 @@ public final class Zones {
     }
 
     /** A snapshot when {@code errors} is empty. */
-    public record Loaded(Snapshot snapshot, List<ZoneError> errors) {
+    public record Loaded(Snapshot snapshot, List<ConfigError> errors) {
         public boolean ok() {
             return errors.isEmpty();
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.server.metrics.Metrics;
 import geodns.server.testing.Dns;
 import geodns.server.testing.Packet;
 import geodns.server.wire.Query;
@@ -50,7 +51,8 @@ class AnswererTest {
     }
 
     private int answer(int cap, byte[] packet, boolean overTcp) {
-        return new Answerer(new AtomicReference<>(snapshot), cap).answer(packet, packet.length, overTcp, java.net.InetAddress.getLoopbackAddress(), query, out);
+        return new Answerer(new AtomicReference<>(snapshot), cap, new Metrics()).answer(packet, packet.length, overTcp,
+                java.net.InetAddress.getLoopbackAddress(), query, out);
     }
 
     private Message reply(int cap, byte[] packet) throws Exception {
@@ -172,7 +174,7 @@ class AnswererTest {
                 www 300 IN A   192.0.2.99
                 """);
         AtomicReference<Snapshot> current = new AtomicReference<>(snapshot);
-        Answerer answerer = new Answerer(current, 1232);
+        Answerer answerer = new Answerer(current, 1232, new Metrics());
         byte[] packet = Dns.query("www.example.com", Type.A, DClass.IN).toWire();
         int before = answerer.answer(packet, packet.length, false, java.net.InetAddress.getLoopbackAddress(), query, out);
         assertEquals("192.0.2.2", new Message(Arrays.copyOf(out, before)).getSection(Section.ANSWER).get(0)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import geodns.server.metrics.Metrics;
 import geodns.server.testing.Dns;
 import geodns.server.testing.Packet;
 import geodns.server.wire.ParseResult;
@@ -144,7 +145,7 @@ class MalformedInputPropertyTest {
                 """.formatted("x".repeat(250), "y".repeat(250)));
         Zones.Loaded loaded = Zones.load(dir);
         assertTrue(loaded.ok(), () -> "errors: " + loaded.errors());
-        Answerer answerer = new Answerer(new AtomicReference<>(loaded.snapshot()), CAP);
+        Answerer answerer = new Answerer(new AtomicReference<>(loaded.snapshot()), CAP, new Metrics());
         List<byte[]> seeds = seeds();
         assertTimeoutPreemptively(Duration.ofMinutes(3), () -> run(answerer, seeds));
     }

@@ -9,6 +9,7 @@ import geodns.geoip.GeoDatabase;
 import geodns.geoip.testing.MmdbWriter;
 import geodns.server.health.HealthView;
 import geodns.server.metrics.Metrics;
+import geodns.server.wire.Codes;
 import geodns.server.wire.ParseResult;
 import geodns.server.wire.Query;
 import geodns.server.wire.QueryParser;
@@ -115,7 +116,7 @@ class PacketPathFuzzTest {
             return -1;
         }
         assertTrue(length >= 12, "every query with a full header gets a reply");
-        int limit = overTcp ? Answerer.TCP_LIMIT
+        int limit = overTcp ? Codes.MAX_MESSAGE
                 : query.hasOpt() ? Math.max(512, Math.min(query.udpPayloadSize(), cap)) : 512;
         assertTrue(length <= limit, () -> "reply of " + length + " bytes over the limit " + limit);
         Message reply;

@@ -35,6 +35,20 @@ class QueryLogTest {
     }
 
     @Test
+    void droppedEntriesAreCountedInAMetric() throws Exception {
+        Path file = dir.resolve("queries.log");
+        Files.createSymbolicLink(file, Path.of("/dev/full"));  // every write fails: the entry is dropped
+        Metrics metrics = new Metrics();
+        try (QueryLog log = new QueryLog(file, 1, 0, 100)) {
+            metrics.queryLog(log);
+            log.log("192.0.2.1", false, "full.example.com.", 1, 0, null, 0);
+            await("the dropped entry is counted at /metrics",
+                    () -> metrics.scrape().lines().anyMatch(l -> l.matches("geodns_query_log_dropped_total [1-9].*")));
+            assertTrue(metrics.scrape().contains("# HELP geodns_query_log_dropped_total "), metrics.scrape());
+        }
+    }
+
+    @Test
     void afterAWriteErrorTheLogIsReopenedAndResumesOnceTheDiskHasRoom() throws Exception {
         Path file = dir.resolve("queries.log");
         Files.createSymbolicLink(file, Path.of("/dev/full"));  // every write: ENOSPC, as on a full disk

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import geodns.server.answer.Answerer;
 import geodns.server.answer.Snapshot;
+import geodns.server.metrics.Metrics;
 import geodns.server.wire.Query;
 import geodns.server.zone.Zones;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public final class Dns {
     private final byte[] out = new byte[65535];
 
     public Dns(Snapshot snapshot) {
-        this.answerer = new Answerer(new AtomicReference<>(snapshot), CAP);
+        this.answerer = new Answerer(new AtomicReference<>(snapshot), CAP, new Metrics());
     }
 
     public static Path write(Path dir, String file, String text) {

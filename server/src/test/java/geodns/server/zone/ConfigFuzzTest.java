@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import geodns.server.config.ConfigError;
 import geodns.server.health.HealthView;
 import geodns.server.testing.Dns;
 import java.io.IOException;
@@ -66,7 +67,7 @@ class ConfigFuzzTest {
         Zones.Read read = Zones.read(dir);
 
         Set<String> files = Set.of(zone.toString(), geo.toString());
-        for (ZoneError error : read.errors()) {
+        for (ConfigError error : read.errors()) {
             assertTrue(files.contains(error.file()), () -> "error names a file we wrote: " + error);
             assertTrue(error.line() >= 1, () -> "error names a line: " + error);
             assertFalse(error.reason().isBlank(), () -> "error gives a reason: " + error);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import geodns.geoip.GeoDatabase;
 import geodns.geoip.testing.MmdbWriter;
+import geodns.server.config.ConfigError;
 import geodns.server.testing.Dns;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,17 +50,17 @@ class ConfigWarningsTest {
     }
 
     /** The warnings of a folder that must load, with no GeoIP database to consider. */
-    private List<ZoneError> warnings() {
+    private List<ConfigError> warnings() {
         return warnings(null);
     }
 
-    private List<ZoneError> warnings(GeoDatabase database) {
+    private List<ConfigError> warnings(GeoDatabase database) {
         Zones.Read read = Zones.read(dir);
         assertTrue(read.ok(), () -> "a warning never refuses a load: " + read.errors());
         return read.sources().warnings(database);
     }
 
-    private static ZoneError only(List<ZoneError> warnings) {
+    private static ConfigError only(List<ConfigError> warnings) {
         assertEquals(1, warnings.size(), () -> "warnings: " + warnings);
         return warnings.get(0);
     }
@@ -75,7 +76,7 @@ class ConfigWarningsTest {
     void geoYamlWithoutNamesLoadsWithAWarning() {
         zone(ZONE);
         Path file = geo(GEO.substring(0, GEO.indexOf("names:")));
-        ZoneError warning = only(warnings());
+        ConfigError warning = only(warnings());
         assertEquals(file.toString(), warning.file());
         assertEquals(1, warning.line());
         assertTrue(warning.reason().contains("no geo names"), warning::toString);
@@ -93,8 +94,8 @@ class ConfigWarningsTest {
         zone(ZONE);
         Path file = geo(GEO + "    subdivisions: { US-CA: [london] }\n");
         try (GeoDatabase embedded = GeoDatabase.embedded()) {
-            ZoneError warning = only(warnings(embedded));
-            assertEquals(new ZoneError(file.toString(), 9, "the subdivisions of app.example.com. never match: the"
+            ConfigError warning = only(warnings(embedded));
+            assertEquals(new ConfigError(file.toString(), 9, "the subdivisions of app.example.com. never match: the"
                     + " GeoIP database (" + embedded.description() + ") has no subdivisions; give a City database"
                     + " with --geoip"), warning);
         }
@@ -115,7 +116,7 @@ class ConfigWarningsTest {
     @Test
     void apexNameServerWithoutAnAddressIsAWarningAtItsNsLine() {
         Path file = zone(ZONE.replace("ns   IN A   192.0.2.11\n", ""));
-        ZoneError warning = only(warnings());
+        ConfigError warning = only(warnings());
         assertEquals(file.toString(), warning.file());
         assertEquals(4, warning.line());
         assertTrue(warning.reason().contains("name server ns.example.com. has no address"), warning::toString);
@@ -124,7 +125,7 @@ class ConfigWarningsTest {
     @Test
     void delegationToAnInZoneNameServerWithoutGlueIsAWarningAtItsNsLine() {
         zone(ZONE + "sub  IN NS  ns.sub\n");
-        ZoneError warning = only(warnings());
+        ConfigError warning = only(warnings());
         assertEquals(6, warning.line());
         assertTrue(warning.reason().contains("ns.sub.example.com. of the delegation sub.example.com. has no glue"),
                 warning::toString);
@@ -140,7 +141,7 @@ class ConfigWarningsTest {
     void apexNameServerAtAnAddressThatIsNoNodeIsAWarning() {
         zone(ZONE + "@    IN NS  ns2\nns2  IN AAAA 2001:db8::53\n");
         geo(GEO);
-        ZoneError warning = only(warnings());
+        ConfigError warning = only(warnings());
         assertEquals(6, warning.line());
         assertTrue(warning.reason().contains("ns2.example.com. has the address 2001:db8::53, which is no node of"
                 + " geo.yaml"), warning::toString);

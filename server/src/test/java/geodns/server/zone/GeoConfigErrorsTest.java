@@ -1,5 +1,7 @@
 package geodns.server.zone;
 
+import geodns.server.config.YamlReader;
+import geodns.server.config.ConfigError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +18,7 @@ class GeoConfigErrorsTest extends GeoConfigFolder {
         geo(LOCATIONS);
         byte[] text = (LOCATIONS + "names:\n  caf\u00e9.example.com: {}\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         java.nio.file.Files.write(geoFile, text);
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(LOCATIONS.split("\n").length + 2, error.line(), () -> "error: " + error);
         assertEquals("not UTF-8 text (byte 0xe9)", error.reason());
     }
@@ -25,14 +27,14 @@ class GeoConfigErrorsTest extends GeoConfigFolder {
     @org.junit.jupiter.api.Timeout(30)
     void geoYamlThatIsADeviceIsAnErrorNotReadUntilTheHeapIsGone() throws Exception {
         geoFile = java.nio.file.Files.createSymbolicLink(dir.resolve("geo.yaml"), Path.of("/dev/zero"));
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(dir.resolve("geo.yaml") + ": not a regular file (a device, FIFO or folder)", error.toString());
     }
 
     @Test
     void geoYamlOfMoreNodesThanTheLimitIsAnErrorAtTheFirstNodeOver() {
         geo(LOCATIONS + "junk: [" + "1,".repeat(YamlReader.MAX_NODES) + "1]\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertTrue(error.reason().startsWith("more than 50000 YAML nodes"), error::toString);
     }
 
@@ -42,7 +44,7 @@ class GeoConfigErrorsTest extends GeoConfigFolder {
         try (java.io.RandomAccessFile grown = new java.io.RandomAccessFile(geoFile.toFile(), "rw")) {
             grown.setLength(YamlReader.MAX_BYTES + 1L);
         }
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(1, error.line());
         assertEquals("larger than the limit of 8 MiB", error.reason());
     }
@@ -73,7 +75,7 @@ class GeoConfigErrorsTest extends GeoConfigFolder {
                   app.example.com:
                     locations: [london, nowhere]
                 """);
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(geoFile + ":" + lineOf(yaml, "nowhere") + ": " + error.reason(), error.toString());
         assertTrue(error.toString().contains("geo.yaml:"));
     }
@@ -107,7 +109,7 @@ class GeoConfigErrorsTest extends GeoConfigFolder {
         Zones.Read read = Zones.read(dir);
         assertEquals(List.of(lineOf(yaml, "151.507"), lineOf(yaml, "192.0.2.300"), lineOf(yaml, "UK:"),
                         lineOf(yaml, "UK-SCT:"), lineOf(yaml, "paris"), lineOf(yaml, "app.example.org")),
-                read.errors().stream().map(ZoneError::line).toList(), () -> "errors: " + read.errors());
+                read.errors().stream().map(ConfigError::line).toList(), () -> "errors: " + read.errors());
         assertTrue(read.errors().stream().allMatch(e -> e.file().equals(geoFile.toString())),
                 () -> "errors: " + read.errors());
     }
@@ -155,7 +157,7 @@ class GeoConfigErrorsTest extends GeoConfigFolder {
     @Test
     void tabIndentationIsAnErrorAtItsLine() {
         String yaml = geo(LOCATIONS.replace("    coordinates: [50.110, 8.682]", "\tcoordinates: [50.110, 8.682]"));
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(lineOf(yaml, "\tcoordinates"), error.line(), () -> "error: " + error);
     }
 

@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -78,19 +79,19 @@ abstract class GeoConfigFolder {
     }
 
     /** Reads the folder, which must fail with exactly one error, in geo.yaml. */
-    ZoneError onlyError() {
+    ConfigError onlyError() {
         Zones.Read read = Zones.read(dir);
         assertFalse(read.ok(), "the folder must be rejected");
         assertNull(read.sources(), "nothing is served from a folder with errors");
         assertEquals(1, read.errors().size(), () -> "errors: " + read.errors());
-        ZoneError error = read.errors().get(0);
+        ConfigError error = read.errors().get(0);
         assertEquals(geoFile.toString(), error.file(), () -> "error: " + error);
         return error;
     }
 
     /** The single error is at the line of {@code marker} and its reason mentions each word. */
-    ZoneError assertErrorAt(String yaml, String marker, String... words) {
-        ZoneError error = onlyError();
+    ConfigError assertErrorAt(String yaml, String marker, String... words) {
+        ConfigError error = onlyError();
         assertEquals(lineOf(yaml, marker), error.line(), () -> "error: " + error);
         for (String word : words) {
             assertTrue(error.reason().contains(word), () -> "'" + error.reason() + "' should mention '" + word + "'");

@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.config.ConfigError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,14 +29,14 @@ class GeoConfigNameErrorsTest extends GeoConfigFolder {
                   www.example.com:
                     ttl: 30
                 """);
-        ZoneError error = assertErrorAt(yaml, "www.example.com", "www.example.com", "collides");
+        ConfigError error = assertErrorAt(yaml, "www.example.com", "www.example.com", "collides");
         assertTrue(error.reason().contains(zoneFile + ":6"), () -> "should name the zone's www line: " + error);
     }
 
     @Test
     void geoNameCollidingWithTheDelegationPointIsAnError() {
         String yaml = geo(LOCATIONS + "names:\n  sub.example.com: {}\n");
-        ZoneError error = assertErrorAt(yaml, "sub.example.com", "sub.example.com");
+        ConfigError error = assertErrorAt(yaml, "sub.example.com", "sub.example.com");
         assertTrue(error.reason().contains(zoneFile + ":7"), () -> "should name the zone's NS line: " + error);
     }
 
@@ -46,7 +47,7 @@ class GeoConfigNameErrorsTest extends GeoConfigFolder {
                   app.example.com: {}
                   app.sub.example.com: {}
                 """);
-        ZoneError error = assertErrorAt(yaml, "app.sub.example.com", "app.sub.example.com", "delegation",
+        ConfigError error = assertErrorAt(yaml, "app.sub.example.com", "app.sub.example.com", "delegation",
                 "sub.example.com");
         assertTrue(error.reason().contains(zoneFile + ":7"), () -> "should name the zone's NS line: " + error);
     }
@@ -81,7 +82,7 @@ class GeoConfigNameErrorsTest extends GeoConfigFolder {
                 """);
         Zones.Read read = Zones.read(dir);
         assertEquals(List.of(lineOf(yaml, "app.example.org"), lineOf(yaml, "www.example.com")),
-                read.errors().stream().map(ZoneError::line).toList(), () -> "errors: " + read.errors());
+                read.errors().stream().map(ConfigError::line).toList(), () -> "errors: " + read.errors());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import geodns.geoip.GeoDatabase;
+import geodns.server.config.ConfigError;
 import geodns.server.health.HealthView;
 import geodns.server.health.NodeHealth;
 import geodns.server.testing.Dns;
@@ -172,7 +173,7 @@ class HealthAnswersTest {
 
     @Test
     void geoTargetSaysWhenItFailsOpen() {
-        List<ZoneError> errors = new ArrayList<>();
+        List<ConfigError> errors = new ArrayList<>();
         GeoConfig config = GeoConfigReader.read(dir.resolve("zones"), errors);
         assertEquals(List.of(), errors);
         GeoConfig.GeoName v4 = config.names().stream()

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.server.config.ConfigError;
+import geodns.server.config.HeapBudget;
 import geodns.server.health.HealthView;
 import geodns.server.metrics.Metrics;
 import geodns.server.testing.Dns;
@@ -54,14 +56,8 @@ class HeapBudgetTest {
         Path file = Dns.write(dir, "example.com.zone", zone.toString());
         Zones.Read read = Zones.read(dir, Zones.DEFAULT_MAX_RECORDS, HeapBudget.of(512 << 10));
         assertEquals(1, read.errors().size(), read.errors()::toString);
-        ZoneError error = read.errors().get(0);
+        ConfigError error = read.errors().get(0);
         assertEquals(file.toString(), error.file());
         assertTrue(error.line() > 5 && error.line() < 1005, "at the record that passed it: " + error);
-    }
-
-    @Test
-    void aSnapshotMayTakeHalfOfTheHeapLessTheReserve() {
-        assertEquals((96L << 20) - HeapBudget.RESERVE >> 1, HeapBudget.perSnapshot(96L << 20));
-        assertEquals(0, HeapBudget.perSnapshot(HeapBudget.RESERVE / 2), "never negative");
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.server.config.ConfigError;
 import geodns.server.testing.Dns;
 import geodns.server.transfer.Transfers;
 import geodns.server.transfer.ZoneTransfer;
@@ -44,11 +45,11 @@ class TransferConfigTest {
         return Name.fromConstantString(text);
     }
 
-    private ZoneError assertErrorAt(String yaml, String marker, String... words) {
+    private ConfigError assertErrorAt(String yaml, String marker, String... words) {
         Zones.Read read = Zones.read(dir);
         assertFalse(read.ok(), "the folder must be rejected");
         assertEquals(1, read.errors().size(), () -> "errors: " + read.errors());
-        ZoneError error = read.errors().get(0);
+        ConfigError error = read.errors().get(0);
         assertEquals(transferFile.toString(), error.file(), () -> "error: " + error);
         assertEquals(GeoConfigErrorsTest.lineOf(yaml, marker), error.line(), () -> "error: " + error);
         for (String word : words) {

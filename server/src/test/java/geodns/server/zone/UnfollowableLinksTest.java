@@ -3,6 +3,7 @@ package geodns.server.zone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.server.config.ConfigError;
 import geodns.server.testing.Dns;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ class UnfollowableLinksTest {
 
     private List<String> errors() {
         Zones.Read read = Zones.read(dir);
-        return read.errors().stream().map(ZoneError::toString).toList();
+        return read.errors().stream().map(ConfigError::toString).toList();
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.server.config.Fingerprint;
+import geodns.server.config.Inputs;
 import geodns.server.testing.Dns;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import geodns.server.answer.Snapshot;
+import geodns.server.config.ConfigError;
 import geodns.server.testing.Dns;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,7 +36,7 @@ class ZoneErrorsTest {
     }
 
     /** Loads the folder, which must fail with exactly one error, and returns it. */
-    private ZoneError onlyError() {
+    private ConfigError onlyError() {
         Zones.Loaded loaded = Zones.load(dir);
         assertFalse(loaded.ok());
         assertNull(loaded.snapshot(), "no snapshot is served from a folder with errors");
@@ -43,7 +44,7 @@ class ZoneErrorsTest {
         return loaded.errors().get(0);
     }
 
-    private static void assertReason(ZoneError error, String... words) {
+    private static void assertReason(ConfigError error, String... words) {
         for (String word : words) {
             assertTrue(error.reason().contains(word), () -> "'" + error.reason() + "' should mention '" + word + "'");
         }
@@ -66,7 +67,7 @@ class ZoneErrorsTest {
     void zoneWithMoreRecordsThanTheLimitIsAnErrorAtTheFirstRecordOverIt() {
         Path file = zone(HEAD + "a IN A 192.0.2.2\nb IN A 192.0.2.3\nc IN A 192.0.2.4\n");
         Zones.Read read = Zones.read(dir, 5);
-        assertEquals(List.of(new ZoneError(file.toString(), 8,
+        assertEquals(List.of(new ConfigError(file.toString(), 8,
                 "more than 5 records in the zones folder (the limit; --max-records raises it)")), read.errors());
         assertTrue(Zones.read(dir, 6).ok(), "six records fit a limit of six");
     }
@@ -85,7 +86,7 @@ class ZoneErrorsTest {
     void generateOfMillionsOfRecordsStopsAtTheDefaultLimit() {
         Path file = zone(HEAD + "$GENERATE 1-100000000 host-$ A 192.0.2.9\n");
         long started = System.nanoTime();
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertEquals(6, error.line(), "the $GENERATE line");
         assertReason(error, "more than " + Zones.DEFAULT_MAX_RECORDS + " records", "--max-records");
@@ -95,7 +96,7 @@ class ZoneErrorsTest {
     @Test
     void recordMadeByGenerateOutsideTheZoneIsAnErrorAtTheGenerateLine() {
         Path file = zone(HEAD + "www IN A 192.0.2.2\n$GENERATE 1-1 host-$.example.net. A 192.0.2.9\nmail IN A 192.0.2.4\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertEquals(7, error.line(), () -> "error: " + error);
         assertReason(error, "host-1.example.net.", "outside");
@@ -107,7 +108,7 @@ class ZoneErrorsTest {
         try (java.io.RandomAccessFile grown = new java.io.RandomAccessFile(file.toFile(), "rw")) {
             grown.setLength(MasterFileReader.MAX_FILE_BYTES + 1);
         }
-        assertEquals(new ZoneError(file.toString(), 1, "larger than the limit of 16 MiB"), onlyError());
+        assertEquals(new ConfigError(file.toString(), 1, "larger than the limit of 16 MiB"), onlyError());
     }
 
     @Test
@@ -117,26 +118,26 @@ class ZoneErrorsTest {
             grown.setLength(MasterFileReader.MAX_FILE_BYTES + 1);
         }
         zone(HEAD + "$INCLUDE " + big + "\n");
-        assertEquals(new ZoneError(big.toString(), 1, "larger than the limit of 16 MiB"), onlyError());
+        assertEquals(new ConfigError(big.toString(), 1, "larger than the limit of 16 MiB"), onlyError());
     }
 
     @Test
     void emptyQuotedOwnerIsAnErrorAtItsLineNotAJavaException() {
         // Found by ConfigFuzzTest: dnsjava threw StringIndexOutOfBoundsException, reported as "unreadable: java...".
         Path file = zone(HEAD + "www IN A 192.0.2.2\n\"\" IN A 192.0.2.3\n");
-        assertEquals(new ZoneError(file.toString(), 7, "an empty quoted name \"\" where a record's owner or a"
+        assertEquals(new ConfigError(file.toString(), 7, "an empty quoted name \"\" where a record's owner or a"
                 + " $directive belongs (write @ for the zone's origin)"), onlyError());
     }
 
     @Test
     void zoneErrorPrintsAsFileLineReason() {
-        assertEquals("a/b.zone:7: bad", new ZoneError("a/b.zone", 7, "bad").toString());
+        assertEquals("a/b.zone:7: bad", new ConfigError("a/b.zone", 7, "bad").toString());
     }
 
     @Test
     void recordOutsideTheZoneIsAnErrorAtItsLine() {
         Path file = zone(HEAD + "www IN A 192.0.2.2\nwww.example.net. IN A 192.0.2.3\nmail IN A 192.0.2.4\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertEquals(7, error.line());
         assertReason(error, "www.example.net.", "outside");
@@ -145,7 +146,7 @@ class ZoneErrorsTest {
     @Test
     void recordOutsideTheZoneOnTheLastLineWithoutNewlineIsAnErrorAtItsLine() {
         Path file = zone(HEAD + "www IN A 192.0.2.2\nwww.example.net. IN A 192.0.2.3");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertEquals(7, error.line());
     }
@@ -165,7 +166,7 @@ class ZoneErrorsTest {
     @Test
     void cnameBesideOtherDataIsAnErrorAtTheCnameLine() {
         Path file = zone(HEAD + "www IN A 192.0.2.2\nwww IN CNAME mail\nmail IN A 192.0.2.4\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertEquals(7, error.line());
         assertReason(error, "CNAME", "www.example.com.");
@@ -174,7 +175,7 @@ class ZoneErrorsTest {
     @Test
     void twoCnamesForOneNameIsAnError() {
         zone(HEAD + "www IN CNAME a\nwww IN CNAME b\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(7, error.line());
         assertReason(error, "CNAME");
     }
@@ -195,7 +196,7 @@ class ZoneErrorsTest {
     @Test
     void missingSoaIsAnError() {
         Path file = zone("$ORIGIN example.com.\n@ 300 IN NS ns\nns 300 IN A 192.0.2.1\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertEquals(1, error.line());
         assertReason(error, "SOA");
@@ -210,7 +211,7 @@ class ZoneErrorsTest {
     @Test
     void soaWithoutOwnerIsAnErrorSayingToWriteAt() {
         zone("$TTL 300\n    IN SOA ns admin 1 7200 900 1209600 300\n@ IN NS ns\nns IN A 192.0.2.1\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(2, error.line());
         assertReason(error, "no owner name", "write @ for the zone's origin");
     }
@@ -218,7 +219,7 @@ class ZoneErrorsTest {
     @Test
     void ttlAboveTheMaximumIsAnErrorNamingTheRange() {
         zone(HEAD + "www 99999999999 IN A 192.0.2.2\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(6, error.line());
         assertEquals("TTL 99999999999 out of range (0..2147483647)", error.reason());
     }
@@ -232,7 +233,7 @@ class ZoneErrorsTest {
     @Test
     void dollarTtlAboveTheMaximumIsAnErrorNamingTheRange() {
         zone("$TTL 99999999999\n" + HEAD.replace("$TTL 300\n", ""));
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(1, error.line());
         assertReason(error, "$TTL", "0 to 2147483647");
     }
@@ -246,7 +247,7 @@ class ZoneErrorsTest {
     @Test
     void missingApexNsIsAnError() {
         Path file = zone("$ORIGIN example.com.\n@ 300 IN SOA ns admin 1 2 3 4 5\nns 300 IN A 192.0.2.1\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertEquals(1, error.line());
         assertReason(error, "NS");
@@ -261,7 +262,7 @@ class ZoneErrorsTest {
     @Test
     void soaBelowTheApexIsAnError() {
         zone(HEAD + "www IN SOA ns admin 1 2 3 4 5\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(6, error.line());
         assertReason(error, "SOA");
     }
@@ -269,7 +270,7 @@ class ZoneErrorsTest {
     @Test
     void secondSoaIsAnError() {
         zone(HEAD + "@ IN SOA ns admin 2 2 3 4 5\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(6, error.line());
         assertReason(error, "SOA");
     }
@@ -277,7 +278,7 @@ class ZoneErrorsTest {
     @Test
     void recordOfAnotherClassIsAnError() {
         zone(HEAD + "www CH TXT \"x\"\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(6, error.line());
         assertReason(error, "CH");
     }
@@ -285,7 +286,7 @@ class ZoneErrorsTest {
     @Test
     void syntaxErrorIsAnErrorAtItsLine() {
         Path file = zone(HEAD + "www IN A 192.0.2.2\nbad IN A 999.0.2.1\nmail IN A 192.0.2.4\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertEquals(7, error.line());
         assertFalse(error.reason().startsWith(file.toString()), "the position is not repeated in the reason");
@@ -304,7 +305,7 @@ class ZoneErrorsTest {
                 f    IN A   192.0.2.6
                 """);
         Zones.Read read = Zones.read(dir);
-        assertEquals(List.of(6, 7, 10, 12), read.errors().stream().map(ZoneError::line).toList(),
+        assertEquals(List.of(6, 7, 10, 12), read.errors().stream().map(ConfigError::line).toList(),
                 () -> "errors: " + read.errors());
         assertTrue(read.errors().stream().allMatch(e -> e.file().equals(file.toString())), read.errors()::toString);
         assertEquals("TTL 99999999999 out of range (0..2147483647)", read.errors().get(1).reason());
@@ -314,7 +315,7 @@ class ZoneErrorsTest {
     void aBadDollarTtlIsReportedAndTheRecordsAfterItAreStillRead() {
         zone(HEAD + "$TTL forever\nb    IN A   192.0.2.300\n");
         Zones.Read read = Zones.read(dir);
-        assertEquals(List.of(6, 7), read.errors().stream().map(ZoneError::line).toList(),
+        assertEquals(List.of(6, 7), read.errors().stream().map(ConfigError::line).toList(),
                 () -> "errors: " + read.errors());
     }
 
@@ -328,7 +329,7 @@ class ZoneErrorsTest {
     void syntaxErrorInAnIncludedFileNamesThatFileAndLine() {
         zone(HEAD + "$INCLUDE inc/hosts.inc\nmail IN A 192.0.2.4\n");
         Path included = Dns.write(dir, "inc/hosts.inc", "www IN A 192.0.2.2\n\nbad IN AAAA not-an-address\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(included.toString(), error.file());
         assertEquals(3, error.line());
     }
@@ -337,7 +338,7 @@ class ZoneErrorsTest {
     void recordOutsideTheZoneInAnIncludedFileNamesThatFileAndLine() {
         zone(HEAD + "$INCLUDE inc/hosts.inc\nmail IN A 192.0.2.4\n");
         Path included = Dns.write(dir, "inc/hosts.inc", "www IN A 192.0.2.2\nwww.example.net. IN A 192.0.2.3\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(included.toString(), error.file());
         assertEquals(2, error.line());
         assertReason(error, "outside");
@@ -347,7 +348,7 @@ class ZoneErrorsTest {
     void recordAfterAnIncludeIsPlacedInTheIncludingFile() {
         Path file = zone(HEAD + "$INCLUDE inc/hosts.inc\nwww.example.net. IN A 192.0.2.4\n");
         Dns.write(dir, "inc/hosts.inc", "www IN A 192.0.2.2\nftp IN A 192.0.2.3\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertEquals(7, error.line());
     }
@@ -362,7 +363,7 @@ class ZoneErrorsTest {
     @Test
     void missingIncludedFileIsAnErrorAtTheIncludeLine() {
         Path file = zone(HEAD + "$INCLUDE inc/missing.inc\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertEquals(6, error.line());
     }
@@ -370,7 +371,7 @@ class ZoneErrorsTest {
     @Test
     void missingIncludedFileIsAnErrorInTheIncludingFile() {
         Path file = zone(HEAD + "$INCLUDE inc/missing.inc\n");
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
         assertReason(error, "missing.inc");
     }
@@ -430,7 +431,7 @@ class ZoneErrorsTest {
     void folderWithoutZoneFilesIsAnError() {
         Dns.write(dir, "README.txt", "not a zone");
         Dns.write(dir, ".hidden.zone", HEAD);
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(dir.toString(), error.file());
         assertReason(error, ".zone");
     }
@@ -446,7 +447,7 @@ class ZoneErrorsTest {
     @Test
     void fileNameThatIsNotAZoneNameIsAnError() {
         Path file = Dns.write(dir, "a..b.zone", HEAD);
-        ZoneError error = onlyError();
+        ConfigError error = onlyError();
         assertEquals(file.toString(), error.file());
     }
 

@@ -1,7 +1,8 @@
-package geodns.server.zone;
+package geodns.server.transfer;
 
-import geodns.server.transfer.Rules;
-import geodns.server.transfer.TsigKey;
+import geodns.server.config.ConfigError;
+import geodns.server.config.Links;
+import geodns.server.config.YamlReader;
 import geodns.server.wire.Network;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,8 +22,8 @@ import org.xbill.DNS.TextParseException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /** Reads and checks {@code transfer.yaml}; every mistake becomes a {@code file:line: reason}. */
-final class TransferConfigReader {
-    static final String FILE_NAME = "transfer.yaml";
+public final class TransferConfigReader {
+    public static final String FILE_NAME = "transfer.yaml";
     private static final List<String> ALGORITHMS = List.of("hmac-sha256", "hmac-sha384", "hmac-sha512");
     private static final int DNS_PORT = 53;
     private static final Pattern V4_PORT = Pattern.compile("([0-9.]+):([0-9]{1,5})");
@@ -38,7 +39,7 @@ final class TransferConfigReader {
     }
 
     /** The transfer config in {@code dir}: none when the folder has no transfer.yaml, null when it is wrong. */
-    static TransferConfig read(Path dir, List<ZoneError> errors) {
+    public static TransferConfig read(Path dir, List<ConfigError> errors) {
         Path path = dir.resolve(FILE_NAME);
         if (Links.report(path, errors)) {
             return null;

@@ -1,7 +1,5 @@
-package geodns.server.zone;
+package geodns.server.transfer;
 
-import geodns.server.transfer.Rules;
-import geodns.server.transfer.TsigKey;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +12,9 @@ import org.xbill.DNS.Name;
  * @param lines where each zone's entry is, for errors found once the zones are known
  * @param secretFiles the files the keys' secrets were read from
  */
-record TransferConfig(String file, Map<Name, TsigKey> keys, Map<Name, Rules> zones, Map<Name, Integer> lines,
+public record TransferConfig(String file, Map<Name, TsigKey> keys, Map<Name, Rules> zones, Map<Name, Integer> lines,
                       List<Path> secretFiles) {
-    static TransferConfig none() {
+    public static TransferConfig none() {
         return new TransferConfig(null, Map.of(), Map.of(), Map.of(), List.of());
     }
 }

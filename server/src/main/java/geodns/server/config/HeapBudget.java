@@ -1,4 +1,4 @@
-package geodns.server.zone;
+package geodns.server.config;
 
 /**
  * The heap one load of the zones folder may take, counted as it is read and compiled, so a config that would not
@@ -22,15 +22,15 @@ public final class HeapBudget {
     static final long RESERVE = 32L << 20;
 
     /** dnsjava's objects around a record (Record, Name, lists) and ours (PlacedRecord, the tree's entries). */
-    static final int PER_RECORD = 360;
+    public static final int PER_RECORD = 360;
     /** A record's data is held by its Record, its zone tree entry and, for a transfer, an AXFR message. */
-    static final int PER_RECORD_BYTE = 2;
+    public static final int PER_RECORD_BYTE = 2;
     /** A Sections object with its array. */
-    static final int PER_ANSWER = 48;
+    public static final int PER_ANSWER = 48;
     /** A NameNode with its arrays and hash table entry. */
-    static final int PER_NAME = 200;
+    public static final int PER_NAME = 200;
     /** A SnakeYAML node with its marks and string, until the config is read. */
-    static final int PER_YAML_NODE = 240;
+    public static final int PER_YAML_NODE = 240;
 
     private final long limit;
     private long used;
@@ -41,11 +41,11 @@ public final class HeapBudget {
 
     /** Half of this JVM's heap less the reserve. */
     public static HeapBudget forThisHeap() {
-        return new HeapBudget(perSnapshot(Runtime.getRuntime().maxMemory()));
+        return of(perSnapshot(Runtime.getRuntime().maxMemory()));
     }
 
-    /** A budget of {@code limit} bytes, whatever the heap (tests). */
-    static HeapBudget of(long limit) {
+    /** A budget of {@code limit} bytes, whatever the heap. */
+    public static HeapBudget of(long limit) {
         return new HeapBudget(limit);
     }
 
@@ -67,10 +67,10 @@ public final class HeapBudget {
     }
 
     /** Counts {@code bytes} against the limit; past it, an error naming the file being read or compiled. */
-    void charge(long bytes, String file, int line) {
+    public void charge(long bytes, String file, int line) {
         used += bytes;
         if (used > limit) {
-            throw new Exceeded(new ZoneError(file, line, "the config needs more than " + mib(limit)
+            throw new Exceeded(new ConfigError(file, line, "the config needs more than " + mib(limit)
                     + " MiB of heap, the most one snapshot may take with this " + mib(Runtime.getRuntime().maxMemory())
                     + " MiB heap (a reload holds two snapshots; a larger heap or container memory limit raises it)"));
         }
@@ -83,14 +83,14 @@ public final class HeapBudget {
 
     /** Thrown through the load that ran out; its error goes where the load's other errors go. */
     public static final class Exceeded extends RuntimeException {
-        private final transient ZoneError error;
+        private final transient ConfigError error;
 
-        Exceeded(ZoneError error) {
+        Exceeded(ConfigError error) {
             super(error.toString(), null, false, false);
             this.error = error;
         }
 
-        public ZoneError error() {
+        public ConfigError error() {
             return error;
         }
     }

@@ -1,11 +1,7 @@
-package geodns.server.answer;
+package geodns.server.transfer;
 
 import geodns.server.metrics.Metrics;
-import geodns.server.transfer.TransferStream;
-import geodns.server.transfer.Transfers;
-import geodns.server.transfer.TsigKey;
-import geodns.server.transfer.Verified;
-import geodns.server.transfer.ZoneTransfer;
+import geodns.server.wire.Codes;
 import geodns.server.wire.Header;
 import geodns.server.wire.Query;
 import geodns.server.wire.Replies;
@@ -35,26 +31,24 @@ import org.xbill.DNS.TSIGRecord;
  * the lone SOA. Over UDP no transfer fits: IXFR gets the lone SOA (RFC 1995 §2), telling the client to use TCP,
  * and AXFR an empty TC reply.
  */
-final class TransferAnswers {
+public final class TransferAnswers {
     private static final Logger LOG = LoggerFactory.getLogger("geodns");
-    static final int TYPE_IXFR = 251;
-    static final int TYPE_AXFR = 252;
     private static final Sections TRUNCATED = Sections.empty(Header.AA | Header.TC);
 
     private final Metrics metrics;
     private final int udpPayloadCap;
 
-    TransferAnswers(Metrics metrics, int udpPayloadCap) {
+    public TransferAnswers(Metrics metrics, int udpPayloadCap) {
         this.metrics = metrics;
         this.udpPayloadCap = udpPayloadCap;
     }
 
-    static boolean isTransfer(Query q) {
-        return q.qtype() == TYPE_AXFR || q.qtype() == TYPE_IXFR;
+    public static boolean isTransfer(Query q) {
+        return q.qtype() == Codes.TYPE_AXFR || q.qtype() == Codes.TYPE_IXFR;
     }
 
     /** The reply to a transfer request over TCP: the zone's messages, or one error message. */
-    TransferStream stream(byte[] packet, int length, InetAddress source, Query q, Transfers transfers,
+    public TransferStream stream(byte[] packet, int length, InetAddress source, Query q, Transfers transfers,
                           byte[] out) {
         Verified verified = q.hasTsig() ? transfers.verify(packet, length) : Verified.UNSIGNED;
         if (!verified.ok()) {
@@ -67,9 +61,9 @@ final class TransferAnswers {
             refused(q, source, reason(zone, verified));
             return TransferStream.single(out, refusalReply(q, true, refusal, verified, out));
         }
-        if (q.qtype() == TYPE_IXFR && upToDate(packet, length, zone)) {
+        if (q.qtype() == Codes.TYPE_IXFR && upToDate(packet, length, zone)) {
             metrics.transfer(true);
-            return TransferStream.single(out, signed(q, zone.soaOnly(), Answerer.TCP_LIMIT, verified, out));
+            return TransferStream.single(out, signed(q, zone.soaOnly(), Codes.MAX_MESSAGE, verified, out));
         }
         metrics.transfer(true);
         metrics.query(true, q.qtype(), Header.NOERROR);
@@ -80,7 +74,8 @@ final class TransferAnswers {
     }
 
     /** A transfer request over UDP: IXFR gets the lone SOA, AXFR an empty truncated reply; both mean "use TCP". */
-    int overUdp(byte[] packet, int length, InetAddress source, Query q, Transfers transfers, int limit, byte[] out) {
+    public int overUdp(byte[] packet, int length, InetAddress source, Query q, Transfers transfers, int limit,
+                       byte[] out) {
         Verified verified = q.hasTsig() ? transfers.verify(packet, length) : Verified.UNSIGNED;
         if (!verified.ok()) {
             refused(q, source, "TSIG " + Rcode.TSIGstring(verified.error()));
@@ -93,10 +88,10 @@ final class TransferAnswers {
             return refusalReply(q, false, refusal, verified, out);
         }
         metrics.query(false, q.qtype(), Header.NOERROR);
-        return signed(q, q.qtype() == TYPE_IXFR ? zone.soaOnly() : TRUNCATED, limit, verified, out);
+        return signed(q, q.qtype() == Codes.TYPE_IXFR ? zone.soaOnly() : TRUNCATED, limit, verified, out);
     }
 
-    int tsigError(Query q, boolean overTcp, Verified verified, byte[] out) {
+    public int tsigError(Query q, boolean overTcp, Verified verified, byte[] out) {
         if (isTransfer(q)) {
             metrics.transfer(false);
         }
@@ -114,7 +109,7 @@ final class TransferAnswers {
     }
 
     /** Appends the TSIG of a verified request's key to the reply in {@code out[0, length)}. */
-    static int sign(Query q, Verified verified, byte[] out, int length) {
+    public static int sign(Query q, Verified verified, byte[] out, int length) {
         if (verified.key() == null) {
             return length;
         }
@@ -139,7 +134,7 @@ final class TransferAnswers {
     }
 
     private static ZoneTransfer zone(Query q, Transfers transfers) {
-        if (q.qclass() != Answerer.CLASS_IN && q.qclass() != Answerer.CLASS_ANY) {
+        if (q.qclass() != Codes.CLASS_IN && q.qclass() != Codes.CLASS_ANY) {
             return null;
         }
         try {
@@ -188,7 +183,7 @@ final class TransferAnswers {
     }
 
     private static String type(Query q) {
-        return q.qtype() == TYPE_AXFR ? "AXFR" : "IXFR";
+        return q.qtype() == Codes.TYPE_AXFR ? "AXFR" : "IXFR";
     }
 
     private static String keyText(Verified verified) {

@@ -1,4 +1,4 @@
-package geodns.server.zone;
+package geodns.server.config;
 
 import java.io.IOException;
 import java.nio.charset.CodingErrorAction;
@@ -24,20 +24,20 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * Reads YAML as a tree of nodes that remember their line, so every config mistake can be reported as
  * {@code file:line: reason}. Problems are thrown as {@link Problem}s and collected by the caller.
  */
-final class YamlReader {
+public final class YamlReader {
     /** geo.yaml is a few kilobytes; anything near this is a mistake, and reading it must not exhaust the heap. */
-    static final int MAX_BYTES = 8 << 20;
+    public static final int MAX_BYTES = 8 << 20;
 
     private final String file;
 
-    YamlReader(String file) {
+    public YamlReader(String file) {
         this.file = file;
     }
 
-    static final class Problem extends Exception {
-        final ZoneError error;
+    public static final class Problem extends Exception {
+        public final transient ConfigError error;
 
-        Problem(ZoneError error) {
+        public Problem(ConfigError error) {
             super(error.toString());
             this.error = error;
         }
@@ -48,18 +48,18 @@ final class YamlReader {
      * config is read (measured), so a 1 MiB list of numbers would take over 100 MB; the limit holds it to a few
      * MB, and a geo.yaml of a thousand names and a hundred nodes stays well under it.
      */
-    static final int MAX_NODES = 50_000;
+    public static final int MAX_NODES = 50_000;
     /** Deeper than any of our configs (geo.yaml: 5); SnakeYAML's default is 50. */
     static final int MAX_DEPTH = 20;
     /** Anchors are allowed (shared health settings), alias bombs are not. */
     static final int MAX_ALIASES = 50;
 
-    Node parse(Path path) throws Problem {
+    public Node parse(Path path) throws Problem {
         return parse(path, HeapBudget.unlimited());
     }
 
     /** @param heap counts the nodes, which are held until the config is read */
-    Node parse(Path path, HeapBudget heap) throws Problem {
+    public Node parse(Path path, HeapBudget heap) throws Problem {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         options.setCodePointLimit(MAX_BYTES);
@@ -70,16 +70,16 @@ final class YamlReader {
             heap.charge((long) countNodes(text, options) * HeapBudget.PER_YAML_NODE, file, 0);
             Node root = new Yaml(options).compose(new java.io.StringReader(text));
             if (root == null) {
-                throw new Problem(new ZoneError(file, 1, "empty file"));
+                throw new Problem(new ConfigError(file, 1, "empty file"));
             }
             return root;
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
-            throw new Problem(new ZoneError(file, line, "YAML: " + e.getProblem()));
+            throw new Problem(new ConfigError(file, line, "YAML: " + e.getProblem()));
         } catch (HeapBudget.Exceeded e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new Problem(new ZoneError(file, 1, "YAML: " + e.getMessage()));
+            throw new Problem(new ConfigError(file, 1, "YAML: " + e.getMessage()));
         }
     }
 
@@ -91,7 +91,7 @@ final class YamlReader {
         int nodes = 0;
         for (Event event : new Yaml(options).parse(new java.io.StringReader(text))) {
             if (event instanceof NodeEvent && ++nodes > MAX_NODES) {
-                throw new Problem(new ZoneError(file, event.getStartMark().getLine() + 1, "more than " + MAX_NODES
+                throw new Problem(new ConfigError(file, event.getStartMark().getLine() + 1, "more than " + MAX_NODES
                         + " YAML nodes (the limit): a config this large is a mistake"));
             }
         }
@@ -104,19 +104,19 @@ final class YamlReader {
         try {
             // A FIFO would block the reload thread; /dev/zero (size 0) would be read until the heap is gone.
             if (!Files.isRegularFile(path)) {
-                throw new Problem(new ZoneError(file, 0, "not a regular file (a device, FIFO or folder)"));
+                throw new Problem(new ConfigError(file, 0, "not a regular file (a device, FIFO or folder)"));
             }
             if (Files.size(path) > MAX_BYTES) {
-                throw new Problem(new ZoneError(file, 1, "larger than the limit of " + (MAX_BYTES >> 20) + " MiB"));
+                throw new Problem(new ConfigError(file, 1, "larger than the limit of " + (MAX_BYTES >> 20) + " MiB"));
             }
             try (java.io.InputStream in = Files.newInputStream(path)) {
                 bytes = in.readNBytes(MAX_BYTES + 1);  // it may have grown since
             }
             if (bytes.length > MAX_BYTES) {
-                throw new Problem(new ZoneError(file, 1, "larger than the limit of " + (MAX_BYTES >> 20) + " MiB"));
+                throw new Problem(new ConfigError(file, 1, "larger than the limit of " + (MAX_BYTES >> 20) + " MiB"));
             }
         } catch (IOException e) {
-            throw new Problem(new ZoneError(file, 0, "cannot read: " + MasterFileReader.reason(e)));
+            throw new Problem(new ConfigError(file, 0, "cannot read: " + ConfigError.reason(e)));
         }
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
         java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
@@ -129,22 +129,22 @@ final class YamlReader {
             for (int i = 0; i < in.position(); i++) {
                 line += bytes[i] == '\n' ? 1 : 0;
             }
-            throw new Problem(new ZoneError(file, line, String.format("not UTF-8 text (byte 0x%02x)",
+            throw new Problem(new ConfigError(file, line, String.format("not UTF-8 text (byte 0x%02x)",
                     bytes[in.position()] & 0xff)));
         }
         return out.flip().toString();
     }
 
-    int line(Node node) {
+    public int line(Node node) {
         return node.getStartMark().getLine() + 1;
     }
 
-    Problem problem(Node node, String reason) {
-        return new Problem(new ZoneError(file, line(node), reason));
+    public Problem problem(Node node, String reason) {
+        return new Problem(new ConfigError(file, line(node), reason));
     }
 
     /** A mapping's entries in file order, keys as strings; duplicate keys are an error. */
-    Map<String, Node> mapping(Node node, String what) throws Problem {
+    public Map<String, Node> mapping(Node node, String what) throws Problem {
         if (!(node instanceof MappingNode m)) {
             throw problem(node, what + " must be a mapping");
         }
@@ -159,7 +159,7 @@ final class YamlReader {
     }
 
     /** The key node of {@code key} in a mapping, for errors that concern the name itself. */
-    Node keyNode(Node mapping, String key) {
+    public Node keyNode(Node mapping, String key) {
         for (NodeTuple tuple : ((MappingNode) mapping).getValue()) {
             if (tuple.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key)) {
                 return tuple.getKeyNode();
@@ -168,32 +168,22 @@ final class YamlReader {
         return mapping;
     }
 
-    String scalar(Node node, String what) throws Problem {
+    public String scalar(Node node, String what) throws Problem {
         if (!(node instanceof ScalarNode s)) {
             throw problem(node, what + " must be a single value");
         }
         return s.getValue();
     }
 
-    List<String> strings(Node node, String what) throws Problem {
-        if (!(node instanceof SequenceNode s)) {
-            throw problem(node, what + " must be a list, e.g. [london, frankfurt]");
-        }
-        List<String> values = new ArrayList<>();
-        for (Node item : s.getValue()) {
-            values.add(scalar(item, "an item of " + what));
-        }
-        return values;
-    }
 
-    List<Node> sequence(Node node, String what) throws Problem {
+    public List<Node> sequence(Node node, String what) throws Problem {
         if (!(node instanceof SequenceNode s)) {
             throw problem(node, what + " must be a list");
         }
         return s.getValue();
     }
 
-    double number(Node node, String what, double min, double max) throws Problem {
+    public double number(Node node, String what, double min, double max) throws Problem {
         String text = scalar(node, what);
         try {
             double value = Double.parseDouble(text);
@@ -207,7 +197,7 @@ final class YamlReader {
     }
 
     /** A whole number: 2.5 where a count is meant is a mistake, not 2. */
-    long whole(Node node, String what, long min, long max) throws Problem {
+    public long whole(Node node, String what, long min, long max) throws Problem {
         String text = scalar(node, what);
         if (text.matches("-?[0-9]{1,12}")) {
             long value = Long.parseLong(text);
@@ -223,7 +213,7 @@ final class YamlReader {
     }
 
     /** Rejects keys this config does not know, so a typo is an error rather than silently ignored. */
-    void onlyKeys(Node node, Map<String, Node> entries, String what, String... allowed) throws Problem {
+    public void onlyKeys(Node node, Map<String, Node> entries, String what, String... allowed) throws Problem {
         List<String> known = List.of(allowed);
         for (String key : entries.keySet()) {
             if (!known.contains(key)) {

@@ -1,6 +1,7 @@
-package geodns.server.zone;
+package geodns.server.health;
 
-import geodns.server.health.ProbeTarget;
+import geodns.server.config.YamlReader;
+import geodns.server.config.YamlReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -13,7 +14,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * The {@code health:} settings of geo.yaml: global, per location, per node, the most specific winning.
  * A node gets probed when some level gives it a URL; its URL may use {ip}, {node} and {location}.
  */
-final class HealthConfigReader {
+public final class HealthConfigReader {
     static final String[] KEYS = {"url", "host", "expect", "interval", "timeout", "jitter", "fall", "rise",
         "initial", "insecure"};
     private static final Pattern DURATION = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(ms|s)?");
@@ -21,24 +22,24 @@ final class HealthConfigReader {
 
     private final YamlReader yaml;
 
-    HealthConfigReader(YamlReader yaml) {
+    public HealthConfigReader(YamlReader yaml) {
         this.yaml = yaml;
     }
 
     /** Settings with their nodes, so a bad value can be reported at its line once it is used. */
-    record Settings(Map<String, Node> values) {
-        static Settings none() {
+    public record Settings(Map<String, Node> values) {
+        public static Settings none() {
             return new Settings(Map.of());
         }
 
-        Settings under(Settings specific) {
+        public Settings under(Settings specific) {
             Map<String, Node> merged = new HashMap<>(values);
             merged.putAll(specific.values);
             return new Settings(merged);
         }
     }
 
-    Settings settings(Node node, String what) throws YamlReader.Problem {
+    public Settings settings(Node node, String what) throws YamlReader.Problem {
         if (node == null) {
             return Settings.none();
         }
@@ -48,7 +49,7 @@ final class HealthConfigReader {
     }
 
     /** The probe for one node, or null when no level gives it a URL. */
-    ProbeTarget target(Settings s, String node, String location, String ip) throws YamlReader.Problem {
+    public ProbeTarget target(Settings s, String node, String location, String ip) throws YamlReader.Problem {
         Node url = s.values().get("url");
         if (url == null) {
             return null;

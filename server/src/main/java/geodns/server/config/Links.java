@@ -1,4 +1,4 @@
-package geodns.server.zone;
+package geodns.server.config;
 
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -11,14 +11,14 @@ import java.nio.file.Path;
  * dangling {@code geo.yaml} link a config without geo names and a dangling zone link a folder without that zone:
  * a reload "ok" that dropped them. A file a link names but cannot reach is an error, and says why.
  */
-final class Links {
+public final class Links {
     private Links() {}
 
     /**
      * Why {@code file} is a link that cannot be followed ("dangling link to X", "too many levels of symbolic
      * links"), or null when it can be, or is no link at all (absent or a plain file).
      */
-    static String unfollowable(Path file) {
+    public static String unfollowable(Path file) {
         if (!Files.isSymbolicLink(file) || Files.exists(file)) {
             return null;
         }
@@ -36,10 +36,10 @@ final class Links {
     }
 
     /** As {@link #unfollowable}, as the error of that file (with no line: it could not be read at all). */
-    static boolean report(Path file, java.util.List<ZoneError> errors) {
+    public static boolean report(Path file, java.util.List<ConfigError> errors) {
         String why = unfollowable(file);
         if (why != null) {
-            errors.add(new ZoneError(file.toString(), 0, why));
+            errors.add(new ConfigError(file.toString(), 0, why));
         }
         return why != null;
     }

@@ -1,33 +1,29 @@
 package geodns.server.zone;
 
-import geodns.server.transfer.Rules;
-import geodns.server.transfer.TransferEncoder;
-import geodns.server.transfer.Transfers;
-import geodns.server.transfer.ZoneTransfer;
+import geodns.server.transfer.TransferConfig;
+import geodns.server.transfer.TransferContent;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * What a secondary receives for each zone offered for transfer: the zone file's records, and for every geo name
- * its default answer, so a secondary that knows nothing of geography still answers every name.
+ * A zone as a secondary receives it: the zone file's records, and for every geo name its default answer, so a
+ * secondary that knows nothing of geography still answers every name.
  */
-final class TransferContent {
-    private TransferContent() {}
+final class DefaultAnswers {
+    private DefaultAnswers() {}
 
-    static Transfers build(TransferConfig config, List<ZoneContent> zones, GeoConfig geo,
-                           Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone) {
-        Map<Name, ZoneTransfer> transfers = new HashMap<>();
+    /** The zones {@code config} offers for transfer, as records. */
+    static List<TransferContent.Zone> offered(TransferConfig config, List<ZoneContent> zones, GeoConfig geo,
+                                              Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone) {
+        List<TransferContent.Zone> offered = new ArrayList<>();
         for (ZoneContent zone : zones) {
-            Rules rules = config.zones().get(zone.origin());
-            if (rules == null) {
+            if (!config.zones().containsKey(zone.origin())) {
                 continue;
             }
             List<Record> body = new ArrayList<>();
@@ -37,11 +33,11 @@ final class TransferContent {
                 }
             }
             for (GeoConfig.GeoName name : geoByZone.getOrDefault(zone, List.of())) {
-                body.addAll(defaultAnswer(name, geo));
+                body.addAll(of(name, geo));
             }
-            transfers.put(zone.origin(), TransferEncoder.encode(zone.origin(), zone.soa(), body, rules));
+            offered.add(new TransferContent.Zone(zone.origin(), zone.soa(), body));
         }
-        return new Transfers(transfers, config.keys());
+        return offered;
     }
 
     /**
@@ -49,7 +45,7 @@ final class TransferContent {
      * location of its {@code unknown:} order. Health does not enter, so a node going down does not change the
      * zone; a secondary answers from it only while the primary cannot, and then any node may be the one up.
      */
-    static List<Record> defaultAnswer(GeoConfig.GeoName name, GeoConfig geo) {
+    static List<Record> of(GeoConfig.GeoName name, GeoConfig geo) {
         String first = name.unknownOrder().get(0);
         GeoConfig.Location location = geo.location(first);
         List<Record> records = new ArrayList<>();

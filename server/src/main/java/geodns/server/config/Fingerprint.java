@@ -1,4 +1,4 @@
-package geodns.server.zone;
+package geodns.server.config;
 
 import java.io.IOException;
 import java.nio.file.FileVisitOption;
