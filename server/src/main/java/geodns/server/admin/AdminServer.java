@@ -99,11 +99,10 @@ public final class AdminServer implements AutoCloseable {
             server = bootstrap.bind(address).syncUninterruptibly().channel();
         } catch (Exception e) {
             close();
-            // Netty rethrows the bind's own exception, which does not say which address was taken.
-            BindException named = new BindException("admin http " + address.getAddress().getHostAddress() + ":"
-                    + address.getPort() + ": " + e.getMessage());
-            named.initCause(e);
-            throw named;
+            // Netty rethrows the bind's own exception unchecked; the caller names the address (Main.BindFailure).
+            BindException failed = new BindException(e.getMessage());
+            failed.initCause(e);
+            throw failed;
         }
     }
 
