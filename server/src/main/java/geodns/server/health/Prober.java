@@ -67,7 +67,7 @@ public final class Prober implements AutoCloseable {
 
     /**
      * What this prober knows of the nodes that {@code next} probes exactly as this one does, streaks included,
-     * for the prober that replaces it; a node probed anew (other URL, other thresholds) starts afresh.
+     * for the prober that replaces it; a node probed anew (other URL or check, other thresholds) starts afresh.
      */
     public HealthView carriedTo(List<ProbeTarget> next) {
         Map<String, NodeHealth> kept = new HashMap<>();
@@ -93,14 +93,12 @@ public final class Prober implements AutoCloseable {
         }
         try {
             workers.execute(() -> {
-                long start = System.nanoTime();
-                HttpProbe.Outcome outcome = HttpProbe.get(t);
-                double millis = (System.nanoTime() - start) / 1e6;
+                Probe.Result result = t.probe().check(t.timeout());
                 onTimer(() -> {
                     try {
-                        record(t, outcome, millis);
+                        record(t, result);
                     } finally {
-                        scheduleNext(t, (long) millis);
+                        scheduleNext(t, result.latency().toMillis());
                     }
                 });
             });
@@ -136,13 +134,14 @@ public final class Prober implements AutoCloseable {
         }
     }
 
-    private void record(ProbeTarget t, HttpProbe.Outcome outcome, double millis) {
+    private void record(ProbeTarget t, Probe.Result outcome) {
         if (closed) {
             return;
         }
-        boolean ok = outcome.status() >= t.expectFrom() && outcome.status() <= t.expectTo();
-        String result = outcome.failure() != null ? outcome.failure() : "HTTP " + outcome.status();
-        metrics.probe(t.node(), ok, java.time.Duration.ofNanos((long) (millis * 1e6)));
+        boolean ok = outcome.ok();
+        String result = outcome.detail();
+        double millis = outcome.latency().toNanos() / 1e6;
+        metrics.probe(t.node(), ok, outcome.latency());
         HealthView before = view.get();
         NodeHealth old = before.nodes().get(t.node());
         NodeHealth now = old.next(ok, result, millis, Instant.now(), t.fall(), t.rise());
@@ -165,6 +164,11 @@ public final class Prober implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** True once no probe of this prober runs or is scheduled, so none can be sent any more. */
+    boolean terminated() {
+        return timer.isTerminated() && workers.isTerminated();
     }
 
     @Override
