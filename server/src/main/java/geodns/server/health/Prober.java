@@ -1,6 +1,7 @@
 package geodns.server.health;
 
 import geodns.server.metrics.Metrics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -93,7 +94,7 @@ public final class Prober implements AutoCloseable {
         }
         try {
             workers.execute(() -> {
-                Probe.Result result = t.probe().check(t.timeout());
+                Probe.Result result = check(t);
                 onTimer(() -> {
                     try {
                         record(t, result);
@@ -105,6 +106,16 @@ public final class Prober implements AutoCloseable {
         } catch (RejectedExecutionException busyOrClosed) {
             // Every worker is waiting on a slow node: skip this turn rather than queue without bound.
             scheduleNext(t, 0);
+        }
+    }
+
+    /** A probe type that throws despite its contract fails that one probe; its node is still probed on. */
+    private static Probe.Result check(ProbeTarget t) {
+        long start = System.nanoTime();
+        try {
+            return t.probe().check(t.timeout());
+        } catch (RuntimeException e) {
+            return new Probe.Result(false, e.getClass().getSimpleName(), Duration.ofNanos(System.nanoTime() - start));
         }
     }
 

@@ -3,21 +3,15 @@ package geodns.server.health;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntUnaryOperator;
@@ -25,14 +19,14 @@ import org.junit.jupiter.api.AfterEach;
 
 /**
  * What the prober tests share: real HTTP endpoints, each on its own loopback address (127.0.3.x), probed every
-  100 ms with fall 2 and rise 2 (and a 200 ms timeout where slowness is tested), and waits that poll for the
+ * 100 ms with fall 2 and rise 2 (and a 200 ms timeout where slowness is tested), and waits that poll for the
  * expected state with a deadline rather than sleeping.
  */
 abstract class ProbeFixture {
     static final Duration INTERVAL = Duration.ofMillis(100);
     /** Generous, so a loaded CI machine does not turn a healthy endpoint into a timeout. */
     static final Duration TIMEOUT = Duration.ofSeconds(1);
-    /** For the tests of slow endpoints, which sleep well past it. */
+    /** For the tests of slow endpoints, which take well past it or never answer. */
     static final Duration SHORT_TIMEOUT = Duration.ofMillis(200);
     static final Duration PATIENCE = Duration.ofSeconds(15);
     static final AtomicInteger NEXT_ADDRESS = new AtomicInteger(1);

@@ -4,32 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
-import java.util.function.IntUnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The prober's state machine against real HTTP endpoints (see {@link ProbeFixture}): going down after fall
@@ -187,6 +171,22 @@ class ProberTest extends ProbeFixture {
         await("up again: probing went on after the listener failed", () -> isUp(prober, "lon-1"));
         // The view is published before the listener hears of it: wait for the call rather than race it.
         await("the listener told of the change too", () -> calls.get() == 2);
+    }
+
+    @Test
+    void aProbeThatThrowsCountsAsAFailureAndProbingGoesOn() throws Exception {
+        AtomicInteger checks = new AtomicInteger();
+        Probe throwsTwice = timeout -> {
+            if (checks.incrementAndGet() <= 2) {
+                throw new IllegalStateException("a probe type with a bug");
+            }
+            return new Probe.Result(true, "fine", Duration.ZERO);
+        };
+        Changes changes = new Changes();
+        Prober prober = start(new ProbeTarget("lon-1", throwsTwice, TIMEOUT, INTERVAL, 0, 2, 2, true), changes);
+        await("told: down, then up", () -> changes.count() == 2);
+        assertEquals("IllegalStateException", changes.views.get(0).nodes().get("lon-1").lastResult());
+        assertTrue(changes.views.get(1).isUp("lon-1"));
     }
 
     @Test
