@@ -1,8 +1,10 @@
 package geodns.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.e2e.support.ConfigFiles;
 import geodns.e2e.support.GeoQuery;
 import geodns.e2e.support.GeoWorld;
 import geodns.e2e.support.GeoWorld.Location;
@@ -14,6 +16,7 @@ import geodns.e2e.support.ServerLogOnFailure;
 import geodns.e2e.support.TcpListeners;
 import geodns.e2e.support.Via;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -129,6 +132,15 @@ class TcpHealthTest {
         awaitMadrid("lon-1 back", Set.of(ip("lon-1"), ip("lon-2")));
         HealthLog.Transition up = transitions("lon-1").get(transitions("lon-1").size() - 1);
         assertTrue(up.isUp() && up.line().contains("(2 in a row: connected"), up::line);
+    }
+
+    @Test
+    void aReloadThatChangesOnlyTheZoneKeepsTheRunningProber() throws IOException {
+        Path zone = dir.resolve("zones/example.com.zone");
+        ConfigFiles.replace(zone, Files.readString(zone) + "; edited\n");
+        Poll.until(CHANGE, EVERY, "a reload in the log", () -> server.log().substring(logMark),
+                log -> log.contains("reloaded: "));
+        assertFalse(server.log().substring(logMark).contains("health: probing"), "the probes were not restarted");
     }
 
     @Test
