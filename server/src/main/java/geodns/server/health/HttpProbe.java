@@ -46,8 +46,7 @@ public record HttpProbe(URI url, String host, int expectFrom, int expectTo, bool
 
     private int get(long deadline) throws IOException {
         boolean https = "https".equals(url.getScheme());
-        String address = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1)
-                : url.getHost();
+        String address = TcpProbe.host(url);
         int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
         String hostHeader = host != null ? host : url.getRawAuthority();
         try (Socket socket = new Socket()) {

@@ -13,6 +13,17 @@ import java.time.Duration;
  * geodns does not, such as Traefik's TLS passthrough.
  */
 public record TcpProbe(String host, int port) implements Probe {
+    /** The connect to a {@code tcp://host:port} URL. */
+    public static TcpProbe to(java.net.URI url) {
+        return new TcpProbe(host(url), url.getPort());
+    }
+
+    /** The URL's host as a socket takes it: an IPv6 literal without its brackets. */
+    static String host(java.net.URI url) {
+        String host = url.getHost();
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    }
+
     @Override
     public Result check(Duration timeout) {
         long start = System.nanoTime();

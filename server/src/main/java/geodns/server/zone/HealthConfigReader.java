@@ -96,12 +96,10 @@ final class HealthConfigReader {
             }
         }
         if (uri.getPort() < 1 || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())
-                || uri.getRawQuery() != null || uri.getRawUserInfo() != null) {
+                || uri.getRawQuery() != null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
             throw yaml.problem(url, "probe url '" + text + "' must be tcp://host:port, nothing more");
         }
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
-                : uri.getHost();
-        return new TcpProbe(host, uri.getPort());
+        return TcpProbe.to(uri);
     }
 
     /** A Host header value: a name or address with an optional port, nothing that could break the request. */
