@@ -4,11 +4,12 @@
 1. Failover: geodns with the default health settings (interval 5s, timeout 3s, fall 3) and two locations;
    the nearest location's only endpoint is stopped, and `dig` polls every 100 ms until no answer carries its
    address. Prints the seconds from the stop to the first answer without it.
-2. CPU: geodns probing 50 nodes every 1 s for 60 s; prints the server's CPU seconds (utime+stime from
-   /proc/PID/stat) per second of wall time, against the same server with no probes.
+2. CPU: geodns probing 50 nodes every 1 s for 60 s, with HTTP GETs and with TCP connects (tcp://{ip}:PORT);
+   prints the server's CPU seconds (utime+stime from /proc/PID/stat) per second of wall time, against the same
+   server with no probes.
 
 Everything runs on loopback (127.0.7.x endpoints, a free port for DNS) and is stopped by PID at the end.
-Usage: bench/health.py [--jar server/target/geodns.jar] [--cpu-seconds 60]
+Usage: bench/health.py [--jar server/target/geodns.jar] [--cpu-seconds 60] [--checks http,tcp] [--no-failover]
 """
 import argparse, http.server, os, shutil, signal, socket, subprocess, sys, tempfile, threading, time
 
@@ -41,6 +42,20 @@ def free_port():
 def cpu_seconds(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def probe_thread_seconds(pid):
+    """CPU seconds of the prober's own threads (health-timer, health-probe), apart from GC, JIT and DNS."""
+    total = 0.0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            stat = open(f"/proc/{pid}/task/{task}/stat").read()
+        except OSError:
+            continue  # the thread ended meanwhile
+        name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+        if name.startswith("health-"):
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 def start(jar, zones, port, http_port):
     # Beside the zones folder, not in it: geodns reloads on any change there, and a log written into it
@@ -106,15 +121,17 @@ def cpu(jar, seconds, probes):
     zones = tempfile.mkdtemp(prefix="geodns-cpu-")
     open(os.path.join(zones, "example.com.zone"), "w").write(ZONE)
     nodes = {f"loc{i}": [f"{i - 30}, {i * 3 - 90}"] + [(f"node{i}", ip)] for i, ip in enumerate(ips, 10)}
-    health = f'health:\n  url: "http://{{ip}}:{web}/ping"\n  interval: 1s' if probes else ""
+    url = f"http://{{ip}}:{web}/ping" if probes == "http" else f"tcp://{{ip}}:{web}"
+    health = f'health:\n  url: "{url}"\n  interval: 1s' if probes else ""
     open(os.path.join(zones, "geo.yaml"), "w").write(geo_yaml(nodes, health))
     port, admin = free_port(), free_port()
     p = start(jar, zones, port, admin)
     try:
         time.sleep(5)
-        before, t0 = cpu_seconds(p.pid), time.time()
+        before, threads, t0 = cpu_seconds(p.pid), probe_thread_seconds(p.pid), time.time()
         time.sleep(seconds)
-        return (cpu_seconds(p.pid) - before) / (time.time() - t0)
+        took = time.time() - t0
+        return (cpu_seconds(p.pid) - before) / took, (probe_thread_seconds(p.pid) - threads) / took
     finally:
         stop(p); shutil.rmtree(zones, ignore_errors=True); os.remove(zones + ".log")
         for s in servers:
@@ -124,13 +141,18 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--jar", default="server/target/geodns.jar")
     parser.add_argument("--cpu-seconds", type=int, default=60)
+    parser.add_argument("--checks", default="http,tcp", help="probe kinds to measure the CPU of: http, tcp")
+    parser.add_argument("--no-failover", action="store_true", help="skip the failover measurement")
     args = parser.parse_args()
-    took = failover(args.jar)
-    print(f"failover with defaults (interval 5s, timeout 3s, fall 3): {took:.1f} s from endpoint stop to last answer carrying it")
-    idle = cpu(args.jar, args.cpu_seconds, probes=False)
-    busy = cpu(args.jar, args.cpu_seconds, probes=True)
-    print(f"cpu: idle server {idle * 100:.2f}% of one core; probing 50 nodes every 1s {busy * 100:.2f}% "
-          f"(probing costs {(busy - idle) * 100:.2f}% of one core)")
+    if not args.no_failover:
+        took = failover(args.jar)
+        print(f"failover with defaults (interval 5s, timeout 3s, fall 3): {took:.1f} s from endpoint stop to last answer carrying it")
+    idle, _ = cpu(args.jar, args.cpu_seconds, probes=None)
+    print(f"cpu: idle server {idle * 100:.2f}% of one core")
+    for kind in args.checks.split(","):
+        busy, threads = cpu(args.jar, args.cpu_seconds, probes=kind)
+        print(f"cpu: probing 50 nodes every 1s over {kind} {busy * 100:.2f}% "
+              f"(probing costs {(busy - idle) * 100:.2f}% of one core; the probe threads themselves {threads * 100:.2f}%)")
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,6 @@
 package geodns.server.health;
 
 import geodns.server.config.YamlReader;
-import geodns.server.config.YamlReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -12,7 +11,8 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * The {@code health:} settings of geo.yaml: global, per location, per node, the most specific winning.
- * A node gets probed when some level gives it a URL; its URL may use {ip}, {node} and {location}.
+ * A node gets probed when some level gives it a URL; its URL may use {ip}, {node} and {location}. The URL's
+ * scheme picks the check: http:// and https:// a GET, tcp://host:port a connect.
  */
 public final class HealthConfigReader {
     static final String[] KEYS = {"url", "host", "expect", "interval", "timeout", "jitter", "fall", "rise",
@@ -62,10 +62,11 @@ public final class HealthConfigReader {
         } catch (java.net.URISyntaxException e) {
             throw yaml.problem(url, "probe url '" + text + "' is not a URL: " + e.getReason());
         }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw yaml.problem(url, "probe url '" + text + "' must be http:// or https:// with a host");
+        boolean tcp = "tcp".equals(uri.getScheme());
+        if (!tcp && !"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw yaml.problem(url, "probe url '" + text + "' must be http://, https:// or tcp:// with a host");
         }
-        int[] expect = expect(s.values().get("expect"));
+        Probe probe = tcp ? tcp(s, uri, text, url) : http(s, uri);
         Duration timeout = duration(s.values().get("timeout"), "timeout", Duration.ofSeconds(3));
         Duration interval = duration(s.values().get("interval"), "interval", Duration.ofSeconds(5));
         double jitter = s.values().containsKey("jitter") ? yaml.number(s.values().get("jitter"), "jitter", 0, 0.9)
@@ -73,10 +74,29 @@ public final class HealthConfigReader {
         int fall = count(s.values().get("fall"), "fall", 3);
         int rise = count(s.values().get("rise"), "rise", 2);
         boolean initiallyUp = choice(s.values().get("initial"), "initial", "up", "down", true);
+        return new ProbeTarget(node, probe, timeout, interval, jitter, fall, rise, initiallyUp);
+    }
+
+    private Probe http(Settings s, URI uri) throws YamlReader.Problem {
+        int[] expect = expect(s.values().get("expect"));
         boolean insecure = choice(s.values().get("insecure"), "insecure", "true", "false", false);
         String host = s.values().containsKey("host") ? host(s.values().get("host")) : null;
-        return new ProbeTarget(node, uri, host, expect[0], expect[1], timeout, interval, jitter, fall, rise,
-                initiallyUp, insecure);
+        return new HttpProbe(uri, host, expect[0], expect[1], insecure);
+    }
+
+    /** A connect sends nothing, so an HTTP key (also one inherited from a wider level) would silently do nothing. */
+    private Probe tcp(Settings s, URI uri, String text, Node url) throws YamlReader.Problem {
+        for (String key : new String[] {"host", "expect", "insecure"}) {
+            if (s.values().containsKey(key)) {
+                throw yaml.problem(s.values().get(key), key + " does not apply to the tcp:// check '" + text
+                        + "' (url at line " + yaml.line(url) + "): a connect sends and reads nothing");
+            }
+        }
+        if (uri.getPort() < 1 || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())
+                || uri.getRawQuery() != null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            throw yaml.problem(url, "probe url '" + text + "' must be tcp://host:port, nothing more");
+        }
+        return TcpProbe.to(uri);
     }
 
     /** A Host header value: a name or address with an optional port, nothing that could break the request. */

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
@@ -15,30 +16,42 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * One HTTP/1.1 GET that reads only the status line, within a deadline. A plain socket rather than a general
- * HTTP client: a probe costs tens of microseconds of CPU instead of milliseconds, which matters on a Raspberry
- * Pi probing every node of the cluster every second.
+ * One HTTP/1.1 GET of {@code url} (with {@code host} as Host header when set) that reads only the status line,
+ * succeeding on a status in [expectFrom, expectTo]. A plain socket rather than a general HTTP client: a probe
+ * costs tens of microseconds of CPU instead of milliseconds, which matters on a Raspberry Pi probing every node
+ * of the cluster every second.
  */
-final class HttpProbe {
+public record HttpProbe(URI url, String host, int expectFrom, int expectTo, boolean insecure) implements Probe {
     private static final SSLSocketFactory VERIFYING = (SSLSocketFactory) SSLSocketFactory.getDefault();
     private static final SSLSocketFactory TRUSTING = TrustAll.context().getSocketFactory();
 
-    /** The status code, or -1 with {@code failure} set. */
-    record Outcome(int status, String failure) {}
+    @Override
+    public Result check(Duration timeout) {
+        long start = System.nanoTime();
+        int status = -1;
+        String failure = null;
+        try {
+            status = get(start + timeout.toNanos());
+        } catch (SocketTimeoutException e) {
+            failure = "timeout";
+        } catch (java.net.ConnectException e) {
+            failure = "connection refused";
+        } catch (IOException | RuntimeException e) {
+            failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        }
+        boolean ok = status >= expectFrom && status <= expectTo;
+        return new Result(ok, failure != null ? failure : "HTTP " + status,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
 
-    private HttpProbe() {}
-
-    static Outcome get(ProbeTarget t) {
-        URI url = t.url();
+    private int get(long deadline) throws IOException {
         boolean https = "https".equals(url.getScheme());
-        String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1)
-                : url.getHost();
+        String address = TcpProbe.host(url);
         int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
-        String hostHeader = t.host() != null ? t.host() : url.getRawAuthority();
-        long deadline = System.nanoTime() + t.timeout().toNanos();
+        String hostHeader = host != null ? host : url.getRawAuthority();
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
-            Socket channel = https ? tls(socket, host, port, hostHeader, t.insecure(), deadline) : socket;
+            socket.connect(new InetSocketAddress(address, port), remainingMillis(deadline));
+            Socket channel = https ? tls(socket, address, port, hostHeader, insecure, deadline) : socket;
             socket.setSoTimeout(remainingMillis(deadline));
             OutputStream out = channel.getOutputStream();
             String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
@@ -46,13 +59,7 @@ final class HttpProbe {
             out.write(("GET " + path + query + " HTTP/1.1\r\nHost: " + hostHeader
                     + "\r\nUser-Agent: geodns-health\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            return new Outcome(status(channel.getInputStream(), socket, deadline), null);
-        } catch (SocketTimeoutException e) {
-            return new Outcome(-1, "timeout");
-        } catch (java.net.ConnectException e) {
-            return new Outcome(-1, "connection refused");
-        } catch (IOException | RuntimeException e) {
-            return new Outcome(-1, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return status(channel.getInputStream(), socket, deadline);
         }
     }
 

@@ -1,6 +1,7 @@
 package geodns.server.health;
 
 import geodns.server.metrics.Metrics;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ public final class Prober implements AutoCloseable {
 
     /**
      * What this prober knows of the nodes that {@code next} probes exactly as this one does, streaks included,
-     * for the prober that replaces it; a node probed anew (other URL, other thresholds) starts afresh.
+     * for the prober that replaces it; a node probed anew (other URL or check, other thresholds) starts afresh.
      */
     public HealthView carriedTo(List<ProbeTarget> next) {
         Map<String, NodeHealth> kept = new HashMap<>();
@@ -93,20 +94,28 @@ public final class Prober implements AutoCloseable {
         }
         try {
             workers.execute(() -> {
-                long start = System.nanoTime();
-                HttpProbe.Outcome outcome = HttpProbe.get(t);
-                double millis = (System.nanoTime() - start) / 1e6;
+                Probe.Result result = check(t);
                 onTimer(() -> {
                     try {
-                        record(t, outcome, millis);
+                        record(t, result);
                     } finally {
-                        scheduleNext(t, (long) millis);
+                        scheduleNext(t, result.latency().toMillis());
                     }
                 });
             });
         } catch (RejectedExecutionException busyOrClosed) {
             // Every worker is waiting on a slow node: skip this turn rather than queue without bound.
             scheduleNext(t, 0);
+        }
+    }
+
+    /** A probe type that throws despite its contract fails that one probe; its node is still probed on. */
+    private static Probe.Result check(ProbeTarget t) {
+        long start = System.nanoTime();
+        try {
+            return t.probe().check(t.timeout());
+        } catch (RuntimeException e) {
+            return new Probe.Result(false, e.getClass().getSimpleName(), Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
@@ -136,13 +145,14 @@ public final class Prober implements AutoCloseable {
         }
     }
 
-    private void record(ProbeTarget t, HttpProbe.Outcome outcome, double millis) {
+    private void record(ProbeTarget t, Probe.Result outcome) {
         if (closed) {
             return;
         }
-        boolean ok = outcome.status() >= t.expectFrom() && outcome.status() <= t.expectTo();
-        String result = outcome.failure() != null ? outcome.failure() : "HTTP " + outcome.status();
-        metrics.probe(t.node(), ok, java.time.Duration.ofNanos((long) (millis * 1e6)));
+        boolean ok = outcome.ok();
+        String result = outcome.detail();
+        double millis = outcome.latency().toNanos() / 1e6;
+        metrics.probe(t.node(), ok, outcome.latency());
         HealthView before = view.get();
         NodeHealth old = before.nodes().get(t.node());
         NodeHealth now = old.next(ok, result, millis, Instant.now(), t.fall(), t.rise());
@@ -165,6 +175,11 @@ public final class Prober implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** True once no probe of this prober runs or is scheduled, so none can be sent any more. */
+    boolean terminated() {
+        return timer.isTerminated() && workers.isTerminated();
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.server.health.HttpProbe;
 import geodns.server.health.ProbeTarget;
 import geodns.server.testing.Dns;
 import java.net.URI;
@@ -49,6 +50,10 @@ class HealthConfigTest {
         return read.sources().probes().stream().collect(Collectors.toMap(ProbeTarget::node, Function.identity()));
     }
 
+    private static HttpProbe http(ProbeTarget target) {
+        return (HttpProbe) target.probe();
+    }
+
     private Map<String, ProbeTarget> probes(String health) {
         return probes(health, "", "");
     }
@@ -67,36 +72,36 @@ class HealthConfigTest {
     void globalUrlProbesEveryNodeAtItsAddress() {
         Map<String, ProbeTarget> probes = probes("health:\n  url: \"http://{ip}:8080/ping\"\n");
         assertEquals(List.of("fra-1", "fra-2", "lon-1", "lon-2"), probes.keySet().stream().sorted().toList());
-        assertEquals(URI.create("http://192.0.2.21:8080/ping"), probes.get("fra-1").url());
-        assertEquals(URI.create("http://192.0.2.11:8080/ping"), probes.get("lon-1").url(), "IPv4 when it has both");
+        assertEquals(URI.create("http://192.0.2.21:8080/ping"), http(probes.get("fra-1")).url());
+        assertEquals(URI.create("http://192.0.2.11:8080/ping"), http(probes.get("lon-1")).url(), "IPv4 when it has both");
     }
 
     @Test
     void ipv6OnlyNodeIsProbedAtItsBracketedAddress() {
         ProbeTarget lon2 = probes("health:\n  url: \"http://{ip}:8080/ping\"\n").get("lon-2");
-        assertEquals("[2001:db8:10:0:0:0:0:12]", lon2.url().getHost());
-        assertEquals(8080, lon2.url().getPort());
+        assertEquals("[2001:db8:10:0:0:0:0:12]", http(lon2).url().getHost());
+        assertEquals(8080, http(lon2).url().getPort());
     }
 
     @Test
     void nodeAndLocationNamesFillTheTemplate() {
         ProbeTarget fra1 = probes("health:\n  url: \"http://{ip}/ping?node={node}&at={location}\"\n").get("fra-1");
-        assertEquals(URI.create("http://192.0.2.21/ping?node=fra-1&at=frankfurt"), fra1.url());
+        assertEquals(URI.create("http://192.0.2.21/ping?node=fra-1&at=frankfurt"), http(fra1).url());
     }
 
     @Test
     void defaultsAreHaproxyLike() {
         ProbeTarget p = probes("health:\n  url: \"http://{ip}/ping\"\n").get("fra-1");
-        assertEquals(200, p.expectFrom());
-        assertEquals(399, p.expectTo());
+        assertEquals(200, http(p).expectFrom());
+        assertEquals(399, http(p).expectTo());
         assertEquals(Duration.ofSeconds(5), p.interval());
         assertEquals(Duration.ofSeconds(3), p.timeout());
         assertEquals(0.2, p.jitter());
         assertEquals(3, p.fall());
         assertEquals(2, p.rise());
         assertTrue(p.initiallyUp());
-        assertFalse(p.insecure());
-        assertNull(p.host());
+        assertFalse(http(p).insecure());
+        assertNull(http(p).host());
     }
 
     @Test
@@ -114,17 +119,17 @@ class HealthConfigTest {
                   initial: down
                   insecure: true
                 """).get("fra-1");
-        assertEquals(URI.create("https://192.0.2.21:8443/ping"), p.url());
-        assertEquals("app.example.com", p.host());
-        assertEquals(200, p.expectFrom());
-        assertEquals(299, p.expectTo());
+        assertEquals(URI.create("https://192.0.2.21:8443/ping"), http(p).url());
+        assertEquals("app.example.com", http(p).host());
+        assertEquals(200, http(p).expectFrom());
+        assertEquals(299, http(p).expectTo());
         assertEquals(Duration.ofMillis(2500), p.interval());
         assertEquals(Duration.ofMillis(500), p.timeout());
         assertEquals(0.1, p.jitter());
         assertEquals(4, p.fall());
         assertEquals(5, p.rise());
         assertFalse(p.initiallyUp());
-        assertTrue(p.insecure());
+        assertTrue(http(p).insecure());
     }
 
     @Test
@@ -136,17 +141,17 @@ class HealthConfigTest {
     @Test
     void singleExpectedStatusIsARangeOfOne() {
         ProbeTarget p = probes("health:\n  url: \"http://{ip}/\"\n  expect: 204\n").get("fra-1");
-        assertEquals(204, p.expectFrom());
-        assertEquals(204, p.expectTo());
+        assertEquals(204, http(p).expectFrom());
+        assertEquals(204, http(p).expectTo());
     }
 
     @Test
     void locationUrlBeatsTheGlobalOne() {
         Map<String, ProbeTarget> probes = probes("health:\n  url: \"http://{ip}/global\"\n  fall: 5\n",
                 "    health: { url: \"http://{ip}/london\" }", "");
-        assertEquals("/london", probes.get("lon-1").url().getPath());
+        assertEquals("/london", http(probes.get("lon-1")).url().getPath());
         assertEquals(5, probes.get("lon-1").fall(), "what the location does not say comes from the global level");
-        assertEquals("/global", probes.get("fra-1").url().getPath());
+        assertEquals("/global", http(probes.get("fra-1")).url().getPath());
     }
 
     @Test
@@ -155,10 +160,10 @@ class HealthConfigTest {
                 "    health: { url: \"http://{ip}/london\", timeout: 2s }",
                 ", health: { url: \"https://{ip}/node\", insecure: true }");
         ProbeTarget lon2 = probes.get("lon-2");
-        assertEquals("/node", lon2.url().getPath());
-        assertTrue(lon2.insecure());
+        assertEquals("/node", http(lon2).url().getPath());
+        assertTrue(http(lon2).insecure());
         assertEquals(Duration.ofSeconds(2), lon2.timeout(), "from the location");
-        assertFalse(probes.get("lon-1").insecure(), "the node's setting is its own");
+        assertFalse(http(probes.get("lon-1")).insecure(), "the node's setting is its own");
         assertEquals(Duration.ofSeconds(2), probes.get("lon-1").timeout());
     }
 
