@@ -47,26 +47,22 @@ public record Explanation(String client, String question, Decision decision, Rep
     public record Place(String country, String continent, String subdivision, Double latitude, Double longitude,
                         boolean pointFromCountry) {
         Map<String, Object> toJson() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("country", country);
-            out.put("continent", continent);
-            out.put("subdivision", subdivision);
-            out.put("latitude", latitude);
-            out.put("longitude", longitude);
-            out.put("point_from_country", pointFromCountry);
-            return out;
+            return Json.object("country", country,
+                    "continent", continent,
+                    "subdivision", subdivision,
+                    "latitude", latitude,
+                    "longitude", longitude,
+                    "point_from_country", pointFromCountry);
         }
     }
 
     /** A location in the client's order; {@code skipped} when it was passed over for having no node up. */
     public record Ranked(String location, double distanceKm, boolean nodesUp, boolean skipped) {
         Map<String, Object> toJson() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("location", location);
-            out.put("distance_km", distanceKm);
-            out.put("nodes_up", nodesUp);
-            out.put("skipped", skipped);
-            return out;
+            return Json.object("location", location,
+                    "distance_km", distanceKm,
+                    "nodes_up", nodesUp,
+                    "skipped", skipped);
         }
     }
 

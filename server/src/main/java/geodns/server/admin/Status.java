@@ -2,8 +2,6 @@ package geodns.server.admin;
 
 import geodns.server.answer.Catchment;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,25 +36,21 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
         }
 
         Map<String, Object> toJson() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("at", at.toString());
-            out.put("ok", ok);
-            out.put("errors", errors);
-            out.put("warnings", warnings);
-            return out;
+            return Json.object("at", at.toString(),
+                    "ok", ok,
+                    "errors", errors,
+                    "warnings", warnings);
         }
     }
 
     /** A zone served, and whether its file changed without a new serial (secondaries would not notice). */
     public record Zone(String name, long serial, int records, String file, boolean serialStale) {
         Map<String, Object> toJson() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("name", name);
-            out.put("serial", serial);
-            out.put("records", records);
-            out.put("file", file);
-            out.put("serial_stale", serialStale);
-            return out;
+            return Json.object("name", name,
+                    "serial", serial,
+                    "records", records,
+                    "file", file,
+                    "serial_stale", serialStale);
         }
     }
 
@@ -67,30 +61,26 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
         }
 
         Map<String, Object> toJson() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("name", name);
-            out.put("latitude", latitude);
-            out.put("longitude", longitude);
-            out.put("up", up);
-            out.put("nodes", nodes.stream().map(Node::toJson).toList());
-            return out;
+            return Json.object("name", name,
+                    "latitude", latitude,
+                    "longitude", longitude,
+                    "up", up,
+                    "nodes", nodes.stream().map(Node::toJson).toList());
         }
     }
 
     /** A node and whether answers carry it; {@code probe} is null for a node nothing probes. */
     public record Node(String name, String ipv4, String ipv6, boolean up, Probe probe) {
         Map<String, Object> toJson() {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("name", name);
-            out.put("ipv4", ipv4);
-            out.put("ipv6", ipv6);
-            out.put("up", up);
-            out.put("probed", probe != null);
-            out.put("last_result", probe == null ? null : probe.lastResult());
-            out.put("last_latency_ms", probe == null ? null : probe.lastLatencyMillis());
-            out.put("last_probe", probe == null || probe.lastProbe() == null ? null : probe.lastProbe().toString());
-            out.put("seconds_in_state", probe == null ? null : probe.secondsInState());
-            return out;
+            return Json.object("name", name,
+                    "ipv4", ipv4,
+                    "ipv6", ipv6,
+                    "up", up,
+                    "probed", probe != null,
+                    "last_result", probe == null ? null : probe.lastResult(),
+                    "last_latency_ms", probe == null ? null : probe.lastLatencyMillis(),
+                    "last_probe", probe == null || probe.lastProbe() == null ? null : probe.lastProbe().toString(),
+                    "seconds_in_state", probe == null ? null : probe.secondsInState());
         }
     }
 
@@ -102,25 +92,17 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
 
     /** The /status.json object. */
     Map<String, Object> toJson() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("geoip", geoip);
-        out.put("geoip_ok", geoipOk);
-        out.put("geoip_attribution", geoipAttribution);
-        out.put("last_load", lastLoad == null ? null : lastLoad.toJson());
-        out.put("zones", zones.stream().map(Zone::toJson).toList());
-        out.put("fail_open", failOpen());
-        out.put("fail_open_names", failOpenNames);
-        List<Object> maps = new ArrayList<>();
-        for (Catchment c : catchments) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.name());
-            m.put("fail_open", c.failOpen());
-            m.put("locations_up", c.locationsUp());
-            m.put("countries", c.byCountry());
-            maps.add(m);
-        }
-        out.put("catchments", maps);
-        out.put("locations", locations.stream().map(Location::toJson).toList());
-        return out;
+        return Json.object("geoip", geoip,
+                "geoip_ok", geoipOk,
+                "geoip_attribution", geoipAttribution,
+                "last_load", lastLoad == null ? null : lastLoad.toJson(),
+                "zones", zones.stream().map(Zone::toJson).toList(),
+                "fail_open", failOpen(),
+                "fail_open_names", failOpenNames,
+                "catchments", catchments.stream().map(c -> Json.object("name", c.name(),
+                        "fail_open", c.failOpen(),
+                        "locations_up", c.locationsUp(),
+                        "countries", c.byCountry())).toList(),
+                "locations", locations.stream().map(Location::toJson).toList());
     }
 }
