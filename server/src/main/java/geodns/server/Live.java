@@ -1,6 +1,7 @@
 package geodns.server;
 
 import geodns.geoip.GeoDatabase;
+import geodns.server.admin.Status;
 import geodns.server.route.Routing;
 import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
@@ -14,13 +15,9 @@ import geodns.server.zone.StaleSerials;
 import geodns.server.zone.Zones;
 import java.io.IOException;
 import java.nio.file.Path;
-import geodns.server.health.NodeHealth;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,14 +36,11 @@ final class Live implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger("geodns");
     private static final long WATCH_MILLIS = 2000;
 
-    /** The outcome of the last load, for /status; warnings are those of the config serving. */
-    record LoadResult(Instant at, boolean ok, List<String> errors, List<String> warnings) {}
-
     private final Path zonesDir;
     private final List<Path> geoipFiles;
     private final Metrics metrics;
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
-    private final AtomicReference<LoadResult> lastLoad = new AtomicReference<>();
+    private final AtomicReference<Status.Load> lastLoad = new AtomicReference<>();
     private final AtomicReference<Prober> prober = new AtomicReference<>();
     private final Notifier notifier;
     private final ScheduledExecutorService builder = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -87,7 +81,8 @@ final class Live implements AutoCloseable {
         return snapshot;
     }
 
-    LoadResult lastLoad() {
+    /** The outcome of the last load, or null before the first. */
+    Status.Load lastLoad() {
         return lastLoad.get();
     }
 
@@ -97,70 +92,27 @@ final class Live implements AutoCloseable {
         return p == null ? HealthView.allUp() : p.view();
     }
 
-    GeoDatabase database() {
-        return database;
+    /** The locations and nodes of the config serving, none before the first load. */
+    List<Zones.Site> sites() {
+        Zones.Sources read = sources;
+        return read == null ? List.of() : read.sites();
     }
 
-    /** Everything the status page shows, as plain data. */
-    Map<String, Object> status() {
-        Map<String, Object> out = new LinkedHashMap<>();
+    /** The zones whose file changed without a new serial. */
+    Set<String> staleZones() {
+        return staleSerials.stale();
+    }
+
+    /**
+     * The GeoIP database placing clients, as /status names it: its description and attribution, or (both null)
+     * why none does. Not the database itself, which is closed soon after a reload replaces it.
+     */
+    record Geoip(String description, String attribution, String problem) {}
+
+    Geoip geoip() {
         GeoDatabase db = database;
         String problem = geoipProblem;
-        out.put("geoip", problem != null ? "none: " + problem : db == null ? null : db.description());
-        out.put("geoip_ok", problem == null);
-        out.put("geoip_attribution", db == null ? null : db.attribution());
-        LoadResult load = lastLoad.get();
-        out.put("last_load", load == null ? null : Map.of("at", load.at().toString(), "ok", load.ok(),
-                "errors", load.errors(), "warnings", load.warnings()));
-        Snapshot served = snapshot.get();
-        Set<String> stale = staleSerials.stale();
-        out.put("zones", served == null ? List.of() : served.zones().stream().map(z -> Map.of("name", z.name(),
-                "serial", z.serial(), "records", z.records(), "file", z.file(),
-                "serial_stale", stale.contains(z.name()))).toList());
-        List<String> failOpen = served == null ? List.of() : served.failOpen();
-        out.put("fail_open", !failOpen.isEmpty());
-        out.put("fail_open_names", failOpen);
-        out.put("catchments", served == null ? List.of() : served.catchments().stream().map(c -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.name());
-            m.put("fail_open", c.failOpen());
-            m.put("locations_up", c.locationsUp());
-            m.put("countries", c.byCountry());
-            return m;
-        }).toList());
-        HealthView view = health();
-        Instant now = Instant.now();
-        List<Object> locations = new ArrayList<>();
-        Zones.Sources read = sources;
-        for (Zones.Site site : read == null ? List.<Zones.Site>of() : read.sites()) {
-            List<Object> nodes = new ArrayList<>();
-            boolean anyUp = false;
-            for (Zones.Site.Node node : site.nodes()) {
-                NodeHealth h = view.nodes().get(node.name());
-                boolean up = view.isUp(node.name());
-                anyUp |= up;
-                Map<String, Object> n = new LinkedHashMap<>();
-                n.put("name", node.name());
-                n.put("ipv4", node.ipv4());
-                n.put("ipv6", node.ipv6());
-                n.put("up", up);
-                n.put("probed", h != null);
-                n.put("last_result", h == null ? null : h.lastResult());
-                n.put("last_latency_ms", h == null ? null : h.lastLatencyMillis());
-                n.put("last_probe", h == null || h.lastProbe() == null ? null : h.lastProbe().toString());
-                n.put("seconds_in_state", h == null ? null : Duration.between(h.since(), now).toSeconds());
-                nodes.add(n);
-            }
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put("name", site.name());
-            l.put("latitude", site.latitude());
-            l.put("longitude", site.longitude());
-            l.put("up", anyUp);
-            l.put("nodes", nodes);
-            locations.add(l);
-        }
-        out.put("locations", locations);
-        return out;
+        return new Geoip(db == null ? null : db.description(), db == null ? null : db.attribution(), problem);
     }
 
     /** The first load; on failure the caller exits with the errors printed. */
@@ -328,8 +280,8 @@ final class Live implements AutoCloseable {
     private void failed(List<String> errors) {
         errors.forEach(e -> LOG.error("reload failed, still serving the previous config: {}", e));
         metrics.reload(false);
-        LoadResult previous = lastLoad.get();
-        lastLoad.set(new LoadResult(Instant.now(), false, errors, previous == null ? List.of() : previous.warnings()));
+        Status.Load previous = lastLoad.get();
+        lastLoad.set(new Status.Load(Instant.now(), false, errors, previous == null ? List.of() : previous.warnings()));
     }
 
     /**
@@ -368,7 +320,7 @@ final class Live implements AutoCloseable {
         metrics.zonesSerialStale(snapshot.get().zones().stream().map(Snapshot.LoadedZone::name).toList(), stale);
         List<String> warnings = sources.warnings(database).stream().map(Object::toString).toList();
         warnings.forEach(w -> LOG.warn("config warning: {}", w));
-        lastLoad.set(new LoadResult(Instant.now(), true, List.of(), warnings));
+        lastLoad.set(new Status.Load(Instant.now(), true, List.of(), warnings));
         if (serving) {
             notifier.loaded(sources.transfers());
         }

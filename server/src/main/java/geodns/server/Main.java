@@ -117,8 +117,8 @@ public final class Main {
                             HealthView.allUp(), metrics));
             Explainer explainer = new Explainer(snapshot, new Answerer(snapshot, options.udpMax(), metrics));
             List<String> args = options.arguments();
-            System.out.print(Explainer.text(explainer.explain(Explainer.address(args.get(0)), args.get(1),
-                    args.size() > 2 ? args.get(2) : "A")));
+            System.out.print(explainer.explain(Explainer.address(args.get(0)), args.get(1),
+                    args.size() > 2 ? args.get(2) : "A").text());
             return 0;
         } catch (IllegalArgumentException e) {
             System.err.println("geodns: " + e.getMessage());
@@ -174,7 +174,7 @@ public final class Main {
             Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics, queryLog, rateLimiter);
             Explainer explainer = new Explainer(live.snapshot(), answerer);
             try (AdminServer admin = bound("--http", options.http(),
-                    () -> new AdminServer(options.http(), ready::get, metrics, explainer, live::status));
+                    () -> new AdminServer(options.http(), ready::get, metrics, explainer, new LiveStatus(live)));
                  DnsServer dns = new DnsServer(answerer, options.tcp(), options.nativeUdp())) {
                 log.info("admin http on {}", format(admin.address()));
                 log.info("udp rate limiting: {}", describe(options.rrl()));

@@ -3,11 +3,11 @@ package geodns.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.server.admin.Status;
 import geodns.server.metrics.Metrics;
 import geodns.server.testing.Dns;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,10 +26,10 @@ class LiveStatusTest {
                 """);
         try (Live live = new Live(dir, List.of(), 1000, new Metrics())) {
             assertEquals(List.of(), live.start());
-            Map<?, ?> load = (Map<?, ?>) live.status().get("last_load");
-            assertEquals(true, load.get("ok"));
-            assertEquals(List.of(), load.get("errors"));
-            List<?> warnings = (List<?>) load.get("warnings");
+            Status.Load load = new LiveStatus(live).get().lastLoad();
+            assertEquals(true, load.ok());
+            assertEquals(List.of(), load.errors());
+            List<String> warnings = load.warnings();
             assertEquals(1, warnings.size(), () -> "warnings: " + warnings);
             assertTrue(warnings.get(0).toString().startsWith(zone + ":4: name server ns.example.com. has no address"),
                     () -> "warnings: " + warnings);

@@ -58,7 +58,7 @@ public final class AdminServer implements AutoCloseable {
     private final Channel server;
 
     public AdminServer(InetSocketAddress address, BooleanSupplier ready, Metrics metrics, Explainer explainer,
-                       Supplier<Map<String, Object>> status) throws IOException {
+                       Supplier<Status> status) throws IOException {
         boolean epoll = Epoll.isAvailable();
         loop = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("admin-http", true))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("admin-http", true));
@@ -74,7 +74,7 @@ public final class AdminServer implements AutoCloseable {
                 .page("/metrics", params -> new AdminReply(200, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.scrape()))
                 .page("/explain", params -> explain(params, explainer))
-                .page("/status.json", params -> new AdminReply(200, "application/json", Json.write(status.get())))
+                .page("/status.json", params -> new AdminReply(200, "application/json", Json.write(status.get().toJson())))
                 .page("/status", params -> new AdminReply(200, "text/html; charset=utf-8",
                         StatusPage.html(status.get())));
         AdminConnections connections = new AdminConnections(MAX_CONNECTIONS);
@@ -114,10 +114,10 @@ public final class AdminServer implements AutoCloseable {
         }
         try {
             InetAddress client = Explainer.address(ip);
-            Map<String, Object> result = explainer.explain(client, name, params.getOrDefault("type", "A"));
+            Explanation result = explainer.explain(client, name, params.getOrDefault("type", "A"));
             // format=text: what `geodns explain` prints, for `geodns explain --server` to print as it comes.
-            return "text".equals(params.get("format")) ? AdminReply.text(200, Explainer.text(result))
-                    : new AdminReply(200, "application/json", Json.write(result));
+            return "text".equals(params.get("format")) ? AdminReply.text(200, result.text())
+                    : new AdminReply(200, "application/json", Json.write(result.toJson()));
         } catch (IllegalArgumentException e) {
             return AdminReply.text(400, e.getMessage() + "\n");
         } catch (RuntimeException | InternalError e) {

@@ -14,9 +14,7 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.xbill.DNS.ClientSubnetOption;
 import org.xbill.DNS.DClass;
@@ -51,7 +49,7 @@ public final class Explainer {
     }
 
     /** @throws IllegalArgumentException for a bad name or type, with a message for the user */
-    public Map<String, Object> explain(InetAddress client, String name, String type) {
+    public Explanation explain(InetAddress client, String name, String type) {
         int qtype = Type.value(type.toUpperCase());
         if (qtype < 0) {
             throw new IllegalArgumentException("unknown type '" + type + "'");
@@ -75,17 +73,17 @@ public final class Explainer {
         Query q = new Query();
         byte[] out = new byte[Codes.MAX_MESSAGE];
         int length = answerer.answer(packet, packet.length, true, client, q, out);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("client", client.getHostAddress());
-        result.put("question", qname + " " + Type.string(qtype));
         QueryParser.parse(packet, packet.length, q);
         q.source(client);
         RouteExplanation decision = snapshot.get().explain(q);
-        if (decision != null) {
-            result.put("decision", decision(decision));
+        String asked = client.getHostAddress();
+        String question = qname + " " + Type.string(qtype);
+        Explanation.Decision why = decision == null ? null : decision(decision);
+        try {
+            return new Explanation(asked, question, why, reply(java.util.Arrays.copyOf(out, length)), null);
+        } catch (IOException e) {
+            return new Explanation(asked, question, why, null, "unreadable reply: " + e.getMessage());
         }
-        reply(java.util.Arrays.copyOf(out, length), result);
-        return result;
     }
 
     private static byte[] query(InetAddress client, Name name, int qtype) {
@@ -96,79 +94,29 @@ public final class Explainer {
         return m.toWire();
     }
 
-    private static Map<String, Object> decision(RouteExplanation d) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("client_group", d.clientGroup());
-        out.put("geoip_network_prefix", d.lookup().prefixLength());
+    private static Explanation.Decision decision(RouteExplanation d) {
         GeoPlace place = d.lookup().place();
-        Map<String, Object> found = null;
-        if (place != null) {
-            found = new LinkedHashMap<>();
-            found.put("country", place.countryCode());
-            found.put("continent", place.continentCode());
-            found.put("subdivision", place.subdivisionCode());
-            found.put("latitude", place.point() == null ? null : place.point().latitude());
-            found.put("longitude", place.point() == null ? null : place.point().longitude());
-            found.put("point_from_country", place.pointFromCountry());
-        }
-        out.put("geoip_record", found);
-        out.put("rule", d.ranking().rule());
-        List<Object> ranked = new ArrayList<>();
+        Explanation.Place found = place == null ? null : new Explanation.Place(place.countryCode(),
+                place.continentCode(), place.subdivisionCode(),
+                place.point() == null ? null : place.point().latitude(),
+                place.point() == null ? null : place.point().longitude(), place.pointFromCountry());
+        List<Explanation.Ranked> ranked = new ArrayList<>();
         for (Ranking.Ranked r : d.ranking().locations()) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("location", r.location().name());
-            entry.put("distance_km", r.distanceKm());
-            entry.put("nodes_up", !d.down().contains(r.location().name()));
-            entry.put("skipped", d.skipped().contains(r.location().name()));
-            ranked.add(entry);
+            String location = r.location().name();
+            ranked.add(new Explanation.Ranked(location, r.distanceKm(), !d.down().contains(location),
+                    d.skipped().contains(location)));
         }
-        out.put("ranked_locations", ranked);
-        out.put("chosen", d.chosen());
-        out.put("fail_open", d.failOpen());
-        if (d.failOpen()) {
-            out.put("fail_open_reason", "no node of this name is up: every node is answered as if it were up "
-                    + "(fail-open), so the nearest location is chosen although its nodes are down");
-        }
-        return out;
+        return new Explanation.Decision(d.clientGroup(), d.lookup().prefixLength(), found, d.ranking().rule(),
+                ranked, d.chosen(), d.failOpen());
     }
 
-    private static void reply(byte[] bytes, Map<String, Object> result) {
-        try {
-            Message reply = new Message(bytes);
-            result.put("rcode", org.xbill.DNS.Rcode.string(reply.getRcode()));
-            List<String> answer = new ArrayList<>();
-            reply.getSection(Section.ANSWER).forEach(r -> answer.add(r.toString()));
-            result.put("answer", answer);
-            OPTRecord opt = reply.getOPT();
-            List<EDNSOption> subnet = opt == null ? List.of() : opt.getOptions(EDNSOption.Code.CLIENT_SUBNET);
-            result.put("ecs_scope", subnet.isEmpty() ? null : ((ClientSubnetOption) subnet.get(0)).getScopePrefixLength());
-        } catch (IOException e) {
-            result.put("error", "unreadable reply: " + e.getMessage());
-        }
-    }
-
-    /** The same, for people: one fact per line. */
-    public static String text(Map<String, Object> result) {
-        StringBuilder out = new StringBuilder();
-        result.forEach((key, value) -> {
-            if (value instanceof Map<?, ?> map) {
-                out.append(key).append(":\n");
-                map.forEach((k, v) -> out.append("  ").append(k).append(": ").append(line(v)).append('\n'));
-            } else {
-                out.append(key).append(": ").append(line(value)).append('\n');
-            }
-        });
-        return out.toString();
-    }
-
-    private static String line(Object value) {
-        if (value instanceof List<?> list) {
-            StringBuilder s = new StringBuilder();
-            for (Object item : list) {
-                s.append("\n    ").append(item instanceof Map<?, ?> m ? m.values().toString() : item);
-            }
-            return s.toString();
-        }
-        return String.valueOf(value);
+    private static Explanation.Reply reply(byte[] bytes) throws IOException {
+        Message reply = new Message(bytes);
+        List<String> answer = new ArrayList<>();
+        reply.getSection(Section.ANSWER).forEach(r -> answer.add(r.toString()));
+        OPTRecord opt = reply.getOPT();
+        List<EDNSOption> subnet = opt == null ? List.of() : opt.getOptions(EDNSOption.Code.CLIENT_SUBNET);
+        return new Explanation.Reply(org.xbill.DNS.Rcode.string(reply.getRcode()), answer,
+                subnet.isEmpty() ? null : ((ClientSubnetOption) subnet.get(0)).getScopePrefixLength());
     }
 }

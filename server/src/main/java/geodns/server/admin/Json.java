@@ -1,11 +1,24 @@
 package geodns.server.admin;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Just enough JSON writing for the admin pages: maps, lists, strings, numbers, booleans and null. */
 final class Json {
     private Json() {}
+
+    /**
+     * A JSON object from alternating keys and values, in that order (unlike {@code Map.of}, which orders keys
+     * by hash and refuses null values): what each admin record's {@code toJson} returns.
+     */
+    static Map<String, Object> object(Object... keysAndValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return out;
+    }
 
     static String write(Object value) {
         StringBuilder out = new StringBuilder();

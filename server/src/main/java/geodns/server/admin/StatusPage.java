@@ -1,8 +1,8 @@
 package geodns.server.admin;
 
 import geodns.geoip.GeoPlace;
+import geodns.server.answer.Catchment;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +32,7 @@ final class StatusPage {
 
     private StatusPage() {}
 
-    static String html(Map<String, Object> status) {
+    static String html(Status status) {
         StringBuilder out = new StringBuilder();
         out.append("<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">")
                 .append("<title>geodns status</title><style>")
@@ -46,47 +46,45 @@ final class StatusPage {
                 .append("vertical-align:-.1em;border:1px solid #0003}.label{font-size:12px;paint-order:stroke;stroke:#fff;stroke-width:3px;")
                 .append("stroke-linejoin:round}</style></head><body>")
                 .append("<h1>geodns</h1>");
-        failOpenBanner(out, status.get("fail_open_names"));
+        failOpenBanner(out, status.failOpenNames());
         // A GeoIP database dropped as damaged is an outage of geography, not a detail: shown as one.
-        out.append(Boolean.FALSE.equals(status.get("geoip_ok")) ? "<p class=\"down\">GeoIP: " : "<p>GeoIP: ")
-                .append(esc(status.get("geoip")));
-        if (status.get("geoip_attribution") != null) {
-            out.append(" — ").append(esc(status.get("geoip_attribution")));
+        out.append(status.geoipOk() ? "<p>GeoIP: " : "<p class=\"down\">GeoIP: ").append(esc(status.geoip()));
+        if (status.geoipAttribution() != null) {
+            out.append(" — ").append(esc(status.geoipAttribution()));
         }
         out.append("</p>");
-        lastLoad(out, status.get("last_load"));
-        List<Map<String, Object>> locations = list(status.get("locations"));
+        lastLoad(out, status.lastLoad());
+        List<Status.Location> locations = status.locations();
         Map<String, String> colours = new LinkedHashMap<>();
         for (int i = 0; i < locations.size(); i++) {
-            colours.put(String.valueOf(locations.get(i).get("name")), PALETTE[i % PALETTE.length]);
+            colours.put(locations.get(i).name(), PALETTE[i % PALETTE.length]);
         }
         healthMap(out, locations);
-        catchments(out, list(status.get("catchments")), locations, colours);
+        catchments(out, status.catchments(), locations, colours);
         nodes(out, locations);
-        zones(out, list(status.get("zones")));
+        zones(out, status.zones());
         out.append("<p><a href=\"/status.json\">status.json</a> · <a href=\"/metrics\">metrics</a> · ")
                 .append("explain: <code>/explain?ip=ADDR&amp;name=NAME&amp;type=A</code></p></body></html>\n");
         return out.toString();
     }
 
-    private static void failOpenBanner(StringBuilder out, Object names) {
-        if (!(names instanceof List<?> open) || open.isEmpty()) {
+    private static void failOpenBanner(StringBuilder out, List<String> open) {
+        if (open.isEmpty()) {
             return;
         }
         out.append("<div class=\"banner\" id=\"fail-open\" role=\"alert\">FAIL-OPEN: no node of ")
-                .append(esc(String.join(", ", open.stream().map(String::valueOf).toList())))
+                .append(esc(String.join(", ", open)))
                 .append(" is up. Every node is answered as if it were up, so clients are sent to nodes that are ")
                 .append("down, until a node passes its health checks again.</div>");
     }
 
-    private static void lastLoad(StringBuilder out, Object value) {
-        if (!(value instanceof Map<?, ?> load)) {
+    private static void lastLoad(StringBuilder out, Status.Load load) {
+        if (load == null) {
             return;
         }
-        boolean ok = Boolean.TRUE.equals(load.get("ok"));
-        out.append("<p>Last load: <span class=\"").append(ok ? "up\">ok" : "down\">FAILED — still serving the "
-                + "previous config").append("</span> at ").append(esc(time(load.get("at")))).append("</p>");
-        for (Object error : (List<?>) load.get("errors")) {
+        out.append("<p>Last load: <span class=\"").append(load.ok() ? "up\">ok" : "down\">FAILED — still serving "
+                + "the previous config").append("</span> at ").append(esc(time(load.at()))).append("</p>");
+        for (String error : load.errors()) {
             out.append("<pre class=\"down\">").append(esc(error)).append("</pre>");
         }
     }
@@ -96,11 +94,10 @@ final class StatusPage {
     /** A location on a map: its marker's centre, fill and how it is drawn. */
     private record Marker(String name, double x, double y, String fill, boolean hollow) {}
 
-    private static void healthMap(StringBuilder out, List<Map<String, Object>> locations) {
+    private static void healthMap(StringBuilder out, List<Status.Location> locations) {
         List<Marker> markers = new ArrayList<>();
-        for (Map<String, Object> l : locations) {
-            markers.add(new Marker(String.valueOf(l.get("name")), x(number(l.get("longitude"))),
-                    y(number(l.get("latitude"))), healthColour(l), false));
+        for (Status.Location l : locations) {
+            markers.add(new Marker(l.name(), x(l.longitude()), y(l.latitude()), healthColour(l), false));
         }
         svgStart(out, "health map", "map-health");
         out.append(WorldOutline.PATH_WITH_ID);
@@ -113,19 +110,19 @@ final class StatusPage {
     }
 
     /** One map per geo name: each country's representative point in the colour of the location it is sent to. */
-    private static void catchments(StringBuilder out, List<Map<String, Object>> catchments,
-                                   List<Map<String, Object>> locations, Map<String, String> colours) {
+    private static void catchments(StringBuilder out, List<Catchment> catchments, List<Status.Location> locations,
+                                   Map<String, String> colours) {
         if (catchments.isEmpty()) {
             return;
         }
         out.append("<h2>Where clients go</h2><p>For each geo name, each country's clients (placed at the country's ")
                 .append("representative point, as a country-level GeoIP record places them) and the location their ")
                 .append("A answer comes from now: ranking, overrides and health included.</p>");
-        for (Map<String, Object> c : catchments) {
-            String name = String.valueOf(c.get("name"));
-            boolean failOpen = Boolean.TRUE.equals(c.get("fail_open"));
-            Map<String, Object> up = map(c.get("locations_up"));
-            Map<String, Object> countries = map(c.get("countries"));
+        for (Catchment c : catchments) {
+            String name = c.name();
+            boolean failOpen = c.failOpen();
+            Map<String, Boolean> up = c.locationsUp();
+            Map<String, String> countries = c.byCountry();
             out.append("<h3>").append(esc(name)).append(failOpen ? " <span class=\"down\">(fail-open)</span>" : "")
                     .append("</h3>");
             svgStart(out, "catchment of " + name, "catchment-" + name);
@@ -137,19 +134,19 @@ final class StatusPage {
                 if (place == null) {
                     return;
                 }
-                counts.merge(String.valueOf(location), 1, Integer::sum);
+                counts.merge(location, 1, Integer::sum);
                 out.append(String.format("<circle class=\"country\" data-country=\"%s\" data-location=\"%s\" "
                                 + "cx=\"%.1f\" cy=\"%.1f\" r=\"3.2\" fill=\"%s\" stroke=\"#fff\" stroke-width=\"0.6\">"
                                 + "<title>%s → %s</title></circle>", esc(country), esc(location), x(place.point().longitude()),
-                        y(place.point().latitude()), colours.getOrDefault(String.valueOf(location), "#999"), esc(country),
+                        y(place.point().latitude()), colours.getOrDefault(location, "#999"), esc(country),
                         esc(location)));
             });
             List<Marker> markers = new ArrayList<>();
-            for (Map<String, Object> l : locations) {
-                String location = String.valueOf(l.get("name"));
+            for (Status.Location l : locations) {
+                String location = l.name();
                 if (up.containsKey(location)) {
-                    markers.add(new Marker(location, x(number(l.get("longitude"))), y(number(l.get("latitude"))),
-                            colours.get(location), !Boolean.TRUE.equals(up.get(location))));
+                    markers.add(new Marker(location, x(l.longitude()), y(l.latitude()), colours.get(location),
+                            !Boolean.TRUE.equals(up.get(location))));
                 }
             }
             markers(out, markers);
@@ -219,53 +216,45 @@ final class StatusPage {
     }
 
     /** Green when every node is up, orange when some are, red when none is. */
-    private static String healthColour(Map<String, Object> location) {
-        List<Map<String, Object>> nodes = list(location.get("nodes"));
-        long up = nodes.stream().filter(n -> Boolean.TRUE.equals(n.get("up"))).count();
-        return up == nodes.size() ? UP : up > 0 ? SOME : DOWN;
+    private static String healthColour(Status.Location location) {
+        long up = location.nodes().stream().filter(Status.Node::up).count();
+        return up == location.nodes().size() ? UP : up > 0 ? SOME : DOWN;
     }
 
     // ------------------------------------------------------------------------------------------ tables
 
-    private static void nodes(StringBuilder out, List<Map<String, Object>> locations) {
+    private static void nodes(StringBuilder out, List<Status.Location> locations) {
         out.append("<h2>Locations</h2><table><tr><th>location</th><th>node</th><th>addresses</th><th>state</th>")
                 .append("<th>last probe</th><th>at (UTC)</th><th>latency</th><th>in state for</th></tr>");
-        for (Map<String, Object> l : locations) {
-            for (Map<String, Object> n : list(l.get("nodes"))) {
-                boolean up = Boolean.TRUE.equals(n.get("up"));
-                out.append("<tr><td>").append(esc(l.get("name"))).append("</td><td>").append(esc(n.get("name")))
-                        .append("</td><td>").append(esc(join(n.get("ipv4"), n.get("ipv6")))).append("</td><td class=\"")
-                        .append(up ? "up\">up" : "down\">down").append("</td><td>")
-                        .append(Boolean.TRUE.equals(n.get("probed")) ? esc(n.get("last_result")) : "not probed")
-                        .append("</td><td>").append(esc(time(n.get("last_probe")))).append("</td><td>")
-                        .append(latency(n.get("last_latency_ms"))).append("</td><td>")
-                        .append(n.get("seconds_in_state") instanceof Number s ? duration(s.longValue()) : "")
+        for (Status.Location l : locations) {
+            for (Status.Node n : l.nodes()) {
+                Status.Probe probe = n.probe();
+                out.append("<tr><td>").append(esc(l.name())).append("</td><td>").append(esc(n.name()))
+                        .append("</td><td>").append(esc(join(n.ipv4(), n.ipv6()))).append("</td><td class=\"")
+                        .append(n.up() ? "up\">up" : "down\">down").append("</td><td>")
+                        .append(probe != null ? esc(probe.lastResult()) : "not probed")
+                        .append("</td><td>").append(esc(time(probe == null ? null : probe.lastProbe())))
+                        .append("</td><td>").append(probe == null ? "" : latency(probe.lastLatencyMillis()))
+                        .append("</td><td>").append(probe == null ? "" : duration(probe.secondsInState()))
                         .append("</td></tr>");
             }
         }
         out.append("</table>");
     }
 
-    private static void zones(StringBuilder out, List<Map<String, Object>> zones) {
+    private static void zones(StringBuilder out, List<Status.Zone> zones) {
         out.append("<h2>Zones</h2><table><tr><th>zone</th><th>serial</th><th>records</th><th>file</th></tr>");
-        for (Map<String, Object> z : zones) {
-            out.append("<tr><td>").append(esc(z.get("name"))).append("</td><td>").append(esc(z.get("serial")))
-                    .append("</td><td>").append(esc(z.get("records"))).append("</td><td>").append(esc(z.get("file")))
+        for (Status.Zone z : zones) {
+            out.append("<tr><td>").append(esc(z.name())).append("</td><td>").append(z.serial())
+                    .append("</td><td>").append(z.records()).append("</td><td>").append(esc(z.file()))
                     .append("</td></tr>");
         }
         out.append("</table>");
     }
 
-    /** An ISO-8601 instant to the second, UTC ("2026-12-07T00:10:03Z"); empty for none. */
-    static String time(Object iso) {
-        if (iso == null) {
-            return "";
-        }
-        try {
-            return Instant.parse(iso.toString()).truncatedTo(ChronoUnit.SECONDS).toString();
-        } catch (DateTimeParseException e) {
-            return iso.toString();
-        }
+    /** An instant to the second, UTC ("2026-12-07T00:10:03Z"); empty for none. */
+    static String time(Instant at) {
+        return at == null ? "" : at.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     /** A duration as people read it: "45s", "3m 12s", "2h 05m", "4d 03h". */
@@ -282,12 +271,12 @@ final class StatusPage {
         return seconds / 86400 + "d " + String.format("%02dh", seconds % 86400 / 3600);
     }
 
-    private static String latency(Object millis) {
-        return millis instanceof Double d && !d.isNaN() ? String.format("%.1f ms", d) : "";
+    private static String latency(double millis) {
+        return Double.isNaN(millis) ? "" : String.format("%.1f ms", millis);
     }
 
-    private static String join(Object a, Object b) {
-        return a == null ? String.valueOf(b) : b == null ? a.toString() : a + ", " + b;
+    private static String join(String a, String b) {
+        return a == null ? String.valueOf(b) : b == null ? a : a + ", " + b;
     }
 
     private static String line(double x1, double y1, double x2, double y2, String colour) {
@@ -301,20 +290,6 @@ final class StatusPage {
 
     static double y(double latitude) {
         return (90 - latitude) * HEIGHT / 180.0;
-    }
-
-    private static double number(Object value) {
-        return ((Number) value).doubleValue();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Object value) {
-        return value == null ? List.of() : (List<Map<String, Object>>) value;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object value) {
-        return value == null ? Map.of() : (Map<String, Object>) value;
     }
 
     private static String esc(Object value) {
