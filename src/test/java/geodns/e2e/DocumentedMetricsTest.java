@@ -30,9 +30,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ExampleServer.class)
 class DocumentedMetricsTest {
     private static final Path ROOT = GeodnsServer.root();
-    /** A registration: {@code tally("geodns_x"}, {@code Counter.builder("geodns_x")}, Timer and Gauge alike. */
+    /**
+     * A registration: {@code tally("geodns_x"}, {@code Counter.builder("geodns_x")}, FunctionCounter, Timer and
+     * Gauge alike.
+     */
     private static final Pattern REGISTERED = Pattern.compile(
-            "\\b(tally|Counter\\.builder|Timer\\.builder|Gauge\\.builder)\\(\\s*\"(geodns_[a-z0-9_]+)\"");
+            "\\b(tally|Counter\\.builder|FunctionCounter\\.builder|Timer\\.builder|Gauge\\.builder)"
+                    + "\\(\\s*\"(geodns_[a-z0-9_]+)\"");
     /** A documented metric: {@code `geodns_x{a,b=c|d}`}. */
     private static final Pattern DOCUMENTED = Pattern.compile("`(geodns_[a-z0-9_]+)(?:\\{([^}]*)})?`");
 
@@ -75,7 +79,7 @@ class DocumentedMetricsTest {
     /** Micrometer's Prometheus names: a counter gets {@code _total}, a timer {@code _seconds}. */
     private static String prometheusName(String registration, String name) {
         return switch (registration) {
-            case "tally", "Counter.builder" -> name + "_total";
+            case "tally", "Counter.builder", "FunctionCounter.builder" -> name + "_total";
             case "Timer.builder" -> name + "_seconds";
             default -> name;
         };
