@@ -124,7 +124,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static AdminReply safely(Supplier<AdminReply> answer) {
         try {
             return answer.get();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a fault in a mapped GeoIP file is an InternalError): unanswered, the request would hang.
             LOG.warn("admin http: {}", e.toString());
             return AdminReply.text(500, "internal error: " + e + "\n");
         }

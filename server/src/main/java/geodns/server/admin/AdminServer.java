@@ -120,10 +120,6 @@ public final class AdminServer implements AutoCloseable {
                     : new AdminReply(200, "application/json", Json.write(result.toJson()));
         } catch (IllegalArgumentException e) {
             return AdminReply.text(400, e.getMessage() + "\n");
-        } catch (RuntimeException | InternalError e) {
-            // An InternalError is the JVM reporting a fault in a mapped GeoIP file cut short under us (the reload
-            // poll drops such a DB within 2 s): answer, or the request would hang unanswered.
-            return AdminReply.text(500, "explain failed: " + e + "\n");
         }
     }
 

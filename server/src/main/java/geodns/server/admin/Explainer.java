@@ -64,7 +64,8 @@ public final class Explainer {
         } catch (org.xbill.DNS.TextParseException e) {
             throw new IllegalArgumentException("'" + name + "' is not a domain name: " + e.getMessage());
         }
-        if (snapshot.get().geoipChangedInPlace()) {
+        Snapshot served = snapshot.get();  // one snapshot for the check and the decision, across a reload
+        if (served.geoipChangedInPlace()) {
             // Reading it would give a made-up place, or a fault the JVM may raise after any handler has returned.
             throw new IllegalStateException("the GeoIP database was written over in place: not read until the"
                     + " reload (within 2 s) serves its new content or drops it");
@@ -75,7 +76,7 @@ public final class Explainer {
         int length = answerer.answer(packet, packet.length, true, client, q, out);
         QueryParser.parse(packet, packet.length, q);
         q.source(client);
-        RouteExplanation decision = snapshot.get().explain(q);
+        RouteExplanation decision = served.explain(q);
         String asked = client.getHostAddress();
         String question = qname + " " + Type.string(qtype);
         Explanation.Decision why = decision == null ? null : decision(decision);

@@ -13,6 +13,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,8 @@ public final class QueryLog implements AutoCloseable {
     private final Thread writer;
     private volatile boolean reopenRequested;
     private volatile boolean closing;
-    private volatile long dropped;
+    /** Added to by the answering threads and the writer at once. */
+    private final LongAdder dropped = new LongAdder();
 
     // The writer thread's own.
     private OutputStream out;
@@ -79,7 +81,7 @@ public final class QueryLog implements AutoCloseable {
                 + "\",\"type\":" + qtype + ",\"rcode\":" + rcode
                 + (subnet == null ? "" : ",\"ecs\":\"" + subnet + "\",\"scope\":" + scope) + "}";
         if (!lines.offer(line)) {
-            dropped++;
+            dropped.increment();
         }
     }
 
@@ -94,7 +96,7 @@ public final class QueryLog implements AutoCloseable {
             try {
                 line = lines.poll(WAKE_MILLIS, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
-                return;
+                break;  // still write what is queued and close the file
             }
             if (reopenRequested) {
                 reopenRequested = false;
@@ -109,7 +111,7 @@ public final class QueryLog implements AutoCloseable {
                 continue;
             }
             if (out == null) {
-                dropped++;
+                dropped.increment();
                 continue;
             }
             byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
@@ -123,7 +125,7 @@ public final class QueryLog implements AutoCloseable {
                     out.flush();
                 }
             } catch (IOException e) {
-                dropped++;
+                dropped.increment();
                 LOG.error("query log {}: {}; entries are dropped, reopening every {} s", file, e.getMessage(),
                         retryMillis / 1000.0);
                 closeQuietly();
@@ -183,7 +185,7 @@ public final class QueryLog implements AutoCloseable {
     }
 
     public long dropped() {
-        return dropped;
+        return dropped.sum();
     }
 
     @Override

@@ -70,7 +70,7 @@ public final class Routing {
 
     /**
      * The cache miss: cold once warm, and big with the GeoIP decode and the ranking. The image's JVM flags keep it
-     * out of line ({@code -XX:CompileCommand=dontinline}, by this name: see the Dockerfile), so that C2 does not
+     * out of line ({@code -XX:CompileCommand=dontinline}, by this name: see server/jvm.args), so that C2 does not
      * compile it into every caller at ~20 MB of compiler memory each.
      */
     private Route[] decide(int family, byte[] address, int group, long key, boolean inBlock) {

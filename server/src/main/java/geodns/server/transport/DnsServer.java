@@ -146,8 +146,8 @@ public final class DnsServer implements AutoCloseable {
                     // (IP_RECVORIGDSTADDR) on that path only, and once ReplySockets has bound an address's own
                     // sockets the kernel hands them its queries, so few reach a wildcard socket.
                     .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, wildcard ? 0 : NativeUdpListener.MAX_QUERY)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(NativeUdpListener.MAX_QUERY * NativeUdpLoop.BATCH));
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(
+                            wildcard ? NativeUdpListener.MAX_QUERY : NativeUdpListener.MAX_QUERY * NativeUdpLoop.BATCH));
             if (family == InternetProtocolFamily.IPv6) {
                 b.option(IPV6_V6ONLY, 1);
             }

@@ -33,7 +33,6 @@ final class GeoConfigReader {
     static final String FILE_NAME = "geo.yaml";
     private static final long DEFAULT_TTL = 30;
     private static final Pattern CONTINENT = Pattern.compile("AF|AN|AS|EU|NA|OC|SA");
-    /** ISO 3166-2: the country's code, '-', one to three letters or digits. */
     /** Codes people write for a country that ISO spells otherwise (the EU's own list uses UK and EL). */
     private static final Map<String, String> COUNTRY_ALIASES = Map.of("UK", "GB", "EL", "GR");
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");

@@ -33,7 +33,6 @@ final class Includes {
         return errors.size() == before;
     }
 
-    /** @param from the including file's display name and line, or null for the zone file itself */
     /** A file on the way down, and the line of the $INCLUDE being followed in it. */
     private record Step(Path real, String display, int[] line) {}
 
