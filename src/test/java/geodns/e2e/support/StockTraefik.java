@@ -1,18 +1,13 @@
 package geodns.e2e.support;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -110,42 +105,23 @@ public final class StockTraefik implements AutoCloseable {
         final AtomicInteger requests = new AtomicInteger();
         final Map<String, Integer> routes = new ConcurrentHashMap<>();
         volatile int lastStatus;
-        private HttpServer server;
-        private ExecutorService executor;
+        private HttpListener listener;
 
         Node(String address) {
             this.address = address;
         }
 
         synchronized void start() throws IOException {
-            if (server != null) {
-                return;
+            if (listener == null) {
+                listener = HttpListener.start(address, port, "traefik-" + address, 2, this::handle);
             }
-            HttpServer http = HttpServer.create(new InetSocketAddress(GeoWorld.address(address), port), 50);
-            executor = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "traefik-" + address);
-                t.setDaemon(true);
-                return t;
-            });
-            http.setExecutor(executor);
-            http.createContext("/", this::handle);
-            http.start();
-            server = http;
         }
 
         synchronized void stop() {
-            if (server == null) {
-                return;
+            if (listener != null) {
+                listener.stop();
+                listener = null;
             }
-            server.stop(0);
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            server = null;
-            executor = null;
         }
 
         private void handle(HttpExchange exchange) throws IOException {

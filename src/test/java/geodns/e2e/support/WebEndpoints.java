@@ -1,17 +1,12 @@
 package geodns.e2e.support;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -143,8 +138,7 @@ public final class WebEndpoints implements AutoCloseable {
         volatile int status = 200;
         volatile String lastHost;
         volatile String lastPath;
-        private HttpServer server;
-        private ExecutorService executor;
+        private HttpListener listener;
 
         Endpoint(String address, int port) {
             this.address = address;
@@ -152,38 +146,20 @@ public final class WebEndpoints implements AutoCloseable {
         }
 
         synchronized boolean running() {
-            return server != null;
+            return listener != null;
         }
 
         synchronized void start() throws IOException {
-            if (server != null) {
-                return;
+            if (listener == null) {
+                listener = HttpListener.start(address, port, "endpoint-" + address, 0, this::handle);
             }
-            HttpServer http = HttpServer.create(new InetSocketAddress(GeoWorld.address(address), port), 50);
-            executor = Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "endpoint-" + address);
-                t.setDaemon(true);
-                return t;
-            });
-            http.setExecutor(executor);
-            http.createContext("/", this::handle);
-            http.start();
-            server = http;
         }
 
         synchronized void stop() {
-            if (server == null) {
-                return;
+            if (listener != null) {
+                listener.stop();
+                listener = null;
             }
-            server.stop(0);
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            server = null;
-            executor = null;
         }
 
         private void handle(HttpExchange exchange) throws IOException {
