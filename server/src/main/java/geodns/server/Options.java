@@ -14,7 +14,7 @@ import java.util.List;
 record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
                int udpMax, boolean nativeUdp, DnsServer.Limits tcp, RateLimiter.Settings rrl, Path queryLog,
                double queryLogSample, long queryLogMaxBytes, int maxRecords, List<String> arguments,
-               InetSocketAddress server) {
+               InetSocketAddress server, String instance, Path keys) {
 
     static final String USAGE = """
             Usage:
@@ -23,9 +23,9 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                            [--tcp-max-conns-per-client N] [--tcp-max-queries N] [--tcp-lifetime SECONDS]
                            [--rrl-rate N] [--rrl-slip N] [--rrl-window SECONDS] [--rrl-exempt CIDR,...|none]
                            [--query-log FILE [--query-log-sample FRACTION] [--query-log-max-size SIZE]]
-                           [--max-records N]
+                           [--max-records N] [--instance NAME] [--keys DIR]
               geodns selftest [the options of serve]
-              geodns check [--zones DIR] [--geoip FILE[,FILE]] [--max-records N]
+              geodns check [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] [--keys DIR]
               geodns explain [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] ADDR NAME [TYPE]
               geodns explain --server HOST:PORT ADDR NAME [TYPE]
               geodns --help
@@ -69,6 +69,10 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                                    with K, M, G; 0: never. SIGHUP reopens it   (default: 100M)
               --max-records N      most records in all zone files together;
                                    about 1 KB of heap each while reloading    (default: 50000)
+              --instance NAME      this instance's name, as NSID and to its peers
+                                   (default: $NODE_NAME, else the host name)
+              --keys DIR           folder of DNSSEC keys; a zone with a key there is signed
+                                                                             (default: none)
               --server HOST:PORT   explain: ask the running server on its admin port (its --http)
                                    instead of loading the zones and DB here: its health view, and a
                                    few MB in a pod instead of a second full load
@@ -80,7 +84,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
     private static final java.util.Set<String> FLAGS = java.util.Set.of(
             "--zones", "--dns", "--http", "--geoip", "--udp-max", "--udp-transport", "--tcp-idle", "--tcp-max-conns",
             "--query-log", "--query-log-sample", "--query-log-max-size", "--tcp-max-conns-per-client", "--tcp-max-queries",
-            "--tcp-lifetime", "--rrl-rate", "--rrl-slip", "--rrl-window", "--rrl-exempt", "--max-records", "--server");
+            "--tcp-lifetime", "--rrl-rate", "--rrl-slip", "--rrl-window", "--rrl-exempt", "--max-records", "--server",
+            "--instance", "--keys");
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -119,11 +124,13 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         int maxRecords = geodns.server.zone.Zones.DEFAULT_MAX_RECORDS;
         List<String> arguments = new ArrayList<>();
         InetSocketAddress server = null;
+        String instance = defaultInstance();
+        Path keys = null;
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
                 return new Options("--help", zones, dns, http, geoip, udpMax, nativeUdp, defaultTcp, defaultRrl,
-                        null, 1, queryLogMaxBytes, maxRecords, List.of(), null);
+                        null, 1, queryLogMaxBytes, maxRecords, List.of(), null, defaultInstance(), null);
             }
             if (command.equals("explain") && !flag.startsWith("-")) {
                 arguments.add(flag);
@@ -157,6 +164,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--query-log-max-size" -> queryLogMaxBytes = size(flag, value);
                 case "--max-records" -> maxRecords = number(flag, value, 1, 100_000_000);
                 case "--server" -> server = address(value);
+                case "--instance" -> instance = instanceName(value);
+                case "--keys" -> keys = Path.of(value);
                 default -> throw new IllegalStateException(flag);
             }
         }
@@ -169,7 +178,27 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         return new Options(command, zones, dns, http, geoip, udpMax, nativeUdp,
                 new DnsServer.Limits(tcpIdle, tcpMax, tcpPerClient, tcpQueries, tcpLifetime),
                 new RateLimiter.Settings(rrlRate, rrlSlip, rrlWindow, rrlExempt), queryLog, sample,
-                queryLogMaxBytes, maxRecords, List.copyOf(arguments), server);
+                queryLogMaxBytes, maxRecords, List.copyOf(arguments), server, instance, keys);
+    }
+
+    /** The DaemonSet gives each pod its node's name in NODE_NAME (downward API); elsewhere the host's name. */
+    static String defaultInstance() {
+        String node = System.getenv("NODE_NAME");
+        if (node != null && !node.isBlank()) {
+            return node.strip();
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "geodns";
+        }
+    }
+
+    private static String instanceName(String value) throws UsageException {
+        if (value.isBlank() || value.length() > 255 || !value.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new UsageException("--instance needs 1 to 255 printable characters without spaces, not '" + value + "'");
+        }
+        return value;
     }
 
     private static boolean udpTransport(String flag, String value) throws UsageException {
