@@ -24,8 +24,8 @@ final class WhyChecks {
                 boolean wildcard = owner.isWild() && new Name(owner, 1).equals(spec.name());
                 if (why != null && owner.subdomain(why) || wildcard) {
                     warnings.add(placed.error(owner + " is zone data, so " + why + " TXT answers it, not the why"
-                            + " query of geo name " + spec.name() + " (rename it, or set " + GeoConfigReader.WHY + ": off for the name in "
-                            + GeoConfigReader.FILE_NAME + ")"));
+                            + " query of geo name " + spec.name() + " (rename it, or set " + GeoConfigReader.WHY
+                            + ": off for the name in " + GeoConfigReader.FILE_NAME + ")"));
                     break;
                 }
             }
