@@ -147,4 +147,12 @@ class KubernetesDaemonSetTest {
                 "at least 80 MiB of the limit outside the heap (metaspace, code, threads, buffers): " + percentage);
     }
 
+    @Test
+    void eachPodIsNamedAfterItsNodeSoNsidTellsWhichNodeAnswered() {
+        List<Object> env = list(geodnsContainer(), "env");
+        assertTrue(env.stream().anyMatch(e -> "NODE_NAME".equals(str(e, "name"))
+                        && "spec.nodeName".equals(str(e, "valueFrom", "fieldRef", "fieldPath"))),
+                "NODE_NAME from the downward API (spec.nodeName), --instance's default: " + env);
+    }
+
 }

@@ -171,7 +171,8 @@ public final class Main {
                 }
             }), log);
             RateLimiter rateLimiter = options.rrl().enabled() ? new RateLimiter(options.rrl()) : null;
-            Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics, queryLog, rateLimiter);
+            Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics, queryLog, rateLimiter,
+                    options.instance());
             Explainer explainer = new Explainer(live.snapshot(), answerer);
             try (AdminServer admin = bound("--http", options.http(),
                     () -> new AdminServer(options.http(), ready::get, metrics, explainer, new LiveStatus(live)));

@@ -34,6 +34,8 @@ public final class Answerer {
     /** By {@link RateLimiter.Kind} ordinal: [dropped, slipped]. */
     private final Tally[][] rateLimited;
     private final TransferAnswers transfers;
+    /** Our NSID option (RFC 5001), encoded once; null when this answerer has no instance name. */
+    private final byte[] nsid;
 
     /** An answerer that logs no queries and limits no rate, as {@code geodns explain} wants. */
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics) {
@@ -46,6 +48,13 @@ public final class Answerer {
      */
     public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics, QueryLog queryLog,
                     RateLimiter rateLimiter) {
+        this(snapshot, udpPayloadCap, metrics, queryLog, rateLimiter, null);
+    }
+
+    /** @param instance this instance's name, sent as NSID to queries that ask for it; null sends none */
+    public Answerer(AtomicReference<Snapshot> snapshot, int udpPayloadCap, Metrics metrics, QueryLog queryLog,
+                    RateLimiter rateLimiter, String instance) {
+        this.nsid = instance == null ? null : Replies.nsidOption(instance);
         this.queryLog = queryLog;
         this.snapshot = snapshot;
         this.udpPayloadCap = udpPayloadCap;
@@ -140,7 +149,7 @@ public final class Answerer {
             queryLog.log(source.getHostAddress(), overTcp, q.nameText(), q.qtype(), sections.rcode(),
                     q.clientSubnetText(), q.replyScope());
         }
-        return Replies.answer(q, sections, limit, udpPayloadCap, out);
+        return Replies.answer(q, sections, limit, udpPayloadCap, nsid, out);
     }
 
     private int error(Query q, boolean overTcp, InetAddress source, int rcode, byte[] out) {

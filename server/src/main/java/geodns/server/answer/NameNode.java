@@ -18,6 +18,7 @@ public final class NameNode {
     private final Sections nxdomain;
     private final GeoAnswers geo;
     private NameNode wildcard;
+    private WhyQuery why;
 
     public NameNode(int[] types, Sections[] byType, Sections otherwise, Sections any, Sections referral,
                     Sections nxdomain) {
@@ -62,6 +63,16 @@ public final class NameNode {
 
     GeoAnswers geo() {
         return geo;
+    }
+
+    /** The why query below this name, or null: looked at only where a name below this one is missing. */
+    WhyQuery why() {
+        return why;
+    }
+
+    /** Set once while the snapshot is built, before it is published. */
+    public void answersWhy(WhyQuery query) {
+        this.why = query;
     }
 
     /** Set once while the snapshot is built, before it is published. */

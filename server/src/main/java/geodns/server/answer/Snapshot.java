@@ -61,10 +61,27 @@ public final class Snapshot {
         for (int label = 0; label < q.labelCount(); label++) {
             NameNode node = names.get(name, q.labelStart(label), end);
             if (node != null) {
-                return label == 0 ? exact(node, q) : node.below(q.qtype());
+                return label == 0 ? exact(node, q) : below(node, label, q);
             }
         }
         return REFUSED;
+    }
+
+    /** A name below {@code node} that the zone does not have: the why query when it is one, else what the node says. */
+    private Sections below(NameNode node, int label, Query q) {
+        WhyQuery why = node.why();
+        if (why != null && label == 1 && WhyQuery.asked(q)) {
+            return why(why, q);
+        }
+        return node.below(q.qtype());
+    }
+
+    /** The decision for this client as /explain makes it, as A answers make it (AAAA: the first with IPv6). */
+    private Sections why(WhyQuery why, Query q) {
+        GeoAnswers geo = why.geo();
+        RouteExplanation decision = explain(geo, q, Codes.TYPE_A);
+        q.replyScope(decision.scopePrefix());
+        return why.answer(q, decision, geo.pick(Codes.TYPE_AAAA, order(geo, decision)));
     }
 
     private Sections exact(NameNode node, Query q) {
@@ -87,10 +104,14 @@ public final class Snapshot {
         if (geo == null || !GeoAnswers.handles(q.qtype())) {
             return null;
         }
+        return explain(geo, q, q.qtype());
+    }
+
+    /** The decision for the client of {@code q} and a {@code qtype} that {@link GeoAnswers#handles}. */
+    private RouteExplanation explain(GeoAnswers geo, Query q, int qtype) {
         RouteExplanation decision = routing.explain(geo.geoName(), q.clientFamily(), q.clientAddress(), q.clientPrefix());
-        int[] order = decision.ranking().locations().stream().mapToInt(r -> geo.indexOf(r.location().name()))
-                .toArray();
-        int pick = geo.pick(q.qtype(), order);
+        int[] order = order(geo, decision);
+        int pick = geo.pick(qtype, order);
         List<String> skipped = new ArrayList<>();
         List<String> down = new ArrayList<>();
         boolean passed = false;
@@ -104,6 +125,10 @@ public final class Snapshot {
             }
         }
         return decision.withChoice(skipped, pick < 0 ? null : geo.location(pick), down, geo.failOpen());
+    }
+
+    private static int[] order(GeoAnswers geo, RouteExplanation decision) {
+        return decision.ranking().locations().stream().mapToInt(r -> geo.indexOf(r.location().name())).toArray();
     }
 
     /** The geo names that answer every node because none of theirs is up, in the config's order. */

@@ -27,6 +27,8 @@ public final class Query {
     int udpPayloadSize;
     int ednsVersion;
     boolean dnssecOk;
+    /** The OPT asked for our NSID (RFC 5001); set only while parsing an OPT, so read it with {@link #hasOpt}. */
+    boolean nsid;
 
     boolean hasClientSubnet;
     int ecsFamily;
@@ -53,6 +55,7 @@ public final class Query {
     public int qclass() { return qclass; }
     public boolean hasOpt() { return hasOpt; }
     public int udpPayloadSize() { return udpPayloadSize; }
+    public boolean wantsNsid() { return hasOpt && nsid; }
     public boolean hasClientSubnet() { return hasClientSubnet; }
     public int ecsFamily() { return ecsFamily; }
     public int ecsSourcePrefix() { return ecsSourcePrefix; }

@@ -3,11 +3,13 @@ package geodns.server.wire;
 import static geodns.server.wire.Header.u16;
 
 /**
- * Reads a query in place: header, the one question, and the OPT record with its client-subnet option.
+ * Reads a query in place: header, the one question, and the OPT record with its client-subnet and NSID options.
  * Never throws on bad input and allocates nothing; malformed input becomes FORMERR or DROP.
  */
 public final class QueryParser {
     static final int OPTION_CLIENT_SUBNET = 8;
+    /** RFC 5001: a request for the server's identifier; empty in a query. */
+    static final int OPTION_NSID = 3;
     private static final int MALFORMED = -1;
 
     private QueryParser() {}
@@ -162,6 +164,7 @@ public final class QueryParser {
             return MALFORMED;
         }
         q.hasOpt = true;
+        q.nsid = false;  // reset here, not per query: it means nothing without an OPT
         q.udpPayloadSize = u16(p, at + 2);
         q.ednsVersion = p[at + 5] & 0xff;
         q.dnssecOk = (p[at + 6] & 0x80) != 0;
@@ -182,6 +185,7 @@ public final class QueryParser {
             if (code == OPTION_CLIENT_SUBNET && !readClientSubnet(p, data, optionLength, q)) {
                 return false;
             }
+            q.nsid |= code == OPTION_NSID;
             at = data + optionLength;
         }
         return true;

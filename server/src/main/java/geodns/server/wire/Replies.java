@@ -17,8 +17,18 @@ public final class Replies {
      * §7.2.1): 0 unless the answer was chosen for the client's network.
      */
     public static int answer(Query q, Sections sections, int limit, int advertisedPayload, byte[] out) {
+        return answer(q, sections, limit, advertisedPayload, null, out);
+    }
+
+    /**
+     * As above, and when the query asked for it (RFC 5001), our {@code nsid} option (from {@link #nsidOption}; null
+     * for none) goes in the OPT record, counted against {@code limit} like the rest.
+     */
+    public static int answer(Query q, Sections sections, int limit, int advertisedPayload, byte[] nsid, byte[] out) {
         int questionLength = q.questionLength();
-        int length = Header.LENGTH + questionLength + sections.bytes().length + optLength(q);
+        boolean withNsid = q.hasOpt && q.nsid && nsid != null;
+        int length = Header.LENGTH + questionLength + sections.bytes().length + optLength(q)
+                + (withNsid ? nsid.length : 0);
         boolean truncated = length > limit;
         int flags = responseFlags(q, sections.flags()) | (truncated ? Header.TC : 0);
         int at = Header.LENGTH;
@@ -31,9 +41,14 @@ public final class Replies {
             additional = sections.additionalCount();
         }
         if (q.hasOpt) {
-            at = writeOpt(out, at, advertisedPayload, 0, q.dnssecOk);
+            int options = at = writeOpt(out, at, advertisedPayload, 0, q.dnssecOk);
             if (q.hasClientSubnet) {
                 at = writeClientSubnet(out, at, q, q.replyScope);
+            }
+            if (withNsid) {
+                System.arraycopy(nsid, 0, out, at, nsid.length);
+                at += nsid.length;
+                put16(out, options - 2, at - options);
             }
             additional++;
         }
@@ -95,6 +110,24 @@ public final class Replies {
         int flags = (q.flags & (Header.OPCODE_MASK | Header.RD | Header.CD)) | Header.QR | Header.TC;
         writeHeader(out, q.id, flags, withQuestion ? 1 : 0, 0, 0, opt ? 1 : 0);
         return at;
+    }
+
+    /**
+     * The NSID option (RFC 5001) that names this server: code, length and the name's bytes, encoded once at start.
+     *
+     * @throws IllegalArgumentException for a name of no bytes or of more than 255 (UTF-8)
+     */
+    public static byte[] nsidOption(String name) {
+        // RFC 5001 §2.3: the payload is opaque bytes; --instance and a node name are short ASCII.
+        byte[] text = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (text.length == 0 || text.length > 255) {
+            throw new IllegalArgumentException("an NSID is 1 to 255 bytes, not '" + name + "'");
+        }
+        byte[] option = new byte[4 + text.length];
+        put16(option, 0, QueryParser.OPTION_NSID);
+        put16(option, 2, text.length);
+        System.arraycopy(text, 0, option, 4, text.length);
+        return option;
     }
 
     private static int optLength(Query q) {

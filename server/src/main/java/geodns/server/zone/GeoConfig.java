@@ -114,9 +114,10 @@ record GeoConfig(String file, List<Location> locations, List<GeoName> names, Lis
      * @param maxAnswers   how many addresses an answer carries at most (rotated), 0 for all
      * @param subdivisionsLine where its {@code subdivisions:} are, 0 when it has none (a country-level GeoIP
      *                     database never matches them)
+     * @param why          whether {@code _why.NAME TXT} is answered (geodns.server.answer.WhyQuery)
      */
     record GeoName(Name name, long ttl, List<String> locations, Overrides overrides, List<String> unknownOrder,
-                   int maxAnswers, int line, int subdivisionsLine) {}
+                   int maxAnswers, int line, int subdivisionsLine, boolean why) {}
 
     record Overrides(Map<String, List<String>> continents, Map<String, List<String>> countries,
                      Map<String, List<String>> subdivisions) {

@@ -36,6 +36,8 @@ final class GeoConfigReader {
     /** Codes people write for a country that ISO spells otherwise (the EU's own list uses UK and EL). */
     private static final Map<String, String> COUNTRY_ALIASES = Map.of("UK", "GB", "EL", "GR");
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** The key that turns the why query off or on, for all names (top level) or one. */
+    static final String WHY = "why";
 
     private final YamlReader yaml;
     private final HealthConfigReader health;
@@ -44,6 +46,8 @@ final class GeoConfigReader {
     /** Every location written, read or not: a name that uses one that has a mistake is not wrong as well. */
     private final Set<String> declared = new java.util.LinkedHashSet<>();
     private final List<ProbeTarget> probes = new ArrayList<>();
+    /** The top level's {@value #WHY}, which each name may override: on unless it says off. */
+    private boolean why = true;
 
     private GeoConfigReader(String file, List<ConfigError> errors) {
         this.yaml = new YamlReader(file);
@@ -95,9 +99,12 @@ final class GeoConfigReader {
     private GeoConfig config(Node root, String file) throws YamlReader.Problem {
         Map<String, Node> top = yaml.mapping(root, "the geo config");
         attempt(() -> {
-            yaml.onlyKeys(root, top, "the geo config", "health", "locations", "names");
+            yaml.onlyKeys(root, top, "the geo config", "health", "locations", "names", WHY);
             return null;
         });
+        if (top.containsKey(WHY)) {
+            why = Boolean.TRUE.equals(attempt(() -> onOff(top.get(WHY))));
+        }
         if (!top.containsKey("locations")) {
             throw yaml.problem(root, "no 'locations' section");
         }
@@ -228,7 +235,8 @@ final class GeoConfigReader {
         }
         Map<String, Node> fields = yaml.mapping(node, "name " + text);
         yaml.onlyKeys(node, fields, "name " + text, "ttl", "locations", "unknown", "max-answers",
-                "continents", "countries", "subdivisions");
+                "continents", "countries", "subdivisions", WHY);
+        boolean answersWhy = fields.containsKey(WHY) ? onOff(fields.get(WHY)) : why;
         long ttl = fields.containsKey("ttl") ? yaml.whole(fields.get("ttl"), "ttl", 0, 86400) : DEFAULT_TTL;
         List<String> spans = fields.containsKey("locations")
                 ? locationList(fields.get("locations"), "locations of " + text, List.copyOf(declared))
@@ -247,7 +255,17 @@ final class GeoConfigReader {
         }
         int subdivisionsLine = fields.containsKey("subdivisions") ? yaml.line(yaml.keyNode(node, "subdivisions")) : 0;
         return new GeoConfig.GeoName(name, ttl, spans, overrides, unknown, maxAnswers, yaml.line(keyNode),
-                subdivisionsLine);
+                subdivisionsLine, answersWhy);
+    }
+
+    /** {@code on} or {@code off} (YAML's true/false too, as a person may write them). */
+    private boolean onOff(Node node) throws YamlReader.Problem {
+        String value = yaml.scalar(node, WHY);
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw yaml.problem(node, WHY + " must be on or off, not '" + value + "'");
+        };
     }
 
     /** Each override with a mistake is reported; the others are read. */

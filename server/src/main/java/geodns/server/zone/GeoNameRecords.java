@@ -14,10 +14,10 @@ import org.xbill.DNS.Record;
  * lists them), the address records of its nodes that are up, ready to encode. {@code index} is the geo name's
  * place in the config, which routing ranks locations for. {@code up} says, per location, whether any of its nodes
  * is up: with {@code failOpen} the records carry down nodes too. {@code maxAnswers} is what the location's
- * {@link geodns.server.route.NodeSelection} is made with.
+ * {@link geodns.server.route.NodeSelection} is made with. {@code why}: whether {@code _why.NAME} is answered.
  */
 record GeoNameRecords(int index, Name name, List<String> locations, List<List<Record>> a, List<List<Record>> aaaa,
-                      int maxAnswers, boolean failOpen, List<Boolean> up) {
+                      int maxAnswers, boolean failOpen, List<Boolean> up, boolean why) {
 
     /**
      * Only nodes that are up; when none of the name's nodes is, all of them (fail open: an answer that may
@@ -49,6 +49,6 @@ record GeoNameRecords(int index, Name name, List<String> locations, List<List<Re
             aaaa.add(List.copyOf(v6));
         }
         return new GeoNameRecords(index, spec.name(), spec.locations(), List.copyOf(a), List.copyOf(aaaa),
-                spec.maxAnswers(), failOpen, List.copyOf(up));
+                spec.maxAnswers(), failOpen, List.copyOf(up), spec.why());
     }
 }

@@ -3,6 +3,7 @@ package geodns.server.zone;
 import geodns.server.answer.GeoAnswers;
 import geodns.server.answer.NameNode;
 import geodns.server.answer.Snapshot;
+import geodns.server.answer.WhyQuery;
 import geodns.server.config.HeapBudget;
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.Tally;
@@ -76,8 +77,39 @@ final class ZoneCompiler {
         for (int i = 0; i < types.length; i++) {
             byType[i] = encode(name, tree.resolve(name, types[i]));
         }
-        return new NameNode(types, byType, encode(name, tree.resolve(name, OTHER_TYPE)),
+        NameNode node = new NameNode(types, byType, encode(name, tree.resolve(name, OTHER_TYPE)),
                 encode(name, tree.resolve(name, Type.ANY)), null, nxdomain, geo);
+        if (geo != null) {
+            node.answersWhy(whyQuery(name, geo, geoNames.get(forA.geoName())));
+        }
+        return node;
+    }
+
+    /**
+     * The why query under a name that answers by geography; null when its geo name turns it off, or when the zone
+     * has the why name, or a wildcard that would make it: the zone's data wins (and {@link WhyChecks} warns).
+     */
+    private WhyQuery whyQuery(Name name, GeoAnswers geo, GeoNameRecords target) {
+        Name why = name.isWild() || !target.why() ? null : WhyQuery.under(name);
+        if (why == null || tree.names().contains(why) || tree.names().contains(wildcardUnder(name))) {
+            return null;
+        }
+        List<List<String>> a = target.a().stream().map(ZoneCompiler::addresses).toList();
+        List<List<String>> aaaa = target.aaaa().stream().map(ZoneCompiler::addresses).toList();
+        return new WhyQuery(why, geo, a, aaaa, encode(why, tree.negative(Header.NOERROR, List.of())));
+    }
+
+    private static Name wildcardUnder(Name name) {
+        try {
+            return Name.concatenate(Name.fromConstantString("*"), name);
+        } catch (org.xbill.DNS.NameTooLongException e) {
+            return null;
+        }
+    }
+
+    private static List<String> addresses(List<Record> records) {
+        return records.stream().map(r -> AddressText.of(r instanceof org.xbill.DNS.ARecord v4 ? v4.getAddress()
+                : ((org.xbill.DNS.AAAARecord) r).getAddress())).toList();
     }
 
     private Sections encode(Name name, Resolution resolution) {

@@ -154,6 +154,7 @@ public final class Zones {
                 DefaultAnswers.offered(transfer, zones, geo, geoByZone));
         List<ConfigError> warnings = new ArrayList<>(geo.warnings());
         warnings.addAll(NameServerChecks.warnings(zones, geo, geoByZone));
+        warnings.addAll(WhyChecks.warnings(geoByZone));
         return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers, List.copyOf(warnings)), List.of(),
                 Inputs.of(dir, namedFiles(zones, transfer), Zones::readByName));
     }

@@ -42,6 +42,27 @@ class QueryEdnsParsingTest extends QueryParsing {
         assertEquals(ParseResult.BADVERS, parse(wwwQuery(1).opt(1232, 255, false, new byte[0])));
     }
 
+    // --- NSID (RFC 5001) ---
+
+    @Test
+    void nsidOptionAsksForOurNsidBesideAClientSubnet() {
+        byte[] options = concat(Packet.clientSubnet(1, 24, 0, 198, 51, 100), option(3, new byte[0]));
+        assertEquals(ParseResult.QUERY, parse(wwwQuery(1).opt(1232, 0, false, options)));
+        assertTrue(q.wantsNsid());
+        assertTrue(q.hasClientSubnet());
+    }
+
+    @Test
+    void nsidRequestDoesNotOutliveItsQueryInTheReusedQuery() {
+        parse(wwwQuery(1).opt(1232, 0, false, option(3, new byte[0])));
+        assertTrue(q.wantsNsid());
+        parse(wwwQuery(1).opt(1232));
+        assertFalse(q.wantsNsid(), "an OPT without NSID");
+        parse(wwwQuery(1).opt(1232, 0, false, option(3, new byte[0])));
+        parse(wwwQuery(0));
+        assertFalse(q.wantsNsid(), "no OPT at all");
+    }
+
     @Test
     void twoOptRecordsIsFormErr() {
         assertEquals(ParseResult.FORMERR, parse(wwwQuery(2).opt(1232).opt(1232)));

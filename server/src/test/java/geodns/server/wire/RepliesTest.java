@@ -258,4 +258,70 @@ class RepliesTest {
         assertTrue(m.getHeader().getFlag(Flags.CD));
         assertFalse(m.getHeader().getFlag(Flags.RD));
     }
+
+    private static final byte[] NSID = Replies.nsidOption("fra-node-1");
+
+    private Message answerWithNsid(Sections sections, int limit) throws Exception {
+        int length = Replies.answer(q, sections, limit, CAP, NSID, out);
+        assertTrue(length <= limit, "reply of " + length + " bytes is over the limit " + limit);
+        return new Message(Arrays.copyOf(out, length));
+    }
+
+    private static String nsidOf(Message m) {
+        List<org.xbill.DNS.EDNSOption> nsid = m.getOPT().getOptions(org.xbill.DNS.EDNSOption.Code.NSID);
+        return nsid.isEmpty() ? null
+                : new String(Arrays.copyOfRange(nsid.get(0).toWire(), 4, nsid.get(0).toWire().length),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void nsidQueryGetsTheInstanceNameInTheReplysOpt() throws Exception {
+        parse(Packet.query(1).question("www.example.com", Type.A).opt(1232, 0, false, Packet.option(3, new byte[0])));
+        Message m = answerWithNsid(oneAddress("www.example.com."), 1232);
+        assertEquals("fra-node-1", nsidOf(m));
+        assertEquals(1, m.getSection(Section.ANSWER).size());
+    }
+
+    @Test
+    void nsidAndClientSubnetBothGoInTheOneOpt() throws Exception {
+        byte[] options = Packet.concat(Packet.clientSubnet(1, 24, 0, 198, 51, 100), Packet.option(3, new byte[0]));
+        parse(Packet.query(1).question("www.example.com", Type.A).opt(1232, 0, false, options));
+        q.replyScope(24);
+        Message m = answerWithNsid(oneAddress("www.example.com."), 1232);
+        assertEquals("fra-node-1", nsidOf(m));
+        org.xbill.DNS.ClientSubnetOption ecs = (org.xbill.DNS.ClientSubnetOption)
+                m.getOPT().getOptions(org.xbill.DNS.EDNSOption.Code.CLIENT_SUBNET).get(0);
+        assertEquals(24, ecs.getScopePrefixLength());
+    }
+
+    @Test
+    void queryWithoutNsidGetsTheSameBytesAsWithoutAnInstanceName() throws Exception {
+        parse(Packet.query(1).question("www.example.com", Type.A).opt(1232, 0, false,
+                Packet.clientSubnet(1, 24, 0, 198, 51, 100)));
+        int plain = Replies.answer(q, oneAddress("www.example.com."), 1232, CAP, out);
+        byte[] without = Arrays.copyOf(out, plain);
+        int named = Replies.answer(q, oneAddress("www.example.com."), 1232, CAP, NSID, out);
+        assertArrayEquals(without, Arrays.copyOf(out, named));
+    }
+
+    @Test
+    void nsidThatPushesAReplyOverTheLimitTruncatesItAndStillNamesTheInstance() throws Exception {
+        parse(Packet.query(1).question("big.example.com", Type.TXT).opt(1232, 0, false, Packet.option(3, new byte[0])));
+        Sections sections = bigTxt("big.example.com.", 2);
+        int withoutNsid = Header.LENGTH + q.questionLength() + sections.bytes().length + Replies.OPT_LENGTH;
+        Message fits = answerWithNsid(sections, withoutNsid + NSID.length);
+        assertFalse(fits.getHeader().getFlag(Flags.TC));
+        assertEquals("fra-node-1", nsidOf(fits));
+
+        Message over = answerWithNsid(sections, withoutNsid + NSID.length - 1);
+        assertTrue(over.getHeader().getFlag(Flags.TC));
+        assertEquals(0, over.getHeader().getCount(Section.ANSWER));
+        assertEquals("fra-node-1", nsidOf(over));
+    }
+
+    @Test
+    void nsidIsSentOnlyWhenAsked() throws Exception {
+        parse(Packet.query(1).question("www.example.com", Type.A).opt(1232));
+        assertNull(nsidOf(answerWithNsid(oneAddress("www.example.com."), 1232)));
+    }
 }

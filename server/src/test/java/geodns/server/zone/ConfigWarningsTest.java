@@ -174,4 +174,29 @@ class ConfigWarningsTest {
         geo(GEO);
         assertEquals(List.of(), warnings());
     }
+
+    @Test
+    void zoneDataAtAGeoNamesWhyNameIsAWarningAtItsRecord() {
+        Path file = zone(ZONE + "_why.app IN TXT \"ours\"\n");
+        geo(GEO);
+        ConfigError warning = only(warnings());
+        assertEquals(file.toString(), warning.file());
+        assertEquals(6, warning.line());
+        assertTrue(warning.reason().contains("_why.app.example.com. TXT answers it, not the why query"),
+                warning::toString);
+    }
+
+    @Test
+    void wildcardRightUnderAGeoNameIsAWarningAsItWouldAnswerTheWhyName() {
+        zone(ZONE + "*.app IN TXT \"ours\"\n");
+        geo(GEO);
+        assertTrue(only(warnings()).reason().contains("*.app.example.com. is zone data"));
+    }
+
+    @Test
+    void zoneDataAtTheWhyNameOfANameWithWhyOffIsNoWarning() {
+        zone(ZONE + "_why.app IN TXT \"ours\"\n");
+        geo(GEO + "    why: off\n");
+        assertEquals(List.of(), warnings());
+    }
 }

@@ -47,6 +47,22 @@ class GeoConfigKeyErrorsTest extends GeoConfigFolder {
         assertErrorAt(yaml, "names:", "locations");
     }
 
+    @Test
+    void whyThatIsNeitherOnNorOffIsAnErrorAtItsValue() {
+        String yaml = geo(LOCATIONS + """
+                names:
+                  app.example.com:
+                    why: maybe
+                """);
+        assertErrorAt(yaml, "why: maybe", "why must be on or off", "maybe");
+    }
+
+    @Test
+    void topLevelWhyThatIsNeitherOnNorOffIsAnErrorAtItsValue() {
+        String yaml = geo("why: sometimes\n" + LOCATIONS + "names:\n  app.example.com: {}\n");
+        assertErrorAt(yaml, "why: sometimes", "why must be on or off");
+    }
+
     // ---- override keys ----
 
     @Test

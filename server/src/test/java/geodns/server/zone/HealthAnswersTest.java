@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -205,5 +206,49 @@ class HealthAnswersTest {
         assertEquals(GeoAnswersTest.LONDON, a(ask(before, "app.example.com", Type.A, MADRID)));
         assertEquals(GeoAnswersTest.FRANKFURT, a(ask(after, "app.example.com", Type.A, MADRID)));
         assertEquals(GeoAnswersTest.LONDON, a(ask(before, "app.example.com", Type.A, MADRID)), "old one unchanged");
+    }
+
+    // ---- the why query (_why.NAME TXT) tells the health it applied ----
+
+    private static List<String> why(Dns dns, String subnet) {
+        Message reply = ask(dns, "_why.app.example.com", Type.TXT, subnet);
+        List<org.xbill.DNS.Record> answer = reply.getSection(Section.ANSWER);
+        assertEquals(1, answer.size(), reply::toString);
+        return ((TXTRecord) answer.get(0)).getStrings();
+    }
+
+    private static String keyed(List<String> strings, String key) {
+        return strings.stream().filter(s -> s.startsWith(key + "=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + key + "= in " + strings));
+    }
+
+    @Test
+    void whyNamesTheLocationWithNoNodeUpAndTheNextNearestThatAnswers() {
+        List<String> strings = why(serving(down("lon-1", "lon-2", "lon-3")), MADRID);
+        assertEquals("down=london", keyed(strings, "down"), strings::toString);
+        assertTrue(keyed(strings, "ranked").matches("ranked=london:\\d+km:down frankfurt:\\d+km .*"),
+                strings::toString);
+        assertEquals("a=frankfurt 192.0.2.21 192.0.2.22", keyed(strings, "a"));
+    }
+
+    @Test
+    void whyWithEveryNodeUpSaysNoneIsDown() {
+        List<String> strings = why(serving(down()), MADRID);
+        assertEquals("down=none", keyed(strings, "down"));
+        assertTrue(keyed(strings, "a").startsWith("a=london "), strings::toString);
+    }
+
+    @Test
+    void whySaysWhenANameFailsOpen() {
+        List<String> strings = why(serving(down(ALL_NODES.toArray(String[]::new))), MADRID);
+        assertTrue(keyed(strings, "health").startsWith("health=fail-open"), strings::toString);
+        assertTrue(keyed(strings, "a").startsWith("a=london "), "the nearest location, all its nodes: " + strings);
+    }
+
+    @Test
+    void everyWhyStringFitsInOneTxtString() {
+        for (String subnet : List.of(MADRID, MUNICH, SYDNEY, "10.99.0.0/24")) {
+            why(serving(down("fra-1")), subnet).forEach(s -> assertTrue(s.length() <= 255, s));
+        }
     }
 }
