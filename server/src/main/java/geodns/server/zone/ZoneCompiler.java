@@ -7,6 +7,7 @@ import geodns.server.config.HeapBudget;
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.Tally;
 import geodns.server.route.NodeSelection;
+import geodns.server.route.Spill;
 import geodns.server.wire.Header;
 import geodns.server.wire.Sections;
 import geodns.server.wire.SectionsEncoder;
@@ -99,9 +100,9 @@ final class ZoneCompiler {
         NodeSelection[] a = new NodeSelection[locations];
         NodeSelection[] aaaa = new NodeSelection[locations];
         for (int i = 0; i < locations; i++) {
-            a[i] = NodeSelection.of(target.a().get(i), target.maxAnswers(),
+            a[i] = NodeSelection.of(target.a().get(i), GeoNameRecords.Weighted::weight, target.maxAnswers(),
                     records -> encode(name, concat(forA.answer(), records)));
-            aaaa[i] = NodeSelection.of(target.aaaa().get(i), target.maxAnswers(),
+            aaaa[i] = NodeSelection.of(target.aaaa().get(i), GeoNameRecords.Weighted::weight, target.maxAnswers(),
                     records -> encode(name, concat(forAaaa.answer(), records)));
         }
         Sections noAaaa = encode(name, tree.negative(Header.NOERROR, forAaaa.answer()));
@@ -111,13 +112,16 @@ final class ZoneCompiler {
         for (int i = 0; i < locations; i++) {
             up[i] = target.up().get(i);
         }
-        return new GeoAnswers(target.index(), geoName, target.locations().toArray(String[]::new), up, a, aaaa, noAaaa,
-                chosen, target.failOpen() ? metrics.failOpen() : null);
+        String[] names = target.locations().toArray(String[]::new);
+        Spill spill = target.spill() == 0 || target.failOpen() ? null
+                : new Spill(target.spill(), target.weights().stream().mapToInt(Integer::intValue).toArray(), names);
+        return new GeoAnswers(target.index(), geoName, names, up, a, aaaa, noAaaa,
+                chosen, target.failOpen() ? metrics.failOpen() : null, spill);
     }
 
-    private static List<Record> concat(List<Record> first, List<Record> second) {
+    private static List<Record> concat(List<Record> first, List<GeoNameRecords.Weighted> second) {
         List<Record> all = new ArrayList<>(first);
-        all.addAll(second);
+        second.forEach(w -> all.add(w.record()));
         return all;
     }
 
