@@ -105,7 +105,8 @@ public final class Explainer {
         for (Ranking.Ranked r : d.ranking().locations()) {
             String location = r.location().name();
             ranked.add(new Explanation.Ranked(location, r.distanceKm(), !d.down().contains(location),
-                    d.skipped().contains(location), r.location().bias(), r.biasedKm()));
+                    d.skipped().contains(location), r.location().bias(), r.biasedKm(),
+                    d.weights().getOrDefault(location, 0)));
         }
         return new Explanation.Decision(d.clientGroup(), d.lookup().prefixLength(), found, d.ranking().rule(),
                 ranked, d.chosen(), d.failOpen(), d.spilledOver().stream()

@@ -65,17 +65,18 @@ public record Explanation(String client, String question, Decision decision, Rep
     /**
      * A location in the client's order; {@code skipped} when it was passed over for having no node up.
      * {@code bias} is its geoproximity bias in percent, {@code biasedKm} the distance ranking compared (the distance
-     * times 1 - bias/100).
+     * times 1 - bias/100), {@code weight} the sum of its up nodes' weights (its share when clients spill).
      */
     public record Ranked(String location, double distanceKm, boolean nodesUp, boolean skipped, int bias,
-                         double biasedKm) {
+                         double biasedKm, int weight) {
         Map<String, Object> toJson() {
             return Json.object("location", location,
                     "distance_km", distanceKm,
                     "nodes_up", nodesUp,
                     "skipped", skipped,
                     "bias", bias,
-                    "biased_km", biasedKm);
+                    "biased_km", biasedKm,
+                    "weight", weight);
         }
     }
 
@@ -115,7 +116,8 @@ public record Explanation(String client, String question, Decision decision, Rep
 
     /**
      * For people, one fact per line, keyed as in the JSON: the decision's facts indented under it, each list's
-     * items on lines of their own (a ranked location as {@code [location, km, nodes up, skipped, bias, biased km]}).
+     * items on lines of their own (a ranked location as {@code [location, km, nodes up, skipped, bias,
+     * biased km, weight]}).
      */
     public String text() {
         StringBuilder out = new StringBuilder();

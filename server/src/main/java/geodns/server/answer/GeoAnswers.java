@@ -28,6 +28,7 @@ public final class GeoAnswers {
     private final boolean[] up;
     /** Null when the name does not spill, or not now (fail-open: every location answers). */
     private final Spill spill;
+    private final int[] weights;
 
     /**
      * @param geoName the geo name's index, which {@link Routing} ranks locations for
@@ -40,10 +41,13 @@ public final class GeoAnswers {
      * @param chosen  per location, the counter of answers it gave
      * @param failOpen counted on every answer when no node is up and all are answered; null otherwise
      * @param spill   where the clients of a location with no node up go; null for the next location of their order
+     * @param weights per location index, the sum of its up nodes' weights (what /explain shows, and spill shares by)
      */
     public GeoAnswers(int geoName, String name, String[] locations, boolean[] up, NodeSelection[] a,
-                      NodeSelection[] aaaa, Sections noAaaa, Tally[] chosen, Tally failOpen, Spill spill) {
+                      NodeSelection[] aaaa, Sections noAaaa, Tally[] chosen, Tally failOpen, Spill spill,
+                      int[] weights) {
         this.spill = spill;
+        this.weights = weights.clone();
         this.name = name;
         this.up = up.clone();
         this.locations = locations.clone();
@@ -91,6 +95,11 @@ public final class GeoAnswers {
     /** Whether {@code location} has addresses for {@code qtype} (A for ANY) in answers now. */
     boolean answers(int qtype, int location) {
         return (qtype == Codes.TYPE_AAAA ? aaaa : a)[location] != null;
+    }
+
+    /** The sum of the weights of the location's up nodes. */
+    int weight(int location) {
+        return weights[location];
     }
 
     /** The name's spill, or null when it does not spill now. */

@@ -112,8 +112,16 @@ public final class Snapshot {
             }
         }
         return decision.withChoice(skipped, pick < 0 ? null : geo.location(pick), down, geo.failOpen())
-                .withSpill(spread.stream().map(l -> new RouteExplanation.Share(geo.location(l),
-                        geo.spill().weight(l))).toList());
+                .withShape(spread.stream().map(l -> new RouteExplanation.Share(geo.location(l), geo.weight(l)))
+                        .toList(), weights(geo));
+    }
+
+    private static Map<String, Integer> weights(GeoAnswers geo) {
+        Map<String, Integer> out = new HashMap<>();
+        for (int i = 0; i < geo.locationCount(); i++) {
+            out.put(geo.location(i), geo.weight(i));
+        }
+        return out;
     }
 
     /** The geo names that answer every node because none of theirs is up, in the config's order. */

@@ -113,10 +113,10 @@ final class ZoneCompiler {
             up[i] = target.up().get(i);
         }
         String[] names = target.locations().toArray(String[]::new);
-        Spill spill = target.spill() == 0 || target.failOpen() ? null
-                : new Spill(target.spill(), target.weights().stream().mapToInt(Integer::intValue).toArray(), names);
+        int[] weights = target.weights().stream().mapToInt(Integer::intValue).toArray();
+        Spill spill = target.spill() == 0 || target.failOpen() ? null : new Spill(target.spill(), weights, names);
         return new GeoAnswers(target.index(), geoName, names, up, a, aaaa, noAaaa,
-                chosen, target.failOpen() ? metrics.failOpen() : null, spill);
+                chosen, target.failOpen() ? metrics.failOpen() : null, spill, weights);
     }
 
     private static List<Record> concat(List<Record> first, List<GeoNameRecords.Weighted> second) {
