@@ -29,7 +29,7 @@ public final class Spill {
         this.weights = weights.clone();
         this.salts = new long[locations.length];
         for (int i = 0; i < locations.length; i++) {
-            salts[i] = Murmur.mix(locations[i].hashCode() * 0x9e3779b97f4a7c15L + i);
+            salts[i] = Murmur.mix(locations[i].hashCode() * 0x9e3779b97f4a7c15L);
         }
     }
 

@@ -128,4 +128,41 @@ class NodeSelectionTest {
         double sd = Math.sqrt(n * 0.75 * 0.25);
         assertEquals(0.75 * n, a, 5 * sd, "a is drawn 3 times in 4 (5 standard deviations: " + sd + ")");
     }
+
+    @Test
+    void forAnyWeightsEachNodesShareIsMaxAnswersTimesItsWeightOverTheSumCappedAtEveryAnswer() {
+        java.util.Random random = new java.util.Random(21);
+        for (int round = 0; round < 500; round++) {
+            int n = 2 + random.nextInt(9);
+            int k = 1 + random.nextInt(n - 1);
+            int[] weights = random.ints(n, 1, 1001).toArray();
+            List<String> nodes = java.util.stream.IntStream.range(0, n).mapToObj(i -> "n" + i).toList();
+            List<NodeSelection.WeightedSet<String>> sets = NodeSelection.weightedSets(nodes, weights, k);
+            sets.forEach(set -> assertEquals(k, set.nodes().size(), () -> "k nodes: " + set));
+            Map<String, double[]> shares = shares(sets);
+            // The expected inclusion: nodes too heavy are in every answer, the rest share what is left.
+            double[] expected = new double[n];
+            boolean[] always = new boolean[n];
+            int places = k;
+            double total = java.util.Arrays.stream(weights).sum();
+            for (boolean changed = true; changed; ) {
+                changed = false;
+                for (int i = 0; i < n; i++) {
+                    if (!always[i] && places * weights[i] >= total) {
+                        always[i] = true;
+                        places--;
+                        total -= weights[i];
+                        changed = true;
+                    }
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                expected[i] = always[i] ? 1 : places * weights[i] / total;
+                double got = shares.containsKey("n" + i) ? shares.get("n" + i)[0] : 0;
+                int node = i;
+                assertEquals(expected[i], got, 1e-9, () -> "node " + node + " of weights "
+                        + java.util.Arrays.toString(weights) + ", k " + k);
+            }
+        }
+    }
 }
