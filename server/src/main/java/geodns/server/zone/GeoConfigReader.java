@@ -245,8 +245,7 @@ final class GeoConfigReader {
         int maxAnswers = fields.containsKey("max-answers")
                 ? (int) yaml.whole(fields.get("max-answers"), "max-answers", 1, 64) : 0;
         int spill = fields.containsKey("spill") ? spill(fields.get("spill"), text, spans.size()) : 0;
-        if (spans.stream().filter(locations::containsKey).flatMap(l -> locations.get(l).nodes().stream())
-                .mapToInt(GeoConfig.Node::weight).sum() == 0 && spans.stream().allMatch(locations::containsKey)) {
+        if (weightless(spans)) {
             throw yaml.problem(keyNode, "every node of " + text + "'s locations has weight 0: it could answer nothing");
         }
         int errorsBefore = errors.size();
@@ -260,6 +259,18 @@ final class GeoConfigReader {
         int subdivisionsLine = fields.containsKey("subdivisions") ? yaml.line(yaml.keyNode(node, "subdivisions")) : 0;
         return new GeoConfig.GeoName(name, ttl, spans, overrides, unknown, maxAnswers, yaml.line(keyNode),
                 subdivisionsLine, spill);
+    }
+
+    /**
+     * True when every node of these locations has weight 0; false when a location or node has a mistake of its own
+     * (not read), as its weight is then unknown.
+     */
+    private boolean weightless(List<String> spans) {
+        if (!spans.stream().allMatch(locations::containsKey)) {
+            return false;
+        }
+        List<GeoConfig.Node> nodes = spans.stream().flatMap(l -> locations.get(l).nodes().stream()).toList();
+        return !nodes.isEmpty() && nodes.stream().allMatch(n -> n.weight() == 0);
     }
 
     /** Over how many locations a down location's clients spread: at least one, at most the name's others. */
