@@ -126,7 +126,8 @@ public class NodeSelection {
             cuts.add(arcEnd % total);
         }
         List<Long> starts = new ArrayList<>(cuts);
-        List<WeightedSet<N>> out = new ArrayList<>();
+        // Two pieces may give the same set: it is listed (and encoded) once, with their weights summed.
+        java.util.Map<List<N>, Integer> out = new java.util.LinkedHashMap<>();
         long gcd = 0;
         List<long[]> pieces = new ArrayList<>();
         for (int p = 0; p < starts.size(); p++) {
@@ -153,10 +154,10 @@ public class NodeSelection {
             for (int first = 0; first < members.size(); first++) {
                 List<N> rotation = new ArrayList<>(members.subList(first, members.size()));
                 rotation.addAll(members.subList(0, first));
-                out.add(new WeightedSet<>(List.copyOf(rotation), Math.toIntExact(piece[1] / gcd)));
+                out.merge(List.copyOf(rotation), Math.toIntExact(piece[1] / gcd), Integer::sum);
             }
         }
-        return out;
+        return out.entrySet().stream().map(e -> new WeightedSet<>(e.getKey(), e.getValue())).toList();
     }
 
     private static long gcd(long a, long b) {
