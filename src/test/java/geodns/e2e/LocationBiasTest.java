@@ -93,6 +93,19 @@ class LocationBiasTest {
     }
 
     @Test
+    void aBiasOutOfRangeIsAnErrorAtItsLineAndTheLoadedConfigKeepsServing() {
+        String bad = geoYaml(true).replace("bias: 25", "bias: 150");
+        ConfigFiles.replace(zones.resolve("geo.yaml"), bad);
+        String error = zones.resolve("geo.yaml") + ":" + (List.of(bad.split("\n")).indexOf("    bias: 150") + 1)
+                + ": bias of frankfurt must be a whole number from -99 to 99";
+        Map<String, Object> load = Poll.until(RELOAD, Duration.ofMillis(100), "the failed reload in /status.json",
+                () -> MiniJson.asObject(MiniJson.object(AdminHttp.ok(server, "/status.json")).get("last_load")),
+                l -> Boolean.FALSE.equals(l.get("ok")));
+        assertTrue(String.valueOf(load.get("errors")).contains(error), () -> error + " in " + load);
+        assertEquals(GeoWorld.FRANKFURT.ipv4(), madrid(), "the biased config still serves");
+    }
+
+    @Test
     void explainShowsTheBiasAndTheBiasedDistanceRankingCompared() {
         Map<String, Object> decision = MiniJson.asObject(MiniJson.object(AdminHttp.ok(server, "/explain?ip="
                 + MADRID_CLIENT + "&name=app.example.com")).get("decision"));
