@@ -85,14 +85,21 @@ public final class Ranker {
         return d;
     }
 
-    /** Nearest first; equal distances by name, so the answer never depends on list order or hash order. */
+    /**
+     * Nearest first by biased distance ({@link Location#biased}); equal distances by name, so the answer never
+     * depends on list order or hash order.
+     */
     private List<Location> nearestFirst(double[] distance) {
         Integer[] index = new Integer[locations.size()];
         for (int i = 0; i < index.length; i++) {
             index[i] = i;
         }
+        double[] biased = new double[distance.length];
+        for (int i = 0; i < biased.length; i++) {
+            biased[i] = locations.get(i).biased(distance[i]);
+        }
         Arrays.sort(index, (a, b) -> {
-            int byDistance = Double.compare(distance[a], distance[b]);
+            int byDistance = Double.compare(biased[a], biased[b]);
             return byDistance != 0 ? byDistance : locations.get(a).name().compareTo(locations.get(b).name());
         });
         List<Location> out = new ArrayList<>(index.length);

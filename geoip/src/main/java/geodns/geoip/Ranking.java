@@ -25,5 +25,10 @@ public record Ranking(String rule, List<Ranked> locations) {
      *
      * @param distanceKm kilometres from the client's point, or NaN when the client has no point
      */
-    public record Ranked(Location location, double distanceKm) {}
+    public record Ranked(Location location, double distanceKm) {
+        /** What nearest-first ranking compared: the distance with the location's bias applied. */
+        public double biasedKm() {
+            return location.biased(distanceKm);
+        }
+    }
 }

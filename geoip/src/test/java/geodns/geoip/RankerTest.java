@@ -57,6 +57,26 @@ class RankerTest {
     }
 
     @Test
+    void aPositiveBiasTakesClientsNearerToAnotherLocationByRoute53sFormula() {
+        // Madrid: London 1,260 km, Frankfurt 1,420 km; Frankfurt's biased distance is 1,420 x (1 - 25/100) = 1,065.
+        Location biased = new Location("frankfurt", FRANKFURT.point(), 25);
+        Ranking madrid = new Ranker(List.of(LONDON, biased), RankingPolicy.nearest()).rank(MADRID);
+        assertEquals(List.of("frankfurt", "london"), names(madrid));
+        assertEquals(madrid.locations().get(0).distanceKm() * 0.75, madrid.locations().get(0).biasedKm(), 1e-9);
+        assertEquals("london", new Ranker(List.of(LONDON, FRANKFURT), RankingPolicy.nearest()).rank(MADRID).first()
+                .name(), "without the bias");
+        assertEquals("london", new Ranker(List.of(LONDON, new Location("frankfurt", FRANKFURT.point(), 10)),
+                RankingPolicy.nearest()).rank(MADRID).first().name(), "1,420 x 0.9 = 1,278 is still farther");
+    }
+
+    @Test
+    void aNegativeBiasShrinksALocationsCatchment() {
+        Location shrunk = new Location("london", LONDON.point(), -20);   // 1,260 x 1.2 = 1,512 > 1,420
+        assertEquals("frankfurt", new Ranker(List.of(shrunk, FRANKFURT), RankingPolicy.nearest()).rank(MADRID)
+                .first().name());
+    }
+
+    @Test
     void equalDistancesAreOrderedByName() {
         GeoPoint same = new GeoPoint(10, 10);
         List<Location> twins = List.of(new Location("b", same), new Location("c", same), new Location("a", same));

@@ -47,11 +47,12 @@ final class LiveStatus implements Supplier<Status> {
                 NodeHealth h = view.nodes().get(node.name());
                 boolean up = view.isUp(node.name());
                 anyUp |= up;
-                nodes.add(new Status.Node(node.name(), node.ipv4(), node.ipv6(), up, h == null ? null
+                nodes.add(new Status.Node(node.name(), node.ipv4(), node.ipv6(), up, node.weight(), h == null ? null
                         : new Status.Probe(h.lastResult(), h.lastLatencyMillis(), h.lastProbe(),
                                 Duration.between(h.since(), now).toSeconds())));
             }
-            locations.add(new Status.Location(site.name(), site.latitude(), site.longitude(), anyUp, nodes));
+            locations.add(new Status.Location(site.name(), site.latitude(), site.longitude(), anyUp, nodes,
+                    site.bias()));
         }
         return locations;
     }

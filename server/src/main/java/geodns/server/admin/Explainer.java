@@ -105,10 +105,12 @@ public final class Explainer {
         for (Ranking.Ranked r : d.ranking().locations()) {
             String location = r.location().name();
             ranked.add(new Explanation.Ranked(location, r.distanceKm(), !d.down().contains(location),
-                    d.skipped().contains(location)));
+                    d.skipped().contains(location), r.location().bias(), r.biasedKm(),
+                    d.weights().getOrDefault(location, 0)));
         }
         return new Explanation.Decision(d.clientGroup(), d.lookup().prefixLength(), found, d.ranking().rule(),
-                ranked, d.chosen(), d.failOpen());
+                ranked, d.chosen(), d.failOpen(), d.spilledOver().stream()
+                        .map(s -> new Explanation.Share(s.location(), s.weight())).toList());
     }
 
     private static Explanation.Reply reply(byte[] bytes) throws IOException {

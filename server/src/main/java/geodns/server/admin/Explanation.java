@@ -17,14 +17,17 @@ public record Explanation(String client, String question, Decision decision, Rep
     /**
      * @param geoipRecord      where GeoIP places the client, or null when it has no record for it
      * @param failOpen         no node of the name is up, so every node is answered and the nearest location chosen
+     * @param spilledOver      when the first location has no node up and the name spills: the locations its
+     *                         clients are spread over, with their weights (the chosen one is this group's); else empty
      */
     public record Decision(String clientGroup, int geoipNetworkPrefix, Place geoipRecord, String rule,
-                           List<Ranked> rankedLocations, String chosen, boolean failOpen) {
+                           List<Ranked> rankedLocations, String chosen, boolean failOpen, List<Share> spilledOver) {
         static final String FAIL_OPEN_REASON = "no node of this name is up: every node is answered as if it were up "
                 + "(fail-open), so the nearest location is chosen although its nodes are down";
 
         public Decision {
             rankedLocations = List.copyOf(rankedLocations);
+            spilledOver = List.copyOf(spilledOver);
         }
 
         Map<String, Object> toJson() {
@@ -38,6 +41,9 @@ public record Explanation(String client, String question, Decision decision, Rep
             out.put("fail_open", failOpen);
             if (failOpen) {
                 out.put("fail_open_reason", FAIL_OPEN_REASON);
+            }
+            if (!spilledOver.isEmpty()) {
+                out.put("spilled_over", spilledOver.stream().map(Share::toJson).toList());
             }
             return out;
         }
@@ -56,13 +62,28 @@ public record Explanation(String client, String question, Decision decision, Rep
         }
     }
 
-    /** A location in the client's order; {@code skipped} when it was passed over for having no node up. */
-    public record Ranked(String location, double distanceKm, boolean nodesUp, boolean skipped) {
+    /**
+     * A location in the client's order; {@code skipped} when it was passed over for having no node up.
+     * {@code bias} is its geoproximity bias in percent, {@code biasedKm} the distance ranking compared (the distance
+     * times 1 - bias/100), {@code weight} the sum of its up nodes' weights (its share when clients spill).
+     */
+    public record Ranked(String location, double distanceKm, boolean nodesUp, boolean skipped, int bias,
+                         double biasedKm, int weight) {
         Map<String, Object> toJson() {
             return Json.object("location", location,
                     "distance_km", distanceKm,
                     "nodes_up", nodesUp,
-                    "skipped", skipped);
+                    "skipped", skipped,
+                    "bias", bias,
+                    "biased_km", biasedKm,
+                    "weight", weight);
+        }
+    }
+
+    /** A location a down location's clients spill to, and its weight (the sum of its up nodes' weights). */
+    public record Share(String location, int weight) {
+        Map<String, Object> toJson() {
+            return Json.object("location", location, "weight", weight);
         }
     }
 
@@ -95,7 +116,8 @@ public record Explanation(String client, String question, Decision decision, Rep
 
     /**
      * For people, one fact per line, keyed as in the JSON: the decision's facts indented under it, each list's
-     * items on lines of their own (a ranked location as {@code [location, km, nodes up, skipped]}).
+     * items on lines of their own (a ranked location as {@code [location, km, nodes up, skipped, bias,
+     * biased km, weight]}).
      */
     public String text() {
         StringBuilder out = new StringBuilder();

@@ -54,8 +54,8 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
         }
     }
 
-    /** A location of geo.yaml; {@code up} when any of its nodes is. */
-    public record Location(String name, double latitude, double longitude, boolean up, List<Node> nodes) {
+    /** A location of geo.yaml; {@code up} when any of its nodes is; {@code bias}: its geoproximity bias, percent. */
+    public record Location(String name, double latitude, double longitude, boolean up, List<Node> nodes, int bias) {
         public Location {
             nodes = List.copyOf(nodes);
         }
@@ -65,17 +65,22 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
                     "latitude", latitude,
                     "longitude", longitude,
                     "up", up,
+                    "bias", bias,
                     "nodes", nodes.stream().map(Node::toJson).toList());
         }
     }
 
-    /** A node and whether answers carry it; {@code probe} is null for a node nothing probes. */
-    public record Node(String name, String ipv4, String ipv6, boolean up, Probe probe) {
+    /**
+     * A node and whether answers carry it; {@code probe} is null for a node nothing probes; {@code weight} its
+     * share of answers in its location (0: probed, never answered).
+     */
+    public record Node(String name, String ipv4, String ipv6, boolean up, int weight, Probe probe) {
         Map<String, Object> toJson() {
             return Json.object("name", name,
                     "ipv4", ipv4,
                     "ipv6", ipv6,
                     "up", up,
+                    "weight", weight,
                     "probed", probe != null,
                     "last_result", probe == null ? null : probe.lastResult(),
                     "last_latency_ms", probe == null ? null : probe.lastLatencyMillis(),
@@ -102,7 +107,9 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
                 "catchments", catchments.stream().map(c -> Json.object("name", c.name(),
                         "fail_open", c.failOpen(),
                         "locations_up", c.locationsUp(),
-                        "countries", c.byCountry())).toList(),
+                        "countries", c.byCountry(),
+                        "spill", c.spill(),
+                        "spilled", c.spilled())).toList(),
                 "locations", locations.stream().map(Location::toJson).toList());
     }
 }

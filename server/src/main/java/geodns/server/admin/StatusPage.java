@@ -161,6 +161,14 @@ final class StatusPage {
             });
             out.append("<li><span class=\"swatch\" style=\"background:#fff;border:2px dashed #555\"></span>")
                     .append("dashed ring: a location with no node up</li></ul>");
+            if (c.spill() > 0) {
+                out.append("<p class=\"spill\" data-name=\"").append(esc(name)).append("\">spill: the clients of a ")
+                        .append("location with no node up are spread over the next ").append(c.spill())
+                        .append(" by weight").append(c.spilled().isEmpty() ? "; none now" : "; now:");
+                new java.util.TreeMap<>(c.spilled()).forEach((country, over) -> out.append(' ').append(esc(country))
+                        .append(" → ").append(esc(String.join(" + ", over))).append(';'));
+                out.append("</p>");
+            }
         }
     }
 
@@ -229,7 +237,10 @@ final class StatusPage {
         for (Status.Location l : locations) {
             for (Status.Node n : l.nodes()) {
                 Status.Probe probe = n.probe();
-                out.append("<tr><td>").append(esc(l.name())).append("</td><td>").append(esc(n.name()))
+                out.append("<tr><td>").append(esc(l.name()))
+                        .append(l.bias() == 0 ? "" : String.format(" (bias %+d%%)", l.bias()))
+                        .append("</td><td>").append(esc(n.name()))
+                        .append(n.weight() == 1 ? "" : " · weight " + n.weight())
                         .append("</td><td>").append(esc(join(n.ipv4(), n.ipv6()))).append("</td><td class=\"")
                         .append(n.up() ? "up\">up" : "down\">down").append("</td><td>")
                         .append(probe != null ? esc(probe.lastResult()) : "not probed")

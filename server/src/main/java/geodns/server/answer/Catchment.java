@@ -1,5 +1,6 @@
 package geodns.server.answer;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -9,13 +10,18 @@ import java.util.Map;
  *
  * @param locationsUp every location of the name, in the config's order, and whether any of its nodes is up
  * @param byCountry   ISO 3166-1 code to the location that answers its clients (A, or AAAA where a name has no
- *                    A anywhere); a country no location answers is absent
+ *                    A anywhere); a country no location answers is absent. A spilled country's clients are
+ *                    spread over several: here the first of them, all of them in {@code spilled}
+ * @param spill       over how many locations the name spreads a down location's clients (0: it does not)
+ * @param spilled     ISO 3166-1 code to the locations its clients are spread over now (their first location is
+ *                    down and the name spills); only such countries
  */
 public record Catchment(String name, boolean failOpen, Map<String, Boolean> locationsUp,
-                        Map<String, String> byCountry) {
+                        Map<String, String> byCountry, int spill, Map<String, List<String>> spilled) {
 
     public Catchment {
         locationsUp = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(locationsUp));
         byCountry = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(byCountry));
+        spilled = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(spilled));
     }
 }

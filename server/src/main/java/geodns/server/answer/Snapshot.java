@@ -1,6 +1,7 @@
 package geodns.server.answer;
 
 import geodns.geoip.GeoPlace;
+import geodns.server.route.ClientGroup;
 import geodns.server.route.Route;
 import geodns.server.route.RouteExplanation;
 import geodns.server.route.Routing;
@@ -91,7 +92,7 @@ public final class Snapshot {
         }
         Route route = routing.route(geo.geoName(), q.clientFamily(), q.clientAddress(), q.clientPrefix());
         q.replyScope(route.scopePrefix());
-        return geo.answer(q.qtype(), route.order());
+        return geo.answer(q.qtype(), route.order(), q);
     }
 
     /**
@@ -112,19 +113,36 @@ public final class Snapshot {
         RouteExplanation decision = routing.explain(geo.geoName(), q.clientFamily(), q.clientAddress(), q.clientPrefix());
         int[] order = order(geo, decision);
         int pick = geo.pick(qtype, order);
+        List<Integer> spread = geo.spillCandidates(qtype, order);
+        if (!spread.isEmpty()) {
+            int family = q.clientFamily();
+            pick = geo.spilled(qtype, order, ClientGroup.key(family, q.clientAddress(),
+                    ClientGroup.capped(family, q.clientPrefix())), pick);
+        }
         List<String> skipped = new ArrayList<>();
         List<String> down = new ArrayList<>();
         boolean passed = false;
         for (int location : order) {
             passed |= location == pick;
-            if (!passed) {
+            // Passed over for having no node up, or no address of the family (not a spill's other candidates).
+            if (!passed && (!geo.up(location) || !geo.answers(q.qtype(), location))) {
                 skipped.add(geo.location(location));
             }
             if (!geo.up(location)) {
                 down.add(geo.location(location));
             }
         }
-        return decision.withChoice(skipped, pick < 0 ? null : geo.location(pick), down, geo.failOpen());
+        return decision.withChoice(skipped, pick < 0 ? null : geo.location(pick), down, geo.failOpen())
+                .withShape(spread.stream().map(l -> new RouteExplanation.Share(geo.location(l), geo.weight(l)))
+                        .toList(), weights(geo));
+    }
+
+    private static Map<String, Integer> weights(GeoAnswers geo) {
+        Map<String, Integer> out = new HashMap<>();
+        for (int i = 0; i < geo.locationCount(); i++) {
+            out.put(geo.location(i), geo.weight(i));
+        }
+        return out;
     }
 
     private static int[] order(GeoAnswers geo, RouteExplanation decision) {
@@ -154,13 +172,21 @@ public final class Snapshot {
         int[] all = IntStream.range(0, geo.locationCount()).toArray();
         int qtype = geo.pick(Codes.TYPE_A, all) >= 0 ? Codes.TYPE_A : Codes.TYPE_AAAA;
         Map<String, String> byCountry = new HashMap<>();
+        Map<String, List<String>> spilled = new HashMap<>();
         for (String country : GeoPlace.countryCodes()) {
-            int pick = geo.pick(qtype, routing.orderForCountry(geo.geoName(), country));
+            int[] order = routing.orderForCountry(geo.geoName(), country);
+            int pick = geo.pick(qtype, order);
+            List<Integer> spread = geo.spillCandidates(qtype, order);
+            if (!spread.isEmpty()) {
+                pick = spread.get(0);
+                spilled.put(country, spread.stream().map(geo::location).toList());
+            }
             if (pick >= 0) {
                 byCountry.put(country, geo.location(pick));
             }
         }
-        return new Catchment(geo.name(), geo.failOpen(), up, byCountry);
+        return new Catchment(geo.name(), geo.failOpen(), up, byCountry, geo.spill() == null ? 0 : geo.spill().over(),
+                spilled);
     }
 
 

@@ -42,20 +42,20 @@ final class DefaultAnswers {
 
     /**
      * A geo name's answer for clients GeoIP cannot place, with every node counted as up: the nodes of the first
-     * location of its {@code unknown:} order. Health does not enter, so a node going down does not change the
-     * zone; a secondary answers from it only while the primary cannot, and then any node may be the one up.
+     * location of its {@code unknown:} order (weight 0 left out, as in every answer). Health does not enter, so a
+     * node going down does not change the zone; a secondary answers from it only while the primary cannot, and then any node may be the one up.
      */
     static List<Record> of(GeoConfig.GeoName name, GeoConfig geo) {
         String first = name.unknownOrder().get(0);
         GeoConfig.Location location = geo.location(first);
         List<Record> records = new ArrayList<>();
         for (GeoConfig.Node node : location.nodes()) {
-            if (node.ipv4() != null) {
+            if (node.ipv4() != null && node.weight() > 0) {
                 records.add(new ARecord(name.name(), DClass.IN, name.ttl(), node.ipv4()));
             }
         }
         for (GeoConfig.Node node : location.nodes()) {
-            if (node.ipv6() != null) {
+            if (node.ipv6() != null && node.weight() > 0) {
                 records.add(new AAAARecord(name.name(), DClass.IN, name.ttl(), node.ipv6()));
             }
         }

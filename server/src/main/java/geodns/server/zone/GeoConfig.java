@@ -44,7 +44,7 @@ record GeoConfig(String file, List<Location> locations, List<GeoName> names, Lis
 
     private Ranker ranker(GeoName spec) {
         List<geodns.geoip.Location> ranked = spec.locations().stream().map(this::location)
-                .map(l -> new geodns.geoip.Location(l.name(), new GeoPoint(l.latitude(), l.longitude())))
+                .map(l -> new geodns.geoip.Location(l.name(), new GeoPoint(l.latitude(), l.longitude()), l.bias()))
                 .toList();
         Overrides o = spec.overrides();
         return new Ranker(ranked, new RankingPolicy(o.continents(), o.countries(), o.subdivisions(),
@@ -100,10 +100,16 @@ record GeoConfig(String file, List<Location> locations, List<GeoName> names, Lis
         return best;
     }
 
-    record Location(String name, double latitude, double longitude, List<Node> nodes, int line) {}
+    /** @param bias Route 53's geoproximity bias in percent, -99 to 99 ({@link geodns.geoip.Location#biased}) */
+    record Location(String name, double latitude, double longitude, List<Node> nodes, int line, int bias) {}
 
-    /** A server of the cluster; either address may be absent, not both. */
-    record Node(String name, Inet4Address ipv4, Inet6Address ipv6, int line) {}
+    /**
+     * A server of the cluster; either address may be absent, not both.
+     *
+     * @param weight its share of answers within its location relative to the others, and its part of the
+     *               location's weight when clients spill; 0 keeps it probed but out of every answer
+     */
+    record Node(String name, Inet4Address ipv4, Inet6Address ipv6, int line, int weight) {}
 
     /**
      * A name answered with the nearest location's nodes.
@@ -114,10 +120,12 @@ record GeoConfig(String file, List<Location> locations, List<GeoName> names, Lis
      * @param maxAnswers   how many addresses an answer carries at most (rotated), 0 for all
      * @param subdivisionsLine where its {@code subdivisions:} are, 0 when it has none (a country-level GeoIP
      *                     database never matches them)
+     * @param spill        over how many of the next nearest healthy locations the clients of a location with no
+     *                     node up are spread (by weight, per client group); 0 sends them all to the next one
      * @param why          whether {@code _why.NAME TXT} is answered (geodns.server.answer.WhyQuery)
      */
     record GeoName(Name name, long ttl, List<String> locations, Overrides overrides, List<String> unknownOrder,
-                   int maxAnswers, int line, int subdivisionsLine, boolean why) {}
+                   int maxAnswers, int line, int subdivisionsLine, int spill, boolean why) {}
 
     record Overrides(Map<String, List<String>> continents, Map<String, List<String>> countries,
                      Map<String, List<String>> subdivisions) {

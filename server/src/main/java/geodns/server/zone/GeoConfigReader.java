@@ -35,6 +35,8 @@ final class GeoConfigReader {
     private static final Pattern CONTINENT = Pattern.compile("AF|AN|AS|EU|NA|OC|SA");
     /** Codes people write for a country that ISO spells otherwise (the EU's own list uses UK and EL). */
     private static final Map<String, String> COUNTRY_ALIASES = Map.of("UK", "GB", "EL", "GR");
+    /** Weights are relative; a thousand to one is more than any mix of machines needs, and keeps sums small. */
+    static final int MAX_WEIGHT = 1000;
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     /** The key that turns the why query off or on, for all names (top level) or one. */
     static final String WHY = "why";
@@ -155,17 +157,20 @@ final class GeoConfigReader {
             throw yaml.problem(keyNode, "location name '" + name + "' must be lower-case letters, digits, '-'");
         }
         Map<String, Node> fields = yaml.mapping(value, "location " + name);
-        yaml.onlyKeys(value, fields, "location " + name, "coordinates", "health", "nodes");
+        yaml.onlyKeys(value, fields, "location " + name, "coordinates", "health", "nodes", "bias");
+        Integer bias = fields.containsKey("bias")
+                ? attempt(() -> (int) yaml.whole(fields.get("bias"), "bias of " + name, -99, 99)) : Integer.valueOf(0);
         // Coordinates, health and nodes are checked each on their own, so a bad latitude hides no bad node.
         double[] point = attempt(() -> coordinates(keyNode, fields, name));
         HealthConfigReader.Settings own = attempt(() -> health.settings(fields.get("health"), "health of " + name));
         HealthConfigReader.Settings local = global.under(own == null ? HealthConfigReader.Settings.none() : own);
         List<GeoConfig.Node> nodes = nodes(name, require(keyNode, fields, "nodes", "location " + name),
                 nodeNames, local);
-        if (point == null || own == null) {
+        if (point == null || own == null || bias == null) {
             return null;
         }
-        GeoConfig.Location location = new GeoConfig.Location(name, point[0], point[1], nodes, yaml.line(keyNode));
+        GeoConfig.Location location = new GeoConfig.Location(name, point[0], point[1], nodes, yaml.line(keyNode),
+                bias);
         locations.put(name, location);
         return location;
     }
@@ -201,7 +206,9 @@ final class GeoConfigReader {
             throw yaml.problem(keyNode, "node name '" + name + "' is used twice");
         }
         Map<String, Node> fields = yaml.mapping(value, "node " + name);
-        yaml.onlyKeys(value, fields, "node " + name, "ipv4", "ipv6", "health");
+        yaml.onlyKeys(value, fields, "node " + name, "ipv4", "ipv6", "health", "weight");
+        int weight = fields.containsKey("weight")
+                ? (int) yaml.whole(fields.get("weight"), "weight of " + name, 0, MAX_WEIGHT) : 1;
         Inet4Address v4 = fields.containsKey("ipv4") ? address(fields.get("ipv4"), Inet4Address.class) : null;
         Inet6Address v6 = fields.containsKey("ipv6") ? address(fields.get("ipv6"), Inet6Address.class) : null;
         if (v4 == null && v6 == null) {
@@ -213,7 +220,7 @@ final class GeoConfigReader {
         if (probe != null) {
             probes.add(probe);
         }
-        return new GeoConfig.Node(name, v4, v6, yaml.line(keyNode));
+        return new GeoConfig.Node(name, v4, v6, yaml.line(keyNode), weight);
     }
 
     private <A extends InetAddress> A address(Node node, Class<A> family) throws YamlReader.Problem {
@@ -235,7 +242,7 @@ final class GeoConfigReader {
         }
         Map<String, Node> fields = yaml.mapping(node, "name " + text);
         yaml.onlyKeys(node, fields, "name " + text, "ttl", "locations", "unknown", "max-answers",
-                "continents", "countries", "subdivisions", WHY);
+                "continents", "countries", "subdivisions", "spill", WHY);
         boolean answersWhy = fields.containsKey(WHY) ? onOff(fields.get(WHY)) : why;
         long ttl = fields.containsKey("ttl") ? yaml.whole(fields.get("ttl"), "ttl", 0, 86400) : DEFAULT_TTL;
         List<String> spans = fields.containsKey("locations")
@@ -245,6 +252,10 @@ final class GeoConfigReader {
                 ? locationList(fields.get("unknown"), "unknown order of " + text, spans) : spans;
         int maxAnswers = fields.containsKey("max-answers")
                 ? (int) yaml.whole(fields.get("max-answers"), "max-answers", 1, 64) : 0;
+        int spill = fields.containsKey("spill") ? spill(fields.get("spill"), text, spans.size()) : 0;
+        if (weightless(spans)) {
+            throw yaml.problem(keyNode, "every node of " + text + "'s locations has weight 0: it could answer nothing");
+        }
         int errorsBefore = errors.size();
         GeoConfig.Overrides overrides = new GeoConfig.Overrides(
                 overrides(fields.get("continents"), GeoConfigReader::continentMistake, spans),
@@ -255,7 +266,7 @@ final class GeoConfigReader {
         }
         int subdivisionsLine = fields.containsKey("subdivisions") ? yaml.line(yaml.keyNode(node, "subdivisions")) : 0;
         return new GeoConfig.GeoName(name, ttl, spans, overrides, unknown, maxAnswers, yaml.line(keyNode),
-                subdivisionsLine, answersWhy);
+                subdivisionsLine, spill, answersWhy);
     }
 
     /** {@code on} or {@code off} (YAML's true/false too, as a person may write them). */
@@ -266,6 +277,26 @@ final class GeoConfigReader {
             case "off", "false" -> false;
             default -> throw yaml.problem(node, WHY + " must be on or off, not '" + value + "'");
         };
+    }
+
+    /**
+     * True when every node of these locations has weight 0; false when a location or node has a mistake of its own
+     * (not read), as its weight is then unknown.
+     */
+    private boolean weightless(List<String> spans) {
+        if (!spans.stream().allMatch(locations::containsKey)) {
+            return false;
+        }
+        List<GeoConfig.Node> nodes = spans.stream().flatMap(l -> locations.get(l).nodes().stream()).toList();
+        return !nodes.isEmpty() && nodes.stream().allMatch(n -> n.weight() == 0);
+    }
+
+    /** Over how many locations a down location's clients spread: at least one, at most the name's others. */
+    private int spill(Node node, String name, int locations) throws YamlReader.Problem {
+        if (locations < 2) {
+            throw yaml.problem(node, "spill of " + name + " needs two locations or more: it has one to spread over");
+        }
+        return (int) yaml.whole(node, "spill of " + name + " (how many of the next locations)", 1, locations - 1);
     }
 
     /** Each override with a mistake is reported; the others are read. */

@@ -8,6 +8,7 @@ import geodns.server.config.HeapBudget;
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.Tally;
 import geodns.server.route.NodeSelection;
+import geodns.server.route.Spill;
 import geodns.server.wire.Header;
 import geodns.server.wire.Sections;
 import geodns.server.wire.SectionsEncoder;
@@ -107,8 +108,9 @@ final class ZoneCompiler {
         }
     }
 
-    private static List<String> addresses(List<Record> records) {
-        return records.stream().map(r -> AddressText.of(r instanceof org.xbill.DNS.ARecord v4 ? v4.getAddress()
+    private static List<String> addresses(List<GeoNameRecords.Weighted> records) {
+        return records.stream().filter(w -> w.weight() > 0).map(GeoNameRecords.Weighted::record)
+                .map(r -> AddressText.of(r instanceof org.xbill.DNS.ARecord v4 ? v4.getAddress()
                 : ((org.xbill.DNS.AAAARecord) r).getAddress())).toList();
     }
 
@@ -131,9 +133,9 @@ final class ZoneCompiler {
         NodeSelection[] a = new NodeSelection[locations];
         NodeSelection[] aaaa = new NodeSelection[locations];
         for (int i = 0; i < locations; i++) {
-            a[i] = NodeSelection.of(target.a().get(i), target.maxAnswers(),
+            a[i] = NodeSelection.of(target.a().get(i), GeoNameRecords.Weighted::weight, target.maxAnswers(),
                     records -> encode(name, concat(forA.answer(), records)));
-            aaaa[i] = NodeSelection.of(target.aaaa().get(i), target.maxAnswers(),
+            aaaa[i] = NodeSelection.of(target.aaaa().get(i), GeoNameRecords.Weighted::weight, target.maxAnswers(),
                     records -> encode(name, concat(forAaaa.answer(), records)));
         }
         Sections noAaaa = encode(name, tree.negative(Header.NOERROR, forAaaa.answer()));
@@ -143,13 +145,16 @@ final class ZoneCompiler {
         for (int i = 0; i < locations; i++) {
             up[i] = target.up().get(i);
         }
-        return new GeoAnswers(target.index(), geoName, target.locations().toArray(String[]::new), up, a, aaaa, noAaaa,
-                chosen, target.failOpen() ? metrics.failOpen() : null);
+        String[] names = target.locations().toArray(String[]::new);
+        int[] weights = target.weights().stream().mapToInt(Integer::intValue).toArray();
+        Spill spill = target.spill() == 0 || target.failOpen() ? null : new Spill(target.spill(), weights, names);
+        return new GeoAnswers(target.index(), geoName, names, up, a, aaaa, noAaaa,
+                chosen, target.failOpen() ? metrics.failOpen() : null, spill, weights);
     }
 
-    private static List<Record> concat(List<Record> first, List<Record> second) {
+    private static List<Record> concat(List<Record> first, List<GeoNameRecords.Weighted> second) {
         List<Record> all = new ArrayList<>(first);
-        all.addAll(second);
+        second.forEach(w -> all.add(w.record()));
         return all;
     }
 

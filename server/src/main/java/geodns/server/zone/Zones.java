@@ -85,13 +85,14 @@ public final class Zones {
             return geo.locations().stream().map(l -> new Site(l.name(), l.latitude(), l.longitude(),
                     l.nodes().stream().map(n -> new Site.Node(n.name(),
                             n.ipv4() == null ? null : AddressText.of(n.ipv4()),
-                            n.ipv6() == null ? null : AddressText.of(n.ipv6()))).toList())).toList();
+                            n.ipv6() == null ? null : AddressText.of(n.ipv6()), n.weight())).toList(), l.bias()))
+                    .toList();
         }
     }
 
-    /** A location of the cluster as the status page shows it. */
-    public record Site(String name, double latitude, double longitude, List<Node> nodes) {
-        public record Node(String name, String ipv4, String ipv6) {}
+    /** A location of the cluster as the status page shows it, with its geoproximity bias in percent. */
+    public record Site(String name, double latitude, double longitude, List<Node> nodes, int bias) {
+        public record Node(String name, String ipv4, String ipv6, int weight) {}
     }
 
     /** Sources when {@code errors} is empty; otherwise nothing to serve. {@code inputs}: what to watch next. */
