@@ -108,7 +108,7 @@ public final class Explainer {
                     d.skipped().contains(location)));
         }
         return new Explanation.Decision(d.clientGroup(), d.lookup().prefixLength(), found, d.ranking().rule(),
-                ranked, d.chosen(), d.failOpen());
+                ranked, d.chosen(), d.failOpen(), d.admin());
     }
 
     private static Explanation.Reply reply(byte[] bytes) throws IOException {

@@ -17,14 +17,16 @@ public record Explanation(String client, String question, Decision decision, Rep
     /**
      * @param geoipRecord      where GeoIP places the client, or null when it has no record for it
      * @param failOpen         no node of the name is up, so every node is answered and the nearest location chosen
+     * @param adminStates      the admin states (drain, force) that applied to the ranked locations and their nodes
      */
     public record Decision(String clientGroup, int geoipNetworkPrefix, Place geoipRecord, String rule,
-                           List<Ranked> rankedLocations, String chosen, boolean failOpen) {
+                           List<Ranked> rankedLocations, String chosen, boolean failOpen, List<String> adminStates) {
         static final String FAIL_OPEN_REASON = "no node of this name is up: every node is answered as if it were up "
                 + "(fail-open), so the nearest location is chosen although its nodes are down";
 
         public Decision {
             rankedLocations = List.copyOf(rankedLocations);
+            adminStates = List.copyOf(adminStates);
         }
 
         Map<String, Object> toJson() {
@@ -39,6 +41,7 @@ public record Explanation(String client, String question, Decision decision, Rep
             if (failOpen) {
                 out.put("fail_open_reason", FAIL_OPEN_REASON);
             }
+            out.put("admin_states", adminStates);
             return out;
         }
     }

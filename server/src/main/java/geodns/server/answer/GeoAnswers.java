@@ -22,6 +22,7 @@ public final class GeoAnswers {
     private final Tally failOpen;
     private final String name;
     private final boolean[] up;
+    private final java.util.List<java.util.List<String>> admin;
 
     /**
      * @param geoName the geo name's index, which {@link Routing} ranks locations for
@@ -33,9 +34,12 @@ public final class GeoAnswers {
      * @param locations the location names, by index
      * @param chosen  per location, the counter of answers it gave
      * @param failOpen counted on every answer when no node is up and all are answered; null otherwise
+     * @param admin   per location index, the admin states (drain, force) that applied to it, for /explain
      */
     public GeoAnswers(int geoName, String name, String[] locations, boolean[] up, NodeSelection[] a,
-                      NodeSelection[] aaaa, Sections noAaaa, Tally[] chosen, Tally failOpen) {
+                      NodeSelection[] aaaa, Sections noAaaa, Tally[] chosen, Tally failOpen,
+                      java.util.List<java.util.List<String>> admin) {
+        this.admin = java.util.List.copyOf(admin);
         this.name = name;
         this.up = up.clone();
         this.locations = locations.clone();
@@ -66,6 +70,10 @@ public final class GeoAnswers {
 
     boolean up(int location) {
         return up[location];
+    }
+
+    java.util.List<String> admin(int location) {
+        return admin.get(location);
     }
 
     int locationCount() {

@@ -93,8 +93,10 @@ public final class Snapshot {
         int pick = geo.pick(q.qtype(), order);
         List<String> skipped = new ArrayList<>();
         List<String> down = new ArrayList<>();
+        List<String> admin = new ArrayList<>();
         boolean passed = false;
         for (int location : order) {
+            admin.addAll(geo.admin(location));
             passed |= location == pick;
             if (!passed) {
                 skipped.add(geo.location(location));
@@ -103,7 +105,8 @@ public final class Snapshot {
                 down.add(geo.location(location));
             }
         }
-        return decision.withChoice(skipped, pick < 0 ? null : geo.location(pick), down, geo.failOpen());
+        return decision.withChoice(skipped, pick < 0 ? null : geo.location(pick), down, geo.failOpen())
+                .withAdmin(admin);
     }
 
     /** The geo names that answer every node because none of theirs is up, in the config's order. */

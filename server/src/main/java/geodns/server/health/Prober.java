@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Probes every node on its own schedule and publishes a new {@link HealthView} whenever a node goes up or
- * down. Runs on its own threads; DNS answering never waits for it. At most {@link #MAX_IN_FLIGHT} probes are
+ * down, or starts or ends a streak that may change it ({@link NodeHealth#changing()}: health-aware TTLs), not on
+ * every probe. Runs on its own threads; DNS answering never waits for it. At most {@link #MAX_IN_FLIGHT} probes are
  * open at once, each cut at its timeout: a probe whose turn comes while all are busy is skipped, not queued.
  */
 public final class Prober implements AutoCloseable {
@@ -165,6 +166,8 @@ public final class Prober implements AutoCloseable {
             metrics.transition(t.node(), now.up());
             LOG.info("health: node {} {} -> {} ({} in a row: {}, {} ms)", t.node(), old.up() ? "up" : "down",
                     now.up() ? "up" : "down", now.streak(), result, String.format("%.1f", millis));
+            onChange.accept(after);
+        } else if (now.changing() != old.changing()) {
             onChange.accept(after);
         }
     }

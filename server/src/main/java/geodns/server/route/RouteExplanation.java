@@ -9,17 +9,24 @@ import java.util.List;
  * it, the ranking with distances and the rule that decided it, and the ECS scope the answer carries. The
  * skipped and chosen locations are filled in by the snapshot, which knows which locations have nodes up; so are
  * the locations with no node up ({@code down}) and whether the answer is a fail-open one (no node of the name
- * is up, so every node is answered and nothing is skipped).
+ * is up, so every node is answered and nothing is skipped), and the admin states (drain, force) that applied
+ * to the ranked locations and their nodes ({@code admin}).
  */
 public record RouteExplanation(String clientGroup, GeoLookup lookup, Ranking ranking, int scopePrefix,
-                          List<String> skipped, String chosen, List<String> down, boolean failOpen) {
+                          List<String> skipped, String chosen, List<String> down, boolean failOpen,
+                          List<String> admin) {
 
     RouteExplanation(String clientGroup, GeoLookup lookup, Ranking ranking, int scopePrefix) {
-        this(clientGroup, lookup, ranking, scopePrefix, List.of(), null, List.of(), false);
+        this(clientGroup, lookup, ranking, scopePrefix, List.of(), null, List.of(), false, List.of());
     }
 
     public RouteExplanation withChoice(List<String> skipped, String chosen, List<String> down, boolean failOpen) {
         return new RouteExplanation(clientGroup, lookup, ranking, scopePrefix, List.copyOf(skipped), chosen,
-                List.copyOf(down), failOpen);
+                List.copyOf(down), failOpen, admin);
+    }
+
+    public RouteExplanation withAdmin(List<String> applied) {
+        return new RouteExplanation(clientGroup, lookup, ranking, scopePrefix, skipped, chosen, down, failOpen,
+                List.copyOf(applied));
     }
 }

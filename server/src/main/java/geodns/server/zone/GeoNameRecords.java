@@ -1,5 +1,6 @@
 package geodns.server.zone;
 
+import geodns.server.health.AdminState;
 import geodns.server.health.HealthView;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,41 +15,72 @@ import org.xbill.DNS.Record;
  * lists them), the address records of its nodes that are up, ready to encode. {@code index} is the geo name's
  * place in the config, which routing ranks locations for. {@code up} says, per location, whether any of its nodes
  * is up: with {@code failOpen} the records carry down nodes too. {@code maxAnswers} is what the location's
- * {@link geodns.server.route.NodeSelection} is made with.
+ * {@link geodns.server.route.NodeSelection} is made with. {@code admin}, per location, says which admin states
+ * (drain, force) applied to it and its nodes, for /explain.
  */
 record GeoNameRecords(int index, Name name, List<String> locations, List<List<Record>> a, List<List<Record>> aaaa,
-                      int maxAnswers, boolean failOpen, List<Boolean> up) {
+                      int maxAnswers, boolean failOpen, List<Boolean> up, List<List<String>> admin) {
+
+    /** With no admin state. */
+    static GeoNameRecords of(int index, GeoConfig.GeoName spec, GeoConfig config, HealthView health) {
+        return of(index, spec, config, health, AdminState.none());
+    }
 
     /**
-     * Only nodes that are up; when none of the name's nodes is, all of them (fail open: an answer that may
-     * work beats SERVFAIL for the whole world).
+     * Only nodes that are answered: up, or forced up, and neither drained nor forced down; when none of the
+     * name's nodes is, all of those the operator did not take out (all of them when every one was: fail open,
+     * an answer that may work beats SERVFAIL for the whole world). Each location's records carry the long TTL,
+     * or the short one while a node whose health decides (no admin state) is in a failing or rising streak.
      */
-    static GeoNameRecords of(int index, GeoConfig.GeoName spec, GeoConfig config, HealthView health) {
-        boolean failOpen = config.nodes(spec).stream().map(GeoConfig.Node::name).noneMatch(health::isUp);
-        HealthView view = failOpen ? HealthView.allUp() : health;
+    static GeoNameRecords of(int index, GeoConfig.GeoName spec, GeoConfig config, HealthView health,
+                             AdminState admin) {
+        java.util.function.BiPredicate<GeoConfig.Location, GeoConfig.Node> answered =
+                (l, n) -> admin.answered(n.name(), l.name(), health);
+        List<GeoConfig.Location> spanned = spec.locations().stream().map(config::location).toList();
+        boolean failOpen = spanned.stream().noneMatch(l -> l.nodes().stream().anyMatch(n -> answered.test(l, n)));
+        boolean allTakenOut = spanned.stream().allMatch(l -> l.nodes().stream()
+                .allMatch(n -> admin.of(n.name(), l.name()) != null));
+        java.util.function.BiPredicate<GeoConfig.Location, GeoConfig.Node> carried = !failOpen ? answered
+                : allTakenOut ? (l, n) -> true : (l, n) -> admin.of(n.name(), l.name()) == null;
         List<List<Record>> a = new ArrayList<>();
         List<List<Record>> aaaa = new ArrayList<>();
         List<Boolean> up = new ArrayList<>();
-        for (String locationName : spec.locations()) {
-            GeoConfig.Location location = config.location(locationName);
-            up.add(location.nodes().stream().anyMatch(n -> health.isUp(n.name())));
+        List<List<String>> notes = new ArrayList<>();
+        for (GeoConfig.Location location : spanned) {
+            up.add(location.nodes().stream().anyMatch(n -> answered.test(location, n)));
+            boolean changing = location.nodes().stream().anyMatch(n -> admin.of(n.name(), location.name()) == null
+                    && health.isChanging(n.name()));
+            long ttl = changing ? spec.shortTtl() : spec.ttl();
             List<Record> v4 = new ArrayList<>();
             List<Record> v6 = new ArrayList<>();
             for (GeoConfig.Node node : location.nodes()) {
-                if (!view.isUp(node.name())) {
+                if (!carried.test(location, node)) {
                     continue;
                 }
                 if (node.ipv4() != null) {
-                    v4.add(new ARecord(spec.name(), DClass.IN, spec.ttl(), node.ipv4()));
+                    v4.add(new ARecord(spec.name(), DClass.IN, ttl, node.ipv4()));
                 }
                 if (node.ipv6() != null) {
-                    v6.add(new AAAARecord(spec.name(), DClass.IN, spec.ttl(), node.ipv6()));
+                    v6.add(new AAAARecord(spec.name(), DClass.IN, ttl, node.ipv6()));
                 }
             }
             a.add(List.copyOf(v4));
             aaaa.add(List.copyOf(v6));
+            notes.add(notes(location, admin));
         }
         return new GeoNameRecords(index, spec.name(), spec.locations(), List.copyOf(a), List.copyOf(aaaa),
-                spec.maxAnswers(), failOpen, List.copyOf(up));
+                spec.maxAnswers(), failOpen, List.copyOf(up), List.copyOf(notes));
+    }
+
+    /** "location singapore: drain (...)", "node lon-1: force-up (...)": what the operator set here. */
+    private static List<String> notes(GeoConfig.Location location, AdminState admin) {
+        List<String> notes = new ArrayList<>();
+        AdminState.Entry whole = admin.locations().get(location.name());
+        if (whole != null) {
+            notes.add("location " + location.name() + ": " + whole.describe());
+        }
+        location.nodes().stream().filter(n -> admin.nodes().containsKey(n.name())).forEach(n -> notes.add(
+                "node " + n.name() + ": " + admin.nodes().get(n.name()).describe()));
+        return List.copyOf(notes);
     }
 }

@@ -112,7 +112,7 @@ final class ZoneCompiler {
             up[i] = target.up().get(i);
         }
         return new GeoAnswers(target.index(), geoName, target.locations().toArray(String[]::new), up, a, aaaa, noAaaa,
-                chosen, target.failOpen() ? metrics.failOpen() : null);
+                chosen, target.failOpen() ? metrics.failOpen() : null, target.admin());
     }
 
     private static List<Record> concat(List<Record> first, List<Record> second) {
