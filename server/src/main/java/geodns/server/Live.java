@@ -362,7 +362,8 @@ final class Live implements AutoCloseable {
             return null;
         }
         HealthView known = old == null ? HealthView.allUp() : old.carriedTo(newSources.probes());
-        return new Prober(newSources.probes(), known, metrics, changed -> builder.submit(this::healthChanged));
+        return new Prober(newSources.probes(), known, metrics, changed -> builder.submit(this::healthChanged),
+                streak -> builder.submit(this::healthChanged));
     }
 
     /** Reads the current prober's view, so a late signal from a replaced prober changes nothing. */
