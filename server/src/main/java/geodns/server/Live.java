@@ -478,9 +478,7 @@ final class Live implements AutoCloseable {
             expiry.cancel(false);
             expiry = null;
         }
-        Instant next = java.util.stream.Stream.concat(httpAdmin.over(sources.fileAdmin()).nodes().values().stream(),
-                httpAdmin.over(sources.fileAdmin()).locations().values().stream()).map(AdminState.Entry::until)
-                .filter(t -> t != null && t.isAfter(Instant.now())).min(Instant::compareTo).orElse(null);
+        Instant next = httpAdmin.over(sources.fileAdmin()).at(Instant.now()).nextExpiry();
         if (next != null) {
             long delay = Math.max(1, java.time.Duration.between(Instant.now(), next).toMillis() + 1);
             expiry = builder.schedule(this::adminExpired, delay, TimeUnit.MILLISECONDS);

@@ -18,7 +18,7 @@ public final class AdminHttp {
     public record Response(int status, String contentType, String body, String url) {
         @Override
         public String toString() {
-            return "GET " + url + " -> " + status + " (" + contentType + ")\n" + body;
+            return url + " -> " + status + " (" + contentType + ")\n" + body;
         }
     }
 
