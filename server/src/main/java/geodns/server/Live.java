@@ -4,6 +4,9 @@ import geodns.geoip.GeoDatabase;
 import geodns.server.admin.Status;
 import geodns.server.route.Routing;
 import geodns.server.answer.Snapshot;
+import geodns.server.health.AdminState;
+import geodns.server.health.AdminStateFile;
+import geodns.server.health.AdminStateReader;
 import geodns.server.health.HealthView;
 import geodns.server.health.Prober;
 import geodns.server.metrics.Metrics;
@@ -66,8 +69,21 @@ final class Live implements AutoCloseable {
     private boolean serving;
 
     private final int maxRecords;
+    /** Where the admin state set over HTTP is kept across restarts, or null: then HTTP cannot set it. */
+    private final Path adminStateFile;
+    /** The admin state set over HTTP; merged over the state file's into {@link Zones.Sources#admin()}. */
+    private volatile AdminState httpAdmin = AdminState.none();
+    /** The admin state the serving snapshot applies, to log and count what changes. */
+    private AdminState appliedAdmin = AdminState.none();
+    /** The rebuild at the next admin state expiry, or null. */
+    private java.util.concurrent.ScheduledFuture<?> expiry;
 
     Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Metrics metrics) {
+        this(zonesDir, geoipFiles, maxRecords, metrics, null);
+    }
+
+    Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Metrics metrics, Path adminStateFile) {
+        this.adminStateFile = adminStateFile;
         this.zonesDir = zonesDir;
         this.maxRecords = maxRecords;
         this.geoipFiles = List.copyOf(geoipFiles);
@@ -122,6 +138,10 @@ final class Live implements AutoCloseable {
         Zones.Read read = readWatching(heap);
         if (!read.ok()) {
             return read.errors().stream().map(Object::toString).toList();
+        }
+        List<String> adminErrors = readHttpAdmin(read.sources());
+        if (!adminErrors.isEmpty()) {
+            return adminErrors;
         }
         GeoDatabase opened = openDatabase();
         try {
@@ -288,7 +308,8 @@ final class Live implements AutoCloseable {
      * Compiles, then swaps. The compile counts against {@code heap} and may stop with {@link HeapBudget.Exceeded};
      * then nothing has changed: the old snapshot, sources, DB and prober stay.
      */
-    private void install(Zones.Sources newSources, GeoDatabase newDatabase, HeapBudget heap) {
+    private void install(Zones.Sources read, GeoDatabase newDatabase, HeapBudget heap) {
+        Zones.Sources newSources = read.withAdmin(httpAdmin, Instant.now());
         Prober fresh = proberFor(newSources);
         HealthView view = (fresh != null ? fresh : prober.get()).view();
         Routing newRouting = Zones.routing(newSources, newDatabase, metrics);
@@ -312,6 +333,7 @@ final class Live implements AutoCloseable {
         health = view;
         routing = newRouting;
         snapshot.set(built);
+        adminApplied();
         snapshot.get().zones().forEach(z -> LOG.info("serving zone {} serial {} ({} records)", z.name(), z.serial(),
                 z.records()));
         metrics.zoneSerials(snapshot.get().zones().stream()
@@ -340,13 +362,14 @@ final class Live implements AutoCloseable {
             return null;
         }
         HealthView known = old == null ? HealthView.allUp() : old.carriedTo(newSources.probes());
-        return new Prober(newSources.probes(), known, metrics, changed -> builder.submit(this::healthChanged));
+        return new Prober(newSources.probes(), known, metrics, changed -> builder.submit(this::healthChanged),
+                streak -> builder.submit(this::healthChanged));
     }
 
     /** Reads the current prober's view, so a late signal from a replaced prober changes nothing. */
     private void healthChanged() {
         HealthView view = prober.get().view();
-        if (view.sameUpSet(health)) {
+        if (view.sameAnswers(health)) {
             return;
         }
         health = view;
@@ -355,6 +378,144 @@ final class Live implements AutoCloseable {
         List<String> open = snapshot.get().failOpen();
         before.failOpen().stream().filter(name -> !open.contains(name)).forEach(name -> LOG.info(
                 "fail-open over: a node of {} is up again; answering only nodes that are up", name));
+    }
+
+    /** The admin state answers apply now (the file's with HTTP's over it), none before the first load. */
+    AdminState admin() {
+        Zones.Sources read = sources;
+        return read == null ? AdminState.none() : read.admin();
+    }
+
+    /**
+     * Sets (or with a null entry clears) the HTTP admin state of a node or location: kept in the admin state
+     * file first, then answered with; returns once the new snapshot serves. Called on the admin pages thread.
+     *
+     * @throws IllegalArgumentException for a node or location the config does not have
+     * @throws IllegalStateException    when there is no file to keep it in, or writing it failed
+     */
+    String setAdmin(boolean location, String name, AdminState.Entry entry) {
+        if (adminStateFile == null) {
+            throw new IllegalStateException("no --admin-state FILE: a state set over HTTP would not survive a"
+                    + " restart; start geodns with --admin-state, or use " + zonesDir.resolve(
+                    AdminStateReader.FILE_NAME));
+        }
+        try {
+            return builder.submit(() -> {
+                boolean known = sites().stream().anyMatch(site -> location ? site.name().equals(name)
+                        : site.nodes().stream().anyMatch(n -> n.name().equals(name)));
+                if (!known) {
+                    throw new IllegalArgumentException("unknown " + (location ? "location" : "node") + " '" + name
+                            + "' (see /status)");
+                }
+                AdminState next = httpAdmin.with(location, name, entry);
+                AdminStateFile.write(adminStateFile, next);
+                httpAdmin = next;
+                sources = sources.withAdmin(httpAdmin, Instant.now());
+                snapshot.set(Zones.compile(sources, routing, health, metrics));
+                adminApplied();
+                AdminState.Entry now = location ? sources.admin().locations().get(name) : sources.admin().nodes()
+                        .get(name);
+                return (location ? "location " : "node ") + name + ": " + (now == null ? "no admin state"
+                        : now.describe()) + "\n";
+            }).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause().toString(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the snapshot builder is busy; try again");
+        }
+    }
+
+    /**
+     * Reads the HTTP admin state kept from before a restart. Entries for nodes or locations the config no longer
+     * has are logged and left out; a file that cannot be read at all stops the start, as a bad zone file does,
+     * rather than silently putting drained nodes back into answers.
+     */
+    private List<String> readHttpAdmin(Zones.Sources read) {
+        if (adminStateFile == null) {
+            return List.of();
+        }
+        List<geodns.server.config.ConfigError> errors = new ArrayList<>();
+        java.util.Set<String> nodes = new java.util.HashSet<>();
+        java.util.Set<String> locations = new java.util.HashSet<>();
+        read.sites().forEach(site -> {
+            locations.add(site.name());
+            site.nodes().forEach(n -> nodes.add(n.name()));
+        });
+        List<geodns.server.config.ConfigError> unknown = new ArrayList<>();
+        AdminState kept = AdminStateReader.read(adminStateFile, "http", nodes, locations, errors, unknown);
+        unknown.forEach(e -> LOG.warn("admin state set over HTTP: {}; left out", e));
+        httpAdmin = kept;
+        return errors.stream().map(Object::toString).toList();
+    }
+
+    /**
+     * Logs and counts each node and location whose admin state the serving snapshot changed, updates the gauge
+     * of nodes per state, and schedules the rebuild at the next expiry.
+     */
+    private void adminApplied() {
+        AdminState now = sources.admin();
+        AdminState before = appliedAdmin;
+        appliedAdmin = now;
+        changes("node", before.nodes(), now.nodes());
+        changes("location", before.locations(), now.locations());
+        java.util.Map<AdminState.State, Integer> counts = new java.util.EnumMap<>(AdminState.State.class);
+        sources.sites().forEach(site -> site.nodes().forEach(n -> {
+            AdminState.Entry e = now.of(n.name(), site.name());
+            if (e != null) {
+                counts.merge(e.state(), 1, Integer::sum);
+            }
+        }));
+        for (AdminState.State state : AdminState.State.values()) {
+            metrics.adminNodes(state.word, counts.getOrDefault(state, 0));
+        }
+        if (expiry != null) {
+            expiry.cancel(false);
+            expiry = null;
+        }
+        Instant next = httpAdmin.over(sources.fileAdmin()).at(Instant.now()).nextExpiry();
+        if (next != null) {
+            long delay = Math.max(1, java.time.Duration.between(Instant.now(), next).toMillis() + 1);
+            expiry = builder.schedule(this::adminExpired, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void changes(String kind, java.util.Map<String, AdminState.Entry> before,
+                         java.util.Map<String, AdminState.Entry> now) {
+        java.util.Set<String> names = new java.util.TreeSet<>(before.keySet());
+        names.addAll(now.keySet());
+        for (String name : names) {
+            AdminState.Entry was = before.get(name);
+            AdminState.Entry is = now.get(name);
+            if (java.util.Objects.equals(was, is)) {
+                continue;
+            }
+            if (is == null) {
+                boolean expired = was.until() != null && !was.until().isAfter(Instant.now());
+                LOG.info("admin state: {} {} cleared{} (was {})", kind, name, expired ? " (expired)" : "",
+                        was.describe());
+                metrics.adminStateChange("cleared");
+            } else {
+                LOG.info("admin state: {} {} {}", kind, name, is.describe());
+                metrics.adminStateChange(is.state().word);
+            }
+        }
+    }
+
+    /** Never throws: runs on the builder. */
+    private void adminExpired() {
+        try {
+            sources = sources.withAdmin(httpAdmin, Instant.now());
+            snapshot.set(Zones.compile(sources, routing, health, metrics));
+            adminApplied();
+        } catch (Throwable t) {
+            LOG.error("admin state expiry: {}", t.toString());
+        }
     }
 
     private static String mib(long bytes) {

@@ -2,6 +2,7 @@ package geodns.server;
 
 import geodns.server.admin.Status;
 import geodns.server.answer.Snapshot;
+import geodns.server.health.AdminState;
 import geodns.server.health.HealthView;
 import geodns.server.health.NodeHealth;
 import geodns.server.zone.Zones;
@@ -34,10 +35,10 @@ final class LiveStatus implements Supplier<Status> {
         return new Status(geoip.problem() != null ? "none: " + geoip.problem() : geoip.description(),
                 geoip.problem() == null, geoip.attribution(), live.lastLoad(), zones,
                 served == null ? List.of() : served.failOpen(),
-                served == null ? List.of() : served.catchments(), locations(live.sites(), live.health()));
+                served == null ? List.of() : served.catchments(), locations(live.sites(), live.health(), live.admin()));
     }
 
-    private static List<Status.Location> locations(List<Zones.Site> sites, HealthView view) {
+    private static List<Status.Location> locations(List<Zones.Site> sites, HealthView view, AdminState admin) {
         Instant now = Instant.now();
         List<Status.Location> locations = new ArrayList<>();
         for (Zones.Site site : sites) {
@@ -49,10 +50,11 @@ final class LiveStatus implements Supplier<Status> {
                 anyUp |= up;
                 nodes.add(new Status.Node(node.name(), node.ipv4(), node.ipv6(), up, node.weight(), h == null ? null
                         : new Status.Probe(h.lastResult(), h.lastLatencyMillis(), h.lastProbe(),
-                                Duration.between(h.since(), now).toSeconds())));
+                                Duration.between(h.since(), now).toSeconds()), admin.of(node.name(), site.name()),
+                        node.weight() > 0 && admin.answered(node.name(), site.name(), view)));
             }
             locations.add(new Status.Location(site.name(), site.latitude(), site.longitude(), anyUp, nodes,
-                    site.bias()));
+                    site.bias(), admin.locations().get(site.name())));
         }
         return locations;
     }

@@ -152,7 +152,8 @@ public final class Main {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         AtomicBoolean ready = new AtomicBoolean();
         Metrics metrics = new Metrics();
-        try (Live live = new Live(options.zones(), options.geoip(), options.maxRecords(), metrics)) {
+        try (Live live = new Live(options.zones(), options.geoip(), options.maxRecords(), metrics,
+                options.adminState())) {
             List<String> errors = live.start();
             if (!errors.isEmpty()) {
                 errors.forEach(System.err::println);
@@ -175,7 +176,8 @@ public final class Main {
                     options.instance());
             Explainer explainer = new Explainer(live.snapshot(), answerer);
             try (AdminServer admin = bound("--http", options.http(),
-                    () -> new AdminServer(options.http(), ready::get, metrics, explainer, new LiveStatus(live)));
+                    () -> new AdminServer(options.http(), ready::get, metrics, explainer, new LiveStatus(live),
+                            live::setAdmin));
                  DnsServer dns = new DnsServer(answerer, options.tcp(), options.nativeUdp())) {
                 log.info("admin http on {}", format(admin.address()));
                 log.info("udp rate limiting: {}", describe(options.rrl()));

@@ -14,7 +14,7 @@ import java.util.List;
 record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
                int udpMax, boolean nativeUdp, DnsServer.Limits tcp, RateLimiter.Settings rrl, Path queryLog,
                double queryLogSample, long queryLogMaxBytes, int maxRecords, List<String> arguments,
-               InetSocketAddress server, String instance, Path keys) {
+               InetSocketAddress server, String instance, Path keys, Path adminState) {
 
     static final String USAGE = """
             Usage:
@@ -23,7 +23,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                            [--tcp-max-conns-per-client N] [--tcp-max-queries N] [--tcp-lifetime SECONDS]
                            [--rrl-rate N] [--rrl-slip N] [--rrl-window SECONDS] [--rrl-exempt CIDR,...|none]
                            [--query-log FILE [--query-log-sample FRACTION] [--query-log-max-size SIZE]]
-                           [--max-records N] [--instance NAME] [--keys DIR]
+                           [--max-records N] [--instance NAME] [--keys DIR] [--admin-state FILE]
               geodns selftest [the options of serve]
               geodns check [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] [--keys DIR]
               geodns explain [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] ADDR NAME [TYPE]
@@ -73,6 +73,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                                    (default: $NODE_NAME, else the host name)
               --keys DIR           folder of DNSSEC keys; a zone with a key there is signed
                                                                              (default: none)
+              --admin-state FILE   keep the admin state set with POST /admin-state (drain, force) here,
+                                   so it survives restarts; without it the POST is refused (default: none)
               --server HOST:PORT   explain: ask the running server on its admin port (its --http)
                                    instead of loading the zones and DB here: its health view, and a
                                    few MB in a pod instead of a second full load
@@ -85,7 +87,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             "--zones", "--dns", "--http", "--geoip", "--udp-max", "--udp-transport", "--tcp-idle", "--tcp-max-conns",
             "--query-log", "--query-log-sample", "--query-log-max-size", "--tcp-max-conns-per-client", "--tcp-max-queries",
             "--tcp-lifetime", "--rrl-rate", "--rrl-slip", "--rrl-window", "--rrl-exempt", "--max-records", "--server",
-            "--instance", "--keys");
+            "--instance", "--keys", "--admin-state");
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -126,11 +128,12 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         InetSocketAddress server = null;
         String instance = defaultInstance();
         Path keys = null;
+        Path adminState = null;
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
                 return new Options("--help", zones, dns, http, geoip, udpMax, nativeUdp, defaultTcp, defaultRrl,
-                        null, 1, queryLogMaxBytes, maxRecords, List.of(), null, defaultInstance(), null);
+                        null, 1, queryLogMaxBytes, maxRecords, List.of(), null, defaultInstance(), null, null);
             }
             if (command.equals("explain") && !flag.startsWith("-")) {
                 arguments.add(flag);
@@ -166,6 +169,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--server" -> server = address(value);
                 case "--instance" -> instance = instanceName(value);
                 case "--keys" -> keys = Path.of(value);
+                case "--admin-state" -> adminState = Path.of(value);
                 default -> throw new IllegalStateException(flag);
             }
         }
@@ -178,7 +182,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         return new Options(command, zones, dns, http, geoip, udpMax, nativeUdp,
                 new DnsServer.Limits(tcpIdle, tcpMax, tcpPerClient, tcpQueries, tcpLifetime),
                 new RateLimiter.Settings(rrlRate, rrlSlip, rrlWindow, rrlExempt), queryLog, sample,
-                queryLogMaxBytes, maxRecords, List.copyOf(arguments), server, instance, keys);
+                queryLogMaxBytes, maxRecords, List.copyOf(arguments), server, instance, keys, adminState);
     }
 
     /** The DaemonSet gives each pod its node's name in NODE_NAME (downward API); elsewhere the host's name. */

@@ -18,24 +18,34 @@ public final class AdminHttp {
     public record Response(int status, String contentType, String body, String url) {
         @Override
         public String toString() {
-            return "GET " + url + " -> " + status + " (" + contentType + ")\n" + body;
+            return url + " -> " + status + " (" + contentType + ")\n" + body;
         }
     }
 
     /** {@code GET path} (path and query, already encoded); fails when nothing answers within 5 s. */
     public static Response get(GeodnsServer server, String pathAndQuery) {
+        return send(server, pathAndQuery, "GET");
+    }
+
+    /** {@code POST path} with an empty body (path and query, already encoded). */
+    public static Response post(GeodnsServer server, String pathAndQuery) {
+        return send(server, pathAndQuery, "POST");
+    }
+
+    private static Response send(GeodnsServer server, String pathAndQuery, String method) {
         String url = "http://" + server.http().getAddress().getHostAddress() + ":" + server.http().getPort()
                 + pathAndQuery;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.body(), url);
         } catch (IOException e) {
-            throw new AssertionError("GET " + url + " failed: " + e, e);
+            throw new AssertionError(method + " " + url + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted: GET " + url, e);
+            throw new AssertionError("interrupted: " + method + " " + url, e);
         }
     }
 

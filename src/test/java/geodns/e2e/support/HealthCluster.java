@@ -51,6 +51,14 @@ public final class HealthCluster implements AutoCloseable {
      * after url and host (e.g. "interval: 200ms").
      */
     public static HealthCluster start(Path dir, String... settings) {
+        return start(dir, "5", List.of(), settings);
+    }
+
+    /**
+     * As above, with app.example.com's {@code ttl} as geo.yaml writes it (e.g. "5-300") and {@code serverArgs}
+     * added to the server's command line.
+     */
+    public static HealthCluster start(Path dir, String ttl, List<String> serverArgs, String... settings) {
         List<String> addresses = LOCATIONS.stream().flatMap(l -> l.nodes().stream()).map(Node::ipv4).toList();
         WebEndpoints web = WebEndpoints.start(addresses);
         try {
@@ -62,10 +70,12 @@ public final class HealthCluster implements AutoCloseable {
             }
             yaml.append(GeoWorld.locationsYaml(LOCATIONS).replace("  singapore:\n",
                     "  singapore:\n    health: { host: " + SINGAPORE_HOST + " }\n"));
-            yaml.append("names:\n  app.example.com:\n    ttl: 5\n");
+            yaml.append("names:\n  app.example.com:\n    ttl: ").append(ttl).append('\n');
             Path zones = GeoWorld.writeZones(dir.resolve("zones"), GeoWorld.exampleZoneWithoutApp(), yaml.toString());
             Path mmdb = GeoWorld.database().write(dir.resolve("cities.mmdb"));
-            return new HealthCluster(web, GeodnsServer.start(zones, "--geoip", mmdb.toString()));
+            List<String> args = new java.util.ArrayList<>(List.of("--geoip", mmdb.toString()));
+            args.addAll(serverArgs);
+            return new HealthCluster(web, GeodnsServer.start(zones, args.toArray(String[]::new)));
         } catch (IOException e) {
             web.close();
             throw new UncheckedIOException(e);
@@ -86,8 +96,12 @@ public final class HealthCluster implements AutoCloseable {
 
     /** The A addresses app.example.com gives a client in {@code city} right now (ECS, dnsjava over UDP). */
     public Set<String> answerFor(City city) {
-        return GeoWorld.addresses(GeoQuery.of("app.example.com", "A").subnet(city.subnet())
-                .ask(Via.DNSJAVA_UDP, server).reply(), "A");
+        return GeoWorld.addresses(replyFor(city), "A");
+    }
+
+    /** The reply to app.example.com A for a client in {@code city} right now (ECS, dnsjava over UDP). */
+    public Reply replyFor(City city) {
+        return GeoQuery.of("app.example.com", "A").subnet(city.subnet()).ask(Via.DNSJAVA_UDP, server).reply();
     }
 
     /** What the client of {@code location} (see {@link #CLIENT_OF}) is answered. */

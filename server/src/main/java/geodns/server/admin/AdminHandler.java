@@ -72,8 +72,24 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         Supplier<AdminReply> answer;
         boolean quick = true;
         String allow = null;
+        AdminRoutes.Route change = changeRoute(request);
         if (!request.decoderResult().isSuccess()) {
             answer = () -> AdminReply.text(400, "bad request\n");
+        } else if (change != null) {
+            Map<String, String> params = new HashMap<>();
+            new QueryStringDecoder(request.uri()).parameters().forEach((k, v) -> params.put(k, v.get(v.size() - 1)));
+            boolean local = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress from
+                    && from.getAddress() != null && from.getAddress().isLoopbackAddress();
+            if (!HttpMethod.POST.equals(request.method())) {
+                answer = () -> AdminReply.text(405, "only POST\n");
+                allow = "POST";
+            } else if (!local) {
+                answer = () -> AdminReply.text(403, "changes are accepted from loopback only (on the node, or"
+                        + " through kubectl port-forward)\n");
+            } else {
+                answer = () -> change.answer().apply(params);
+                quick = false;
+            }
         } else if (!head && !HttpMethod.GET.equals(request.method())) {
             answer = () -> AdminReply.text(405, "only GET and HEAD\n");
             allow = "GET, HEAD";
@@ -118,6 +134,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             });
         } catch (RejectedExecutionException e) {
             ctx.close();   // shutting down
+        }
+    }
+
+    /** The change route the request asks for, or null when it asks for none (or its URI cannot be read). */
+    private AdminRoutes.Route changeRoute(FullHttpRequest request) {
+        if (!request.decoderResult().isSuccess()) {
+            return null;
+        }
+        try {
+            AdminRoutes.Route route = routes.find(new QueryStringDecoder(request.uri()).path());
+            return route != null && route.post() ? route : null;
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

@@ -59,6 +59,14 @@ public final class AdminServer implements AutoCloseable {
 
     public AdminServer(InetSocketAddress address, BooleanSupplier ready, Metrics metrics, Explainer explainer,
                        Supplier<Status> status) throws IOException {
+        this(address, ready, metrics, explainer, status, (location, name, entry) -> {
+            throw new IllegalStateException("admin state cannot be set here");
+        });
+    }
+
+    /** @param adminState sets a node's or location's admin state for {@code POST /admin-state} */
+    public AdminServer(InetSocketAddress address, BooleanSupplier ready, Metrics metrics, Explainer explainer,
+                       Supplier<Status> status, AdminStateChanges adminState) throws IOException {
         boolean epoll = Epoll.isAvailable();
         loop = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("admin-http", true))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("admin-http", true));
@@ -76,7 +84,8 @@ public final class AdminServer implements AutoCloseable {
                 .page("/explain", params -> explain(params, explainer))
                 .page("/status.json", params -> new AdminReply(200, "application/json", Json.write(status.get().toJson())))
                 .page("/status", params -> new AdminReply(200, "text/html; charset=utf-8",
-                        StatusPage.html(status.get())));
+                        StatusPage.html(status.get())))
+                .post("/admin-state", params -> AdminStateRequest.answer(params, adminState));
         AdminConnections connections = new AdminConnections(MAX_CONNECTIONS);
         ServerBootstrap bootstrap = new ServerBootstrap().group(loop)
                 .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)

@@ -110,7 +110,7 @@ public final class Explainer {
         }
         return new Explanation.Decision(d.clientGroup(), d.lookup().prefixLength(), found, d.ranking().rule(),
                 ranked, d.chosen(), d.failOpen(), d.spilledOver().stream()
-                        .map(s -> new Explanation.Share(s.location(), s.weight())).toList());
+                        .map(s -> new Explanation.Share(s.location(), s.weight())).toList(), d.admin());
     }
 
     private static Explanation.Reply reply(byte[] bytes) throws IOException {

@@ -19,15 +19,18 @@ public record Explanation(String client, String question, Decision decision, Rep
      * @param failOpen         no node of the name is up, so every node is answered and the nearest location chosen
      * @param spilledOver      when the first location has no node up and the name spills: the locations its
      *                         clients are spread over, with their weights (the chosen one is this group's); else empty
+     * @param adminStates      the admin states (drain, force) that applied to the ranked locations and their nodes
      */
     public record Decision(String clientGroup, int geoipNetworkPrefix, Place geoipRecord, String rule,
-                           List<Ranked> rankedLocations, String chosen, boolean failOpen, List<Share> spilledOver) {
+                           List<Ranked> rankedLocations, String chosen, boolean failOpen, List<Share> spilledOver,
+                           List<String> adminStates) {
         static final String FAIL_OPEN_REASON = "no node of this name is up: every node is answered as if it were up "
                 + "(fail-open), so the nearest location is chosen although its nodes are down";
 
         public Decision {
             rankedLocations = List.copyOf(rankedLocations);
             spilledOver = List.copyOf(spilledOver);
+            adminStates = List.copyOf(adminStates);
         }
 
         Map<String, Object> toJson() {
@@ -45,6 +48,7 @@ public record Explanation(String client, String question, Decision decision, Rep
             if (!spilledOver.isEmpty()) {
                 out.put("spilled_over", spilledOver.stream().map(Share::toJson).toList());
             }
+            out.put("admin_states", adminStates);
             return out;
         }
     }

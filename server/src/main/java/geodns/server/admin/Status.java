@@ -1,6 +1,7 @@
 package geodns.server.admin;
 
 import geodns.server.answer.Catchment;
+import geodns.server.health.AdminState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +55,12 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
         }
     }
 
-    /** A location of geo.yaml; {@code up} when any of its nodes is; {@code bias}: its geoproximity bias, percent. */
-    public record Location(String name, double latitude, double longitude, boolean up, List<Node> nodes, int bias) {
+    /**
+     * A location of geo.yaml; {@code up} when any of its nodes is; {@code bias}: its geoproximity bias, percent;
+     * {@code admin}: its admin state, or null.
+     */
+    public record Location(String name, double latitude, double longitude, boolean up, List<Node> nodes, int bias,
+                           AdminState.Entry admin) {
         public Location {
             nodes = List.copyOf(nodes);
         }
@@ -66,15 +71,20 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
                     "longitude", longitude,
                     "up", up,
                     "bias", bias,
+                    "admin_state", admin == null ? null : admin.state().word,
+                    "admin", admin == null ? null : admin.describe(),
                     "nodes", nodes.stream().map(Node::toJson).toList());
         }
     }
 
     /**
-     * A node and whether answers carry it; {@code probe} is null for a node nothing probes; {@code weight} its
-     * share of answers in its location (0: probed, never answered).
+     * A node and whether its probes say it is up; {@code probe} is null for a node nothing probes; {@code weight}
+     * its share of answers in its location (0: probed, never answered); {@code admin} is the admin state that
+     * applies to it (its own or its location's), or null; {@code answered}: whether answers may carry it, all
+     * together.
      */
-    public record Node(String name, String ipv4, String ipv6, boolean up, int weight, Probe probe) {
+    public record Node(String name, String ipv4, String ipv6, boolean up, int weight, Probe probe,
+                       AdminState.Entry admin, boolean answered) {
         Map<String, Object> toJson() {
             return Json.object("name", name,
                     "ipv4", ipv4,
@@ -85,7 +95,10 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
                     "last_result", probe == null ? null : probe.lastResult(),
                     "last_latency_ms", probe == null ? null : probe.lastLatencyMillis(),
                     "last_probe", probe == null || probe.lastProbe() == null ? null : probe.lastProbe().toString(),
-                    "seconds_in_state", probe == null ? null : probe.secondsInState());
+                    "seconds_in_state", probe == null ? null : probe.secondsInState(),
+                    "admin_state", admin == null ? null : admin.state().word,
+                    "admin", admin == null ? null : admin.describe(),
+                    "answered", answered);
         }
     }
 

@@ -38,7 +38,7 @@ final class StatusPage {
                 .append("<title>geodns status</title><style>")
                 .append("body{font:14px system-ui,sans-serif;margin:1.5em;color:#222}")
                 .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{padding:.25em .7em;")
-                .append("border-bottom:1px solid #ddd;text-align:left}.up{color:#1a7f37}.down{color:#c62828}")
+                .append("border-bottom:1px solid #ddd;text-align:left}.up{color:#1a7f37}.down{color:#c62828}.admin{color:#8a4b00}")
                 .append("svg{background:#eaf2fb;border:1px solid #b7cbe0;max-width:100%}")
                 .append(".banner{background:#c62828;color:#fff;padding:.8em 1em;margin:0 0 1em;font-weight:600}")
                 .append(".legend{list-style:none;padding:0;margin:.3em 0 1.5em;display:flex;flex-wrap:wrap;gap:.4em 1.4em}")
@@ -242,7 +242,7 @@ final class StatusPage {
                         .append("</td><td>").append(esc(n.name()))
                         .append(n.weight() == 1 ? "" : " · weight " + n.weight())
                         .append("</td><td>").append(esc(join(n.ipv4(), n.ipv6()))).append("</td><td class=\"")
-                        .append(n.up() ? "up\">up" : "down\">down").append("</td><td>")
+                        .append(n.up() ? "up\">up" : "down\">down").append(admin(n.admin())).append("</td><td>")
                         .append(probe != null ? esc(probe.lastResult()) : "not probed")
                         .append("</td><td>").append(esc(time(probe == null ? null : probe.lastProbe())))
                         .append("</td><td>").append(probe == null ? "" : latency(probe.lastLatencyMillis()))
@@ -251,6 +251,12 @@ final class StatusPage {
             }
         }
         out.append("</table>");
+    }
+
+    /** The admin state's badge after the probes' verdict: " <b class=admin title=why>drain</b>", or "". */
+    private static String admin(geodns.server.health.AdminState.Entry admin) {
+        return admin == null ? "" : " <b class=\"admin\" title=\"" + esc(admin.describe()) + "\">"
+                + esc(admin.state().word) + "</b>";
     }
 
     private static void zones(StringBuilder out, List<Status.Zone> zones) {

@@ -29,6 +29,7 @@ public final class GeoAnswers {
     /** Null when the name does not spill, or not now (fail-open: every location answers). */
     private final Spill spill;
     private final int[] weights;
+    private final java.util.List<java.util.List<String>> admin;
 
     /**
      * @param geoName the geo name's index, which {@link Routing} ranks locations for
@@ -42,10 +43,12 @@ public final class GeoAnswers {
      * @param failOpen counted on every answer when no node is up and all are answered; null otherwise
      * @param spill   where the clients of a location with no node up go; null for the next location of their order
      * @param weights per location index, the sum of its up nodes' weights (what /explain shows, and spill shares by)
+     * @param admin   per location index, the admin states (drain, force) that applied to it, for /explain
      */
     public GeoAnswers(int geoName, String name, String[] locations, boolean[] up, NodeSelection[] a,
                       NodeSelection[] aaaa, Sections noAaaa, Tally[] chosen, Tally failOpen, Spill spill,
-                      int[] weights) {
+                      int[] weights, java.util.List<java.util.List<String>> admin) {
+        this.admin = java.util.List.copyOf(admin);
         this.spill = spill;
         this.weights = weights.clone();
         this.name = name;
@@ -78,6 +81,10 @@ public final class GeoAnswers {
 
     boolean up(int location) {
         return up[location];
+    }
+
+    java.util.List<String> admin(int location) {
+        return admin.get(location);
     }
 
     int locationCount() {

@@ -121,11 +121,13 @@ public final class Snapshot {
         }
         List<String> skipped = new ArrayList<>();
         List<String> down = new ArrayList<>();
+        List<String> admin = new ArrayList<>();
         boolean passed = false;
         for (int location : order) {
+            admin.addAll(geo.admin(location));
             passed |= location == pick;
             // Passed over for having no node up, or no address of the family (not a spill's other candidates).
-            if (!passed && (!geo.up(location) || !geo.answers(q.qtype(), location))) {
+            if (!passed && (!geo.up(location) || !geo.answers(qtype, location))) {
                 skipped.add(geo.location(location));
             }
             if (!geo.up(location)) {
@@ -134,7 +136,8 @@ public final class Snapshot {
         }
         return decision.withChoice(skipped, pick < 0 ? null : geo.location(pick), down, geo.failOpen())
                 .withShape(spread.stream().map(l -> new RouteExplanation.Share(geo.location(l), geo.weight(l)))
-                        .toList(), weights(geo));
+                        .toList(), weights(geo))
+                .withAdmin(admin);
     }
 
     private static Map<String, Integer> weights(GeoAnswers geo) {

@@ -20,7 +20,19 @@ public record HealthView(Map<String, NodeHealth> nodes) {
         return health == null || health.up();
     }
 
-    /** True when both views agree on which nodes are up: only that changes answers. */
+    /** Nodes without a probe never change. */
+    public boolean isChanging(String node) {
+        NodeHealth health = nodes.get(node);
+        return health != null && health.changing();
+    }
+
+    /** True when both views agree on which nodes are up and which are in a changing streak: only that changes answers. */
+    public boolean sameAnswers(HealthView other) {
+        return sameUpSet(other) && nodes.entrySet().stream()
+                .allMatch(e -> e.getValue().changing() == other.nodes.get(e.getKey()).changing());
+    }
+
+    /** True when both views agree on which nodes are up. */
     public boolean sameUpSet(HealthView other) {
         if (!nodes.keySet().equals(other.nodes.keySet())) {
             return false;

@@ -9,6 +9,14 @@ import java.time.Instant;
 public record NodeHealth(boolean up, String lastResult, double lastLatencyMillis, Instant lastProbe, Instant since,
                          int streak, boolean lastOk) {
 
+    /**
+     * True while the node is in a streak that may change its state: up but its last probe failed (failing), or
+     * down but its last probe passed (rising). Health-aware TTLs shorten answers that depend on such a node.
+     */
+    public boolean changing() {
+        return up != lastOk;
+    }
+
     static NodeHealth initial(boolean up, Instant now) {
         return new NodeHealth(up, "not probed yet", Double.NaN, null, now, 0, up);
     }

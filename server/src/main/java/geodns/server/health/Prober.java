@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Probes every node on its own schedule and publishes a new {@link HealthView} whenever a node goes up or
- * down. Runs on its own threads; DNS answering never waits for it. At most {@link #MAX_IN_FLIGHT} probes are
+ * down, and (to a listener of its own) when a node starts or ends a streak that may change it
+ * ({@link NodeHealth#changing()}: health-aware TTLs), not on every probe. Runs on its own threads; DNS answering never waits for it. At most {@link #MAX_IN_FLIGHT} probes are
  * open at once, each cut at its timeout: a probe whose turn comes while all are busy is skipped, not queued.
  */
 public final class Prober implements AutoCloseable {
@@ -30,6 +31,7 @@ public final class Prober implements AutoCloseable {
     private final List<ProbeTarget> targets;
     private final Metrics metrics;
     private final Consumer<HealthView> onChange;
+    private final Consumer<HealthView> onStreak;
     private final AtomicReference<HealthView> view;
     private final ScheduledExecutorService timer;
     private final ThreadPoolExecutor workers;
@@ -40,6 +42,13 @@ public final class Prober implements AutoCloseable {
      * @param onChange called with the new view whenever a node changes state; on the prober's thread
      */
     public Prober(List<ProbeTarget> targets, HealthView previous, Metrics metrics, Consumer<HealthView> onChange) {
+        this(targets, previous, metrics, onChange, view -> { });
+    }
+
+    /** @param onStreak called with the new view when a node starts or ends a failing or rising streak */
+    public Prober(List<ProbeTarget> targets, HealthView previous, Metrics metrics, Consumer<HealthView> onChange,
+                  Consumer<HealthView> onStreak) {
+        this.onStreak = onStreak;
         this.metrics = metrics;
         this.targets = List.copyOf(targets);
         this.onChange = onChange;
@@ -166,6 +175,8 @@ public final class Prober implements AutoCloseable {
             LOG.info("health: node {} {} -> {} ({} in a row: {}, {} ms)", t.node(), old.up() ? "up" : "down",
                     now.up() ? "up" : "down", now.streak(), result, String.format("%.1f", millis));
             onChange.accept(after);
+        } else if (now.changing() != old.changing()) {
+            onStreak.accept(after);
         }
     }
 

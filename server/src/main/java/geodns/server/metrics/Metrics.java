@@ -52,6 +52,7 @@ public final class Metrics {
     private final Counter notifiesFailed;
     private final Map<String, Long> zoneSerials = new ConcurrentHashMap<>();
     private final Map<String, Boolean> nodesUp = new ConcurrentHashMap<>();
+    private final Map<String, Integer> adminNodes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> zoneStale = new ConcurrentHashMap<>();
 
     public Metrics() {
@@ -227,6 +228,22 @@ public final class Metrics {
                     .description("1 while the node counts as up (its answers are given), else 0")
                     .tag("node", node).register(registry);
         }
+    }
+
+    /** How many nodes an admin state ({@code drain}, {@code force-up}, {@code force-down}) applies to now. */
+    public void adminNodes(String state, int nodes) {
+        if (adminNodes.put(state, nodes) == null) {
+            Gauge.builder("geodns_admin_state_nodes", adminNodes, m -> m.getOrDefault(state, 0))
+                    .description("nodes the operator's admin state applies to now (their own or their location's)")
+                    .tag("state", state).register(registry);
+        }
+    }
+
+    /** A node's or location's admin state set, changed or cleared ({@code state}: the new one, or cleared). */
+    public void adminStateChange(String state) {
+        Counter.builder("geodns_admin_state_changes").tag("state", state)
+                .description("admin state changes of nodes and locations (drain, force-up, force-down, cleared)")
+                .register(registry).increment();
     }
 
     public void transition(String node, boolean up) {

@@ -32,6 +32,15 @@ record GeoConfig(String file, List<Location> locations, List<GeoName> names, Lis
         return locations.stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
     }
 
+    java.util.Set<String> nodeNames() {
+        return locations.stream().flatMap(l -> l.nodes().stream()).map(Node::name)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    java.util.Set<String> locationNames() {
+        return locations.stream().map(Location::name).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** Every node of a geo name's locations, in the config's order. */
     List<Node> nodes(GeoName name) {
         return name.locations().stream().flatMap(l -> location(l).nodes().stream()).toList();
@@ -120,12 +129,15 @@ record GeoConfig(String file, List<Location> locations, List<GeoName> names, Lis
      * @param maxAnswers   how many addresses an answer carries at most (rotated), 0 for all
      * @param subdivisionsLine where its {@code subdivisions:} are, 0 when it has none (a country-level GeoIP
      *                     database never matches them)
+     * @param ttl          the TTL of its answers; with a range ({@code ttl: 30-300}), the long one
+     * @param shortTtl     with a range, the TTL of an answer while one of its location's nodes is in a failing or
+     *                     rising streak (health-aware TTL); without one, the same as {@code ttl}
      * @param spill        over how many of the next nearest healthy locations the clients of a location with no
      *                     node up are spread (by weight, per client group); 0 sends them all to the next one
      * @param why          whether {@code _why.NAME TXT} is answered (geodns.server.answer.WhyQuery)
      */
     record GeoName(Name name, long ttl, List<String> locations, Overrides overrides, List<String> unknownOrder,
-                   int maxAnswers, int line, int subdivisionsLine, int spill, boolean why) {}
+                   int maxAnswers, int line, int subdivisionsLine, long shortTtl, int spill, boolean why) {}
 
     record Overrides(Map<String, List<String>> continents, Map<String, List<String>> countries,
                      Map<String, List<String>> subdivisions) {

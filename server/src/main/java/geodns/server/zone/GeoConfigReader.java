@@ -244,7 +244,7 @@ final class GeoConfigReader {
         yaml.onlyKeys(node, fields, "name " + text, "ttl", "locations", "unknown", "max-answers",
                 "continents", "countries", "subdivisions", "spill", WHY);
         boolean answersWhy = fields.containsKey(WHY) ? onOff(fields.get(WHY)) : why;
-        long ttl = fields.containsKey("ttl") ? yaml.whole(fields.get("ttl"), "ttl", 0, 86400) : DEFAULT_TTL;
+        long[] ttl = fields.containsKey("ttl") ? ttl(fields.get("ttl")) : new long[] {DEFAULT_TTL, DEFAULT_TTL};
         List<String> spans = fields.containsKey("locations")
                 ? locationList(fields.get("locations"), "locations of " + text, List.copyOf(declared))
                 : List.copyOf(declared);
@@ -265,8 +265,8 @@ final class GeoConfigReader {
             return null;   // reported: the name is not used, and reporting it again would say nothing new
         }
         int subdivisionsLine = fields.containsKey("subdivisions") ? yaml.line(yaml.keyNode(node, "subdivisions")) : 0;
-        return new GeoConfig.GeoName(name, ttl, spans, overrides, unknown, maxAnswers, yaml.line(keyNode),
-                subdivisionsLine, spill, answersWhy);
+        return new GeoConfig.GeoName(name, ttl[1], spans, overrides, unknown, maxAnswers, yaml.line(keyNode),
+                subdivisionsLine, ttl[0], spill, answersWhy);
     }
 
     /** {@code on} or {@code off} (YAML's true/false too, as a person may write them). */
@@ -297,6 +297,37 @@ final class GeoConfigReader {
             throw yaml.problem(node, "spill of " + name + " needs two locations or more: it has one to spread over");
         }
         return (int) yaml.whole(node, "spill of " + name + " (how many of the next locations)", 1, locations - 1);
+    }
+
+    /** [short, long]: {@code 30}, {@code 30-300} or {@code { min: 30, max: 300 }} (health-aware TTL). */
+    private long[] ttl(Node node) throws YamlReader.Problem {
+        long min;
+        long max;
+        if (node instanceof org.yaml.snakeyaml.nodes.MappingNode) {
+            Map<String, Node> range = yaml.mapping(node, "ttl");
+            yaml.onlyKeys(node, range, "ttl", "min", "max");
+            if (!range.containsKey("min") || !range.containsKey("max")) {
+                throw yaml.problem(node, "a ttl range needs min and max, e.g. { min: 30, max: 300 }");
+            }
+            min = yaml.whole(range.get("min"), "ttl min", 0, 86400);
+            max = yaml.whole(range.get("max"), "ttl max", 0, 86400);
+        } else {
+            String text = yaml.scalar(node, "ttl");
+            java.util.regex.Matcher m = Pattern.compile("([0-9]{1,6})\\s*-\\s*([0-9]{1,6})").matcher(text.strip());
+            if (!m.matches()) {
+                long one = yaml.whole(node, "ttl (seconds, or a range like 30-300)", 0, 86400);
+                return new long[] {one, one};
+            }
+            min = Long.parseLong(m.group(1));
+            max = Long.parseLong(m.group(2));
+            if (max > 86400) {
+                throw yaml.problem(node, "ttl range " + text + " goes past 86400 seconds");
+            }
+        }
+        if (min > max) {
+            throw yaml.problem(node, "ttl range " + min + "-" + max + ": the short TTL is longer than the long one");
+        }
+        return new long[] {min, max};
     }
 
     /** Each override with a mistake is reported; the others are read. */

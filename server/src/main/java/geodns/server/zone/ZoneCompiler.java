@@ -149,7 +149,7 @@ final class ZoneCompiler {
         int[] weights = target.weights().stream().mapToInt(Integer::intValue).toArray();
         Spill spill = target.spill() == 0 || target.failOpen() ? null : new Spill(target.spill(), weights, names);
         return new GeoAnswers(target.index(), geoName, names, up, a, aaaa, noAaaa,
-                chosen, target.failOpen() ? metrics.failOpen() : null, spill, weights);
+                chosen, target.failOpen() ? metrics.failOpen() : null, spill, weights, target.admin());
     }
 
     private static List<Record> concat(List<Record> first, List<GeoNameRecords.Weighted> second) {

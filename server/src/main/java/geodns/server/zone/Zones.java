@@ -6,6 +6,8 @@ import geodns.server.answer.Snapshot;
 import geodns.server.config.ConfigError;
 import geodns.server.config.HeapBudget;
 import geodns.server.config.Inputs;
+import geodns.server.health.AdminState;
+import geodns.server.health.AdminStateReader;
 import geodns.server.health.HealthView;
 import geodns.server.health.ProbeTarget;
 import geodns.server.metrics.Metrics;
@@ -37,14 +39,37 @@ public final class Zones {
         private final Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone;
         private final Transfers transfers;
         private final List<ConfigError> warnings;
+        /** The admin state file's, and what answers apply: that merged with the state set over HTTP. */
+        private final AdminState fileAdmin;
+        private final AdminState admin;
 
         private Sources(List<ZoneContent> zones, GeoConfig geo, Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone,
-                        Transfers transfers, List<ConfigError> warnings) {
+                        Transfers transfers, List<ConfigError> warnings, AdminState fileAdmin, AdminState admin) {
             this.zones = zones;
             this.geo = geo;
             this.geoByZone = geoByZone;
             this.transfers = transfers;
             this.warnings = warnings;
+            this.fileAdmin = fileAdmin;
+            this.admin = admin;
+        }
+
+        /**
+         * These sources with {@code http} (the state set over the admin port) over the state file's, less what
+         * has expired at {@code now}: the HTTP call wins for a node or location both name.
+         */
+        public Sources withAdmin(AdminState http, java.time.Instant now) {
+            return new Sources(zones, geo, geoByZone, transfers, warnings, fileAdmin, http.over(fileAdmin).at(now));
+        }
+
+        /** The admin state answers apply. */
+        public AdminState admin() {
+            return admin;
+        }
+
+        /** The admin state file's alone, expired entries included (they expire in the merge). */
+        public AdminState fileAdmin() {
+            return fileAdmin;
         }
 
         /**
@@ -136,6 +161,9 @@ public final class Zones {
         boolean zonesRead = errors.isEmpty() && !zones.isEmpty();
         GeoConfig geo = GeoConfigReader.read(dir, heap, errors);
         TransferConfig transfer = TransferConfigReader.read(dir, errors);
+        AdminState admin = geo == null ? AdminState.none() : AdminStateReader.read(
+                dir.resolve(AdminStateReader.FILE_NAME), AdminStateReader.FILE_NAME, geo.nodeNames(),
+                geo.locationNames(), errors);
         if (zones.isEmpty() && errors.isEmpty()) {
             errors.add(new ConfigError(dir.toString(), 0, "no *" + ZoneLoader.SUFFIX + " files"));
         }
@@ -156,14 +184,15 @@ public final class Zones {
         List<ConfigError> warnings = new ArrayList<>(geo.warnings());
         warnings.addAll(NameServerChecks.warnings(zones, geo, geoByZone));
         warnings.addAll(WhyChecks.warnings(geoByZone));
-        return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers, List.copyOf(warnings)), List.of(),
+        return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers, List.copyOf(warnings), admin,
+                admin.at(java.time.Instant.now())), List.of(),
                 Inputs.of(dir, namedFiles(zones, transfer), Zones::readByName));
     }
 
     /** The folder's own files a load reads (present or not, so a new zone is seen): zone files and the configs. */
     private static boolean readByName(String name) {
         return !name.startsWith(".") && (name.endsWith(ZoneLoader.SUFFIX) || name.equals(GeoConfigReader.FILE_NAME)
-                || name.equals(TransferConfigReader.FILE_NAME));
+                || name.equals(TransferConfigReader.FILE_NAME) || name.equals(AdminStateReader.FILE_NAME));
     }
 
     /** The files beyond the folder's own that a load read: included zone files, TSIG secret files. */
@@ -210,7 +239,8 @@ public final class Zones {
         for (ZoneContent zone : sources.zones) {
             Map<Name, GeoNameRecords> targets = new java.util.HashMap<>();
             for (GeoConfig.GeoName spec : sources.geoByZone.getOrDefault(zone, List.of())) {
-                GeoNameRecords target = GeoNameRecords.of(names.indexOf(spec), spec, sources.geo, health);
+                GeoNameRecords target = GeoNameRecords.of(names.indexOf(spec), spec, sources.geo, health,
+                        sources.admin);
                 if (target.failOpen()) {
                     List<String> nodes = sources.geo.nodes(spec).stream().map(GeoConfig.Node::name).toList();
                     LOG.warn("fail-open: no node of {} is up (all {} down: {}); answering with every node as if "

@@ -164,4 +164,33 @@ class NodeHealthTest {
         assertTrue(view.isUp("a"));
         assertSame(view.nodes().get("a"), view.nodes().get("a"));
     }
+
+    // ---- streaks that may change a node (health-aware TTLs) ----
+
+    @Test
+    void anUpNodeIsChangingFromItsFirstFailedProbeUntilItIsDown() {
+        assertFalse(up().changing(), "not probed yet");
+        assertTrue(apply(up(), "-", 3, 2).changing(), "one failure of three");
+        assertTrue(apply(up(), "--", 3, 2).changing(), "two of three");
+        assertFalse(apply(up(), "---", 3, 2).changing(), "down: nothing more is about to change");
+        assertFalse(apply(up(), "--+", 3, 2).changing(), "a success ends the streak");
+    }
+
+    @Test
+    void aDownNodeIsChangingFromItsFirstPassedProbeUntilItIsUp() {
+        assertFalse(down().changing());
+        assertTrue(apply(down(), "+", 3, 2).changing(), "one success of two");
+        assertFalse(apply(down(), "++", 3, 2).changing(), "up");
+        assertFalse(apply(down(), "+-", 3, 2).changing(), "a failure ends the rising streak");
+    }
+
+    @Test
+    void viewsDifferInAnswersWhenOnlyAStreakStartedOrEnded() {
+        HealthView stable = new HealthView(Map.of("a", up()));
+        HealthView failing = new HealthView(Map.of("a", apply(up(), "-", 3, 2)));
+        assertTrue(stable.sameUpSet(failing));
+        assertFalse(stable.sameAnswers(failing));
+        assertTrue(failing.isChanging("a"));
+        assertFalse(failing.isChanging("unprobed"));
+    }
 }
