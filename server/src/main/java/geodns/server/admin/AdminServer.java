@@ -1,5 +1,7 @@
 package geodns.server.admin;
 
+import geodns.server.health.PeerView;
+import geodns.server.health.SharedHealth;
 import geodns.server.metrics.Metrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -26,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -59,6 +62,15 @@ public final class AdminServer implements AutoCloseable {
 
     public AdminServer(InetSocketAddress address, BooleanSupplier ready, Metrics metrics, Explainer explainer,
                        Supplier<Status> status) throws IOException {
+        this(address, ready, metrics, explainer, status, nonce -> null);
+    }
+
+    /**
+     * @param peerView this instance's own health view signed for a peer that sent {@code nonce} (shared health),
+     *                 null while sharing is off
+     */
+    public AdminServer(InetSocketAddress address, BooleanSupplier ready, Metrics metrics, Explainer explainer,
+                       Supplier<Status> status, Function<String, SharedHealth.Signed> peerView) throws IOException {
         boolean epoll = Epoll.isAvailable();
         loop = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("admin-http", true))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("admin-http", true));
@@ -74,6 +86,8 @@ public final class AdminServer implements AutoCloseable {
                 .page("/metrics", params -> new AdminReply(200, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.scrape()))
                 .page("/explain", params -> explain(params, explainer))
+                // On the loop: a few microseconds (the own view and one HMAC), and a peer's fetch has a deadline.
+                .quick(PeerView.PATH, params -> peerView(params, peerView))
                 .page("/status.json", params -> new AdminReply(200, "application/json", Json.write(status.get().toJson())))
                 .page("/status", params -> new AdminReply(200, "text/html; charset=utf-8",
                         StatusPage.html(status.get())));
@@ -104,6 +118,19 @@ public final class AdminServer implements AutoCloseable {
             failed.initCause(e);
             throw failed;
         }
+    }
+
+    private static AdminReply peerView(Map<String, String> params, Function<String, SharedHealth.Signed> peerView) {
+        String nonce = params.get("nonce");
+        if (nonce == null || !PeerView.NONCE.matcher(nonce).matches()) {
+            return AdminReply.text(400, "usage: " + PeerView.PATH + "?nonce=N (16-128 of 0-9 A-Z a-z _ -)\n");
+        }
+        SharedHealth.Signed signed = peerView.apply(nonce);
+        if (signed == null) {
+            return AdminReply.text(404, "health sharing is off here (no health: share: secret-file)\n");
+        }
+        return new AdminReply(200, "application/json", signed.body(),
+                Map.of(PeerView.SIGNATURE_HEADER, signed.signature()));
     }
 
     private static AdminReply explain(Map<String, String> params, Explainer explainer) {

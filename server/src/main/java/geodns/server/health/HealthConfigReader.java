@@ -242,7 +242,7 @@ public final class HealthConfigReader {
             errors.add(p.error);
         }
         if (secret != null && !fields.containsKey("peers")) {
-            errors.add(yaml.problem(node, "share needs 'peers': a URL template such as \"http://{ip}:8053\" (one "
+            errors.add(yaml.problem(yaml.keyNode(health, "share"), "share needs 'peers': a URL template such as \"http://{ip}:8053\" (one "
                     + "per node of geo.yaml) or a list of the other instances' admin URLs").error);
         }
         if (errors.size() > before) {
