@@ -85,7 +85,7 @@ public final class AdminServer implements AutoCloseable {
                         : AdminReply.text(503, "not ready\n"))
                 .page("/metrics", params -> new AdminReply(200, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.scrape()))
-                .page("/explain", params -> explain(params, explainer))
+                .page("/explain", params -> explain(params, explainer, () -> status.get().sharing()))
                 // On the loop: a few microseconds (the own view and one HMAC), and a peer's fetch has a deadline.
                 .quick(PeerView.PATH, params -> peerView(params, peerView))
                 .page("/status.json", params -> new AdminReply(200, "application/json", Json.write(status.get().toJson())))
@@ -133,7 +133,9 @@ public final class AdminServer implements AutoCloseable {
                 Map.of(PeerView.SIGNATURE_HEADER, signed.signature()));
     }
 
-    private static AdminReply explain(Map<String, String> params, Explainer explainer) {
+    /** @param sharing shared health, which decided which nodes count as up: carried along while it is on */
+    private static AdminReply explain(Map<String, String> params, Explainer explainer,
+                                      Supplier<Status.Sharing> sharing) {
         String ip = params.get("ip");
         String name = params.get("name");
         if (ip == null || name == null) {
@@ -143,8 +145,15 @@ public final class AdminServer implements AutoCloseable {
             InetAddress client = Explainer.address(ip);
             Explanation result = explainer.explain(client, name, params.getOrDefault("type", "A"));
             // format=text: what `geodns explain` prints, for `geodns explain --server` to print as it comes.
-            return "text".equals(params.get("format")) ? AdminReply.text(200, result.text())
-                    : new AdminReply(200, "application/json", Json.write(result.toJson()));
+            Status.Sharing shared = sharing.get();
+            if ("text".equals(params.get("format"))) {
+                return AdminReply.text(200, result.text() + (shared == null ? "" : shared.text()));
+            }
+            Map<String, Object> json = result.toJson();
+            if (shared != null) {
+                json.put("shared_health", shared.toJson());
+            }
+            return new AdminReply(200, "application/json", Json.write(json));
         } catch (IllegalArgumentException e) {
             return AdminReply.text(400, e.getMessage() + "\n");
         }
