@@ -468,6 +468,7 @@ public final class SharedHealth implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        metrics.sharedPartitioned(false);
         thread.shutdownNow();
         httpThreads.shutdownNow();
     }
