@@ -153,7 +153,7 @@ public final class Main {
         AtomicBoolean ready = new AtomicBoolean();
         Metrics metrics = new Metrics();
         try (Live live = new Live(options.zones(), options.geoip(), options.maxRecords(), metrics,
-                options.adminState())) {
+                options.instance(), options.adminState())) {
             List<String> errors = live.start();
             if (!errors.isEmpty()) {
                 errors.forEach(System.err::println);
@@ -177,7 +177,7 @@ public final class Main {
             Explainer explainer = new Explainer(live.snapshot(), answerer);
             try (AdminServer admin = bound("--http", options.http(),
                     () -> new AdminServer(options.http(), ready::get, metrics, explainer, new LiveStatus(live),
-                            live::setAdmin));
+                            live::setAdmin, live::peerView));
                  DnsServer dns = new DnsServer(answerer, options.tcp(), options.nativeUdp())) {
                 log.info("admin http on {}", format(admin.address()));
                 log.info("udp rate limiting: {}", describe(options.rrl()));
