@@ -6,6 +6,7 @@ import com.maxmind.db.InvalidDatabaseException;
 import com.maxmind.db.DatabaseRecord;
 import com.maxmind.db.Metadata;
 import com.maxmind.db.Reader;
+import com.maxmind.db.SearchTree;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -203,6 +204,30 @@ public final class GeoDatabase implements Closeable {
                 faults.failed(reason, e);
             }
             return new GeoLookup(v4 ? 32 : 128, null);
+        }
+    }
+
+    /**
+     * Cuts one family's address space into the widest aligned blocks, down to {@code cap} bits, over which each
+     * classifier classes every address alike (a null place for addresses the database does not place), by one walk
+     * of the search tree: for work at load time, never per query. Empty when the database has no data for the
+     * family (every address is then looked up as not found).
+     *
+     * @param classifiers each gives a place (or null) a class, 0 or more
+     * @return one {@link SameClassBlocks} per classifier, in order
+     * @throws IOException when the tree or a record cannot be read (a damaged file)
+     */
+    public List<SameClassBlocks> sameClassBlocks(boolean ipv4, int cap,
+                                                 List<java.util.function.ToIntFunction<GeoPlace>> classifiers)
+            throws IOException {
+        Reader reader = ipv4 ? this.ipv4 : ipv6;
+        if (reader == null) {
+            return List.of();
+        }
+        try {
+            return SameClassBlocks.walk(SearchTree.of(reader), ipv4, cap, classifiers);
+        } catch (RuntimeException | InternalError e) {   // InternalError: a mapped file cut short under us
+            throw new IOException("GeoIP database " + description + ": cannot walk its search tree: " + e, e);
         }
     }
 
