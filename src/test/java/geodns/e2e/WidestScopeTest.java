@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import geodns.e2e.support.GeoQuery;
 import geodns.e2e.support.GeoWorld;
 import geodns.e2e.support.GeodnsServer;
+import geodns.e2e.support.Poll;
 import geodns.e2e.support.ServerLogOnFailure;
 import geodns.e2e.support.Via;
 import geodns.geoip.testing.MmdbWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +53,9 @@ class WidestScopeTest {
                             unknown: [london, frankfurt, seattle, singapore]
                         """);
         server = GeodnsServer.start(zones, "--geoip", REGION.write(dir.resolve("region.mmdb")).toString());
+        // The walk of the DB runs beside serving; until it is in, scopes are the networks' (narrower, still true).
+        Poll.until(Duration.ofSeconds(30), Duration.ofMillis(50), "the ECS scope table in the log", server::log,
+                log -> log.contains("ECS scopes:"));
     }
 
     @AfterAll

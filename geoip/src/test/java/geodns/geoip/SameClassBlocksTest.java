@@ -40,11 +40,11 @@ class SameClassBlocksTest {
         return GeoDatabase.open(writer.write(dir.resolve("test.mmdb")));
     }
 
-    /** "prefix class" of the block holding the address. */
+    /** "/prefix class" of the merged block holding the address, or "none". */
     private static String at(SameClassBlocks blocks, String address) throws IOException {
         byte[] bytes = Arrays.copyOf(InetAddress.getByName(address).getAddress(), 16);
         int block = blocks.block(bytes);
-        return "/" + blocks.prefix(block) + " " + blocks.classOf(block);
+        return block < 0 ? "none" : "/" + blocks.prefix(block) + " " + blocks.classOf(block);
     }
 
     @ParameterizedTest
@@ -55,66 +55,71 @@ class SameClassBlocksTest {
             SameClassBlocks blocks = db.sameClassBlocks(true, 24, List.of(BY_COUNTRY)).get(0);
             assertEquals("/15 1", at(blocks, "10.0.200.1"), "two Japanese /16s side by side");
             assertEquals("/15 1", at(blocks, "10.1.0.1"));
-            assertEquals("/15 2", at(blocks, "10.3.255.255"));
+            assertEquals("none", at(blocks, "10.3.255.255"), "Sydney's /15 is one network, beside Japan");
+            assertEquals(1, blocks.size());
         }
     }
 
     @Test
     void unplacedNeighboursMergeWithNetworksClassedAsUnplaced() throws IOException {
-        // 10.0.0.0/16 is Sydney, the rest of 10.0.0.0/8 and all else unknown: classed alike by JAPAN_OR_NOT.
+        // 10.0.0.0/16 is Sydney, 11.0.0.0/8 Tokyo, all else unknown; JAPAN_OR_NOT classes Sydney as unknown.
         try (GeoDatabase db = open(new MmdbWriter("GeoLite2-City").add("10.0.0.0/16", SYDNEY)
                 .add("11.0.0.0/8", TOKYO))) {
             List<SameClassBlocks> both = db.sameClassBlocks(true, 24, List.of(BY_COUNTRY, JAPAN_OR_NOT));
-            assertEquals("/16 2", at(both.get(0), "10.0.1.1"));
-            assertEquals("/16 0", at(both.get(0), "10.1.1.1"), "10.1/16's sibling is Sydney's");
-            assertEquals("/9 0", at(both.get(0), "10.128.0.1"), "10.0/9 holds Sydney");
-            assertEquals("/8 0", at(both.get(1), "10.0.1.1"), "Sydney and unknown are both not Japan; 11/8 is");
-            assertEquals("/8 1", at(both.get(1), "11.0.0.1"));
-            assertEquals("/5 0", at(both.get(1), "0.0.0.1"), "0/5 holds no Japan");
+            assertEquals("none", at(both.get(0), "10.0.1.1"), "Sydney differs from unknown");
+            assertEquals("/8 0", at(both.get(1), "10.0.1.1"), "Sydney and the unknown rest of 10/8: not Japan");
+            assertEquals("/8 0", at(both.get(1), "10.200.1.1"));
+            assertEquals("none", at(both.get(1), "11.0.0.1"), "Japan, one network");
         }
     }
 
     @Test
-    void aBorderWithinTheCapIsOneMixedBlockOfTheCap() throws IOException {
+    void aBorderWithinTheCapIsNoBlock() throws IOException {
         try (GeoDatabase db = open(new MmdbWriter("GeoLite2-City").add("10.0.0.0/25", TOKYO)
-                .add("10.0.0.128/25", SYDNEY).add("10.0.1.0/24", TOKYO))) {
+                .add("10.0.0.128/25", SYDNEY).add("10.0.1.0/26", TOKYO).add("10.0.1.64/26", OSAKA))) {
             SameClassBlocks blocks = db.sameClassBlocks(true, 24, List.of(BY_COUNTRY)).get(0);
-            assertEquals("/24 " + SameClassBlocks.MIXED, at(blocks, "10.0.0.200"));
-            assertEquals("/24 1", at(blocks, "10.0.1.7"), "its Japanese sibling stays its own block");
-            assertEquals("/23 0", at(blocks, "10.0.2.7"), "unknown, beside a Japanese /24");
+            assertEquals("none", at(blocks, "10.0.0.200"));
+            assertEquals("none", at(blocks, "10.0.1.7"), "merged below the cap only");
+            assertEquals(0, blocks.size());
         }
     }
 
     @Test
-    void ipv6BlocksMergeUpToTheCapAndLeaveTheIpv4SpaceMixed() throws IOException {
+    void ipv6BlocksMergeAndLeaveTheIpv4SpaceAlone() throws IOException {
         try (GeoDatabase db = open(new MmdbWriter("GeoLite2-City").add("2001:db8::/48", TOKYO)
                 .add("2001:db8:1::/48", OSAKA).add("2001:db8:2::/64", SYDNEY).add("1.2.3.0/24", TOKYO))) {
             SameClassBlocks blocks = db.sameClassBlocks(false, 56, List.of(BY_COUNTRY)).get(0);
             assertEquals("/47 1", at(blocks, "2001:db8:1:ff::1"));
-            assertEquals("/56 " + SameClassBlocks.MIXED, at(blocks, "2001:db8:2::1"), "a /64 beside unknown");
-            assertEquals("/56 0", at(blocks, "2001:db8:2:100::1"));
-            assertEquals("/56 " + SameClassBlocks.MIXED, at(blocks, "::1.2.3.4"), "IPv4 is looked up as IPv4");
+            assertEquals("none", at(blocks, "2001:db8:2::1"), "a /64 beside unknown");
+            assertEquals("none", at(blocks, "::1.2.3.4"), "IPv4 is looked up as IPv4");
             byte[] mapped = InetAddress.getByName("::1.2.3.4").getAddress();
             mapped[10] = mapped[11] = (byte) 0xff;   // ::ffff:1.2.3.4, which InetAddress would make IPv4
-            assertEquals(SameClassBlocks.MIXED, blocks.classOf(blocks.block(mapped)));
-            assertEquals("/1 0", at(blocks, "8000::1"));
+            assertEquals(-1, blocks.block(mapped));
         }
     }
 
     @Test
-    void theEmbeddedDatabaseIsCutIntoBlocksThatCoverEveryAddress() throws IOException {
+    void everyBlockOfTheEmbeddedDatabaseIsOfTheClassItsAddressesLookUpAs() throws IOException {
         try (GeoDatabase db = GeoDatabase.embedded()) {
             SameClassBlocks v4 = db.sameClassBlocks(true, 24, List.of(JAPAN_OR_NOT)).get(0);
             assertTrue(v4.size() > 100, "blocks: " + v4.size());
-            assertEquals(0, v4.block(new byte[4]));
-            assertEquals(v4.size() - 1, v4.block(new byte[] {-1, -1, -1, -1}));
-            for (String address : List.of("1.1.1.1", "8.8.8.8", "126.0.0.1", "133.0.0.1", "81.2.69.160")) {
-                byte[] bytes = InetAddress.getByName(address).getAddress();
-                boolean japan = JAPAN_OR_NOT.applyAsInt(db.lookup(InetAddress.getByName(address)).place()) == 1;
-                int block = v4.block(bytes);
-                assertEquals(japan ? 1 : 0, v4.classOf(block), address);
-                assertTrue(v4.prefix(block) <= db.lookup(InetAddress.getByName(address)).prefixLength(), address);
+            for (int b = 0; b < v4.size(); b += 97) {
+                byte[] first = blockAddress(v4, b, 0);
+                byte[] last = blockAddress(v4, b, -1);
+                for (byte[] address : List.of(first, last)) {
+                    GeoLookup found = db.lookup(InetAddress.getByAddress(address));
+                    assertEquals(v4.classOf(b), JAPAN_OR_NOT.applyAsInt(found.place()), Arrays.toString(address));
+                    assertTrue(v4.prefix(b) < found.prefixLength(), "merged, so wider than the network");
+                    assertEquals(b, v4.block(address));
+                }
             }
         }
+    }
+
+    /** The first (fill 0) or last (fill -1) IPv4 address of block b. */
+    private static byte[] blockAddress(SameClassBlocks blocks, int b, int fill) {
+        int start = (int) (blocks.start(b) >>> 32);
+        int address = fill == 0 ? start : start | (int) ((1L << (32 - blocks.prefix(b))) - 1);
+        return java.nio.ByteBuffer.allocate(4).putInt(address).array();
     }
 }

@@ -43,6 +43,15 @@ final class Ipv4Blocks {
         }
     }
 
+    /**
+     * Forgets every decision (a racing put may keep one: it is still true, only narrower than the new ones).
+     */
+    void clear() {
+        for (int i = 0; i < blocks.length; i++) {
+            BLOCK.setRelease(blocks, i, (char) 0);
+        }
+    }
+
     private static int block(byte[] address) {
         return (address[0] & 0xff) << 8 | address[1] & 0xff;
     }

@@ -7,6 +7,7 @@ import geodns.geoip.Ranker;
 import geodns.server.metrics.Metrics;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Routing by GeoIP: the client's network is looked up once, every geo name's ranking for it is cached, and the
@@ -29,7 +30,9 @@ public final class Routing {
     private final DecisionNumbers numbers = new DecisionNumbers(CACHE_SETS);
     private final DecisionCache decisions = new DecisionCache(CACHE_SETS, CACHE_WAYS, numbers);
     private final Ipv4Blocks blocks = new Ipv4Blocks(numbers);
-    private final WidestScopes scopes;
+    /** Narrow (the networks') until the walk of the DB is done, off the start-up path, then the widest. */
+    private volatile WidestScopes scopes = WidestScopes.NONE;
+    private final CompletableFuture<Void> scopesBuilt;
 
     /**
      * @param database where clients are; null ranks every client as unknown (the configured default order)
@@ -40,7 +43,24 @@ public final class Routing {
         this.database = database;
         this.rankers = List.copyOf(rankers);
         this.unplaced = routes(null, 0);
-        this.scopes = WidestScopes.build(database, this.rankers.size(), this::order);
+        // The walk takes 0.5-2 s for the embedded DB, so serving starts without it (RFC 7871 allows any scope
+        // at least as narrow as where the answer holds); decided groups are decided again once it is in.
+        this.scopesBuilt = database == null || this.rankers.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.runAsync(this::widenScopes, WidestScopes.BUILDER);
+    }
+
+    private void widenScopes() {
+        WidestScopes built = WidestScopes.build(database, rankers.size(), this::order);
+        if (built != WidestScopes.NONE) {
+            scopes = built;
+            blocks.clear();
+            decisions.clear();
+        }
+    }
+
+    /** Waits until the widest scopes are in (for tests: answers before then carry the networks' scopes). */
+    void awaitWidestScopes() {
+        scopesBuilt.join();
     }
 
     /**
@@ -81,6 +101,7 @@ public final class Routing {
         // Never finer than the network, even when longer than the client's prefix: the answer holds for it only.
         int network = ClientGroup.capped(family, found.prefixLength());
         byte[] groupAddress = masked.getAddress();
+        WidestScopes scopes = this.scopes;
         Route[] routes = new Route[rankers.size()];
         boolean wholeBlock = true;
         for (int i = 0; i < routes.length; i++) {

@@ -26,10 +26,17 @@ import java.util.function.ToIntFunction;
  * answer is decided for.
  *
  * <p>Built once per {@link Routing} (a load or a new DB: one walk of each family's search tree, for every geo name
- * at once), never per query; read on a decision cache miss only.
+ * at once), never per query, on a thread of its own; read on a decision cache miss only.
  */
 final class WidestScopes {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("geodns");
+
+    /** Builds tables one at a time, on a thread of its own (a daemon: it never holds the process up). */
+    static final java.util.concurrent.Executor BUILDER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "geodns-ecs-scopes");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** No table: every scope is the GeoIP network's, capped at the client group (as before). */
     static final WidestScopes NONE = new WidestScopes(List.of(), List.of(), List.of());
@@ -65,7 +72,7 @@ final class WidestScopes {
             List<SameClassBlocks> v4 = database.sameClassBlocks(true, ClientGroup.IPV4_PREFIX, classifiers);
             List<SameClassBlocks> v6 = database.sameClassBlocks(false, ClientGroup.IPV6_PREFIX, classifiers);
             WidestScopes scopes = new WidestScopes(v4, v6, classes.stream().map(Map::copyOf).toList());
-            LOG.info("ECS scopes: {} IPv4 and {} IPv6 blocks of equal answers for {} geo name(s), in {} ms",
+            LOG.info("ECS scopes: {} IPv4 and {} IPv6 merged blocks of equal answers for {} geo name(s), in {} ms",
                     v4.stream().mapToInt(SameClassBlocks::size).sum(), v6.stream().mapToInt(SameClassBlocks::size).sum(),
                     geoNames, (System.nanoTime() - started) / 1_000_000);
             return scopes;
@@ -81,7 +88,7 @@ final class WidestScopes {
      * @param address  the group's address (bits past the group cleared), as GeoIP was asked
      * @param order    the order the group was ranked into
      * @param fallback the GeoIP network's prefix capped at the group: the scope where the blocks say nothing
-     *                 more (no table, a mixed block, or a lookup that placed the group otherwise than the walk
+     *                 more (no table, no merged block, or a lookup that placed the group otherwise than the walk
      *                 did, as a fault or a file written over in place can)
      */
     int scope(int geoName, int family, byte[] address, int[] order, int fallback) {
@@ -91,6 +98,9 @@ final class WidestScopes {
         }
         SameClassBlocks blocks = tables.get(geoName);
         int block = blocks.block(address);
+        if (block < 0) {
+            return fallback;   // in no merged block: its own network is as wide as its answer goes
+        }
         Integer expected = classes.get(geoName).get(key(order));
         if (expected == null || blocks.classOf(block) != expected) {
             return fallback;

@@ -55,6 +55,7 @@ class WidestScopeTest {
                 .write(dir.resolve("city.mmdb")));
         routing = new Routing(db, List.of(new Ranker(FOUR, RankingPolicy.nearest()),
                 new Ranker(FOUR.subList(0, 1), RankingPolicy.nearest())), new Metrics());
+        routing.awaitWidestScopes();
     }
 
     @AfterEach
@@ -121,6 +122,18 @@ class WidestScopeTest {
         assertEquals("singapore", first(route(APP, "2001:db8:1:100::/56")));
         assertEquals(47, route(APP, "2001:db8:1:100::/56").scopePrefix());
         assertEquals(47, route(APP, "2001:db8:0:ff00::/56").scopePrefix());
+    }
+
+    @Test
+    void groupsDecidedBeforeTheWalkWasDoneAreDecidedAgain() throws IOException {
+        Routing fresh = new Routing(db, List.of(new Ranker(FOUR, RankingPolicy.nearest())), new Metrics());
+        Route early = fresh.route(APP, 1, Arrays.copyOf(new byte[] {10, 1, 7, 0}, 16), 24);
+        fresh.awaitWidestScopes();
+        assertEquals(first(early), first(fresh.route(APP, 1, Arrays.copyOf(new byte[] {10, 1, 7, 0}, 16), 24)));
+        assertEquals(14, fresh.route(APP, 1, Arrays.copyOf(new byte[] {10, 1, 7, 0}, 16), 24).scopePrefix(),
+                "early: /" + early.scopePrefix());
+        assertEquals(14, fresh.route(APP, 1, Arrays.copyOf(new byte[] {10, 1, 0, 0}, 16), 16).scopePrefix(),
+                "a /16 block");
     }
 
     @Test
