@@ -32,7 +32,7 @@ public final class Routing {
     private final Ipv4Blocks blocks = new Ipv4Blocks(numbers);
     /** Narrow (the networks') until the walk of the DB is done, off the start-up path, then the widest. */
     private volatile WidestScopes scopes = WidestScopes.NONE;
-    private final CompletableFuture<Void> scopesBuilt;
+    private final CompletableFuture<String> scopesBuilt;
 
     /**
      * @param database where clients are; null ranks every client as unknown (the configured default order)
@@ -46,20 +46,27 @@ public final class Routing {
         // The walk takes 0.5-2 s for the embedded DB, so serving starts without it (RFC 7871 allows any scope
         // at least as narrow as where the answer holds); decided groups are decided again once it is in.
         this.scopesBuilt = database == null || this.rankers.isEmpty() ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(this::widenScopes, WidestScopes.BUILDER);
+                : CompletableFuture.supplyAsync(this::widenScopes, WidestScopes.BUILDER);
     }
 
-    private void widenScopes() {
+    private String widenScopes() {
         WidestScopes built = WidestScopes.build(database, rankers.size(), this::order);
-        if (built != WidestScopes.NONE) {
-            scopes = built;
-            blocks.clear();
-            decisions.clear();
-        }
+        scopes = built;
+        blocks.clear();
+        decisions.clear();
+        return built.summary();
     }
 
-    /** Waits until the widest scopes are in (for tests: answers before then carry the networks' scopes). */
-    void awaitWidestScopes() {
+    /**
+     * Completes once the widest scopes are in (answers before then carry the networks' scopes), with what was
+     * built for the log, or null when there was nothing to build.
+     */
+    public CompletableFuture<String> widestScopes() {
+        return scopesBuilt;
+    }
+
+    /** Waits until the widest scopes are in: for one-shot use and tests. */
+    public void awaitWidestScopes() {
         scopesBuilt.join();
     }
 

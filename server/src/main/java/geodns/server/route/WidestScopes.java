@@ -29,8 +29,6 @@ import java.util.function.ToIntFunction;
  * at once), never per query, on a thread of its own; read on a decision cache miss only.
  */
 final class WidestScopes {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("geodns");
-
     /** Builds tables one at a time, on a thread of its own (a daemon: it never holds the process up). */
     static final java.util.concurrent.Executor BUILDER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "geodns-ecs-scopes");
@@ -39,21 +37,29 @@ final class WidestScopes {
     });
 
     /** No table: every scope is the GeoIP network's, capped at the client group (as before). */
-    static final WidestScopes NONE = new WidestScopes(List.of(), List.of(), List.of());
+    static final WidestScopes NONE = new WidestScopes(List.of(), List.of(), List.of(), null);
 
     private final List<SameClassBlocks> ipv4;     // by geo name; empty when the DB has no IPv4 data
     private final List<SameClassBlocks> ipv6;
     private final List<Map<String, Integer>> classes;   // by geo name: an order's class in the blocks
+    private final String summary;
 
-    private WidestScopes(List<SameClassBlocks> ipv4, List<SameClassBlocks> ipv6, List<Map<String, Integer>> classes) {
+    private WidestScopes(List<SameClassBlocks> ipv4, List<SameClassBlocks> ipv6, List<Map<String, Integer>> classes,
+                         String summary) {
         this.ipv4 = ipv4;
         this.ipv6 = ipv6;
         this.classes = classes;
+        this.summary = summary;
+    }
+
+    /** What was built, and in what time, or why nothing was (for the log); null when nothing was to build. */
+    String summary() {
+        return summary;
     }
 
     /**
      * @param order a geo name's location order for a place (null: unplaced)
-     * @return the table; {@link #NONE} when the tree cannot be walked (logged: scopes are then as narrow as before)
+     * @return the table; one without blocks when the tree cannot be walked (scopes are then as narrow as before)
      */
     static WidestScopes build(GeoDatabase database, int geoNames, BiFunction<Integer, GeoPlace, int[]> order) {
         if (database == null || geoNames == 0) {
@@ -71,14 +77,13 @@ final class WidestScopes {
         try {
             List<SameClassBlocks> v4 = database.sameClassBlocks(true, ClientGroup.IPV4_PREFIX, classifiers);
             List<SameClassBlocks> v6 = database.sameClassBlocks(false, ClientGroup.IPV6_PREFIX, classifiers);
-            WidestScopes scopes = new WidestScopes(v4, v6, classes.stream().map(Map::copyOf).toList());
-            LOG.info("ECS scopes: {} IPv4 and {} IPv6 merged blocks of equal answers for {} geo name(s), in {} ms",
-                    v4.stream().mapToInt(SameClassBlocks::size).sum(), v6.stream().mapToInt(SameClassBlocks::size).sum(),
-                    geoNames, (System.nanoTime() - started) / 1_000_000);
-            return scopes;
+            String summary = "ECS scopes: " + v4.stream().mapToInt(SameClassBlocks::size).sum() + " IPv4 and "
+                    + v6.stream().mapToInt(SameClassBlocks::size).sum() + " IPv6 merged blocks of equal answers for "
+                    + geoNames + " geo name(s), in " + (System.nanoTime() - started) / 1_000_000 + " ms";
+            return new WidestScopes(v4, v6, classes.stream().map(Map::copyOf).toList(), summary);
         } catch (IOException e) {
-            LOG.warn("ECS scopes stay the GeoIP networks' (capped at /24 and /56): {}", e.getMessage());
-            return NONE;
+            return new WidestScopes(List.of(), List.of(), List.of(),
+                    "ECS scopes stay the GeoIP networks' (capped at /24 and /56): " + e.getMessage());
         }
     }
 
