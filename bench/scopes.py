@@ -70,6 +70,10 @@ def main():
                   f"127.0.0.1:{port}", "--http", f"127.0.0.1:{http}", "--geoip", db], open(log_path, "w"))
     if wait_first_answer(port, proc) is None:
         sys.exit(f"geodns did not answer; its log {log_path}:\n" + open(log_path).read()[-1500:])
+    # A geodns with widest scopes walks its DB beside serving; answers before that carry the networks' scopes.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and "ECS scopes" not in open(log_path).read():
+        time.sleep(0.1)
     networks, scopes = set(), collections.Counter()
     started = time.monotonic()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:

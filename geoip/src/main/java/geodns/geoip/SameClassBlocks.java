@@ -93,6 +93,7 @@ public final class SameClassBlocks {
         private final int opaque;   // the IPv4 start node of an IPv6 tree, seen from IPv6; -1 when none
         private final List<ToIntFunction<GeoPlace>> classifiers;
         private final RecordClasses byRecord;
+        private final java.util.Map<GeoPlace, int[]> byPlace = new java.util.HashMap<>();
         private final Builder[] out;
         private final int[][] left;
         private final int[][] right;
@@ -178,9 +179,14 @@ public final class SameClassBlocks {
             if (known == null) {
                 GeoPlace place = record == nodeCount ? null
                         : MmdbRecord.toPlace(tree.data(record, MmdbRecord.Data.class));
-                known = new int[classifiers.size()];
-                for (int g = 0; g < known.length; g++) {
-                    known[g] = classifiers.get(g).applyAsInt(place);
+                // A file need not share one record among the networks of one place: classed once per place.
+                known = byPlace.get(place);
+                if (known == null) {
+                    known = new int[classifiers.size()];
+                    for (int g = 0; g < known.length; g++) {
+                        known[g] = classifiers.get(g).applyAsInt(place);
+                    }
+                    byPlace.put(place, known);
                 }
                 byRecord.put(record, known);
             }
