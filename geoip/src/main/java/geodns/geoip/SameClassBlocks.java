@@ -99,6 +99,7 @@ public final class SameClassBlocks {
         private final int[][] right;
         private final boolean[][] leftMerged;
         private final boolean[][] rightMerged;
+        private long visited;
 
         Walk(SearchTree tree, boolean ipv4, int cap, List<ToIntFunction<GeoPlace>> classifiers) {
             this.tree = tree;
@@ -147,6 +148,10 @@ public final class SameClassBlocks {
             if (record == opaque && depth > 0 || depth == bits) {
                 Arrays.fill(classes, MIXED);
                 return;
+            }
+            // A tree visits each node once; a damaged one that points back up would be walked without end.
+            if (++visited > nodeCount) {
+                throw new IOException("the search tree is not a tree: a node is reached twice");
             }
             int[] l = left[depth];
             int[] r = right[depth];

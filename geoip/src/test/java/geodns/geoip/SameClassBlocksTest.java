@@ -1,6 +1,7 @@
 package geodns.geoip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import geodns.geoip.testing.MmdbWriter;
@@ -113,6 +114,18 @@ class SameClassBlocksTest {
                     assertEquals(b, v4.block(address));
                 }
             }
+        }
+    }
+
+    @Test
+    void aDamagedTreeFailsTheWalkWithAnIoException() throws IOException {
+        MmdbWriter writer = new MmdbWriter("GeoLite2-City");
+        for (int i = 0; i < 4096; i++) {
+            writer.add("127." + (i >> 8) + "." + (i & 255) + ".0/24", i % 2 == 0 ? TOKYO : SYDNEY);
+        }
+        Path file = java.nio.file.Files.write(dir.resolve("corrupt.mmdb"), writer.toBytesWithTreeGarbage(16 * 1024));
+        try (GeoDatabase db = GeoDatabase.open(file)) {
+            assertThrows(IOException.class, () -> db.sameClassBlocks(true, 24, List.of(BY_COUNTRY)));
         }
     }
 
