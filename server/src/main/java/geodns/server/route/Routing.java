@@ -105,7 +105,8 @@ public final class Routing {
     private Route[] decide(int family, byte[] address, int group, long key, boolean inBlock) {
         InetAddress masked = ClientGroup.masked(family, address, group);
         GeoLookup found = database.lookup(masked);
-        // Never finer than the network, even when longer than the client's prefix: the answer holds for it only.
+        // The network's prefix (even when longer than the client's: RFC 7871 §7.2.1) unless a block of equal
+        // answers around it is wider.
         int network = ClientGroup.capped(family, found.prefixLength());
         byte[] groupAddress = masked.getAddress();
         WidestScopes scopes = this.scopes;
