@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * (node records, the IPv4 start node, decoding a record by its pointer) package-private, and its public
  * {@code networks()} iterator decodes every network (1.4 million in the embedded DB: ~0.7 s) and skips the empty
  * ones, which a walk must see. The version is pinned (geoip/pom.xml): a change of these members fails the build.
- * Reads the reader's own buffer (a duplicate: its position is this object's), so the walk maps nothing more.
+ * Reads the reader's own buffer or a mapping of the same file (a duplicate: its position is this object's).
  */
 public final class SearchTree {
     private final Reader reader;
@@ -23,6 +23,11 @@ public final class SearchTree {
     /** Not thread-safe: one walk at a time per object. */
     public static SearchTree of(Reader reader) throws ClosedDatabaseException {
         return new SearchTree(reader, reader.getBufferHolder().get());
+    }
+
+    /** The tree read from {@code file}, the reader's whole file (mapped apart from the reader's own mapping). */
+    public static SearchTree of(Reader reader, ByteBuffer file) {
+        return new SearchTree(reader, file.duplicate());
     }
 
     /** Records below this are nodes, this one is "no data", above it are pointers to data. */
