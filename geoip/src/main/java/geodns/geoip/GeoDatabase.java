@@ -6,11 +6,16 @@ import com.maxmind.db.InvalidDatabaseException;
 import com.maxmind.db.DatabaseRecord;
 import com.maxmind.db.Metadata;
 import com.maxmind.db.Reader;
+import com.maxmind.db.SearchTree;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.IdentityHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -51,9 +56,11 @@ public final class GeoDatabase implements Closeable {
     /** Each mapped file by the path it was opened by, stamped just before it was mapped. */
     private final Map<Path, FileStamp> mapped;
     private final LookupFaults faults;
+    /** Each mapped reader's file, open, for a walk of its search tree through a mapping of its own. */
+    private final Map<Reader, FileChannel> files;
 
     private GeoDatabase(Reader ipv4, Reader ipv6, List<Reader> readers, String description, String attribution,
-                        Map<Path, FileStamp> mapped, LookupFaults faults) {
+                        Map<Path, FileStamp> mapped, LookupFaults faults, Map<Reader, FileChannel> files) {
         this.ipv4 = ipv4;
         this.ipv6 = ipv6;
         this.readers = List.copyOf(readers);
@@ -61,6 +68,7 @@ public final class GeoDatabase implements Closeable {
         this.attribution = attribution;
         this.mapped = Map.copyOf(mapped);
         this.faults = faults;
+        this.files = files;
     }
 
     /** Opens one MaxMind DB file; an unreadable or invalid file gives an IOException whose message names it. */
@@ -83,10 +91,19 @@ public final class GeoDatabase implements Closeable {
         }
         List<Reader> readers = new ArrayList<>();
         Map<Path, FileStamp> mapped = new LinkedHashMap<>();
+        Map<Reader, FileChannel> channels = new IdentityHashMap<>();
         try {
             for (Path file : files) {
                 mapped.put(file, stamp(file));
-                readers.add(openFile(file));
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                try {
+                    Reader reader = openFile(file);
+                    readers.add(reader);
+                    channels.put(reader, channel);
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
             }
             Reader ipv4 = null;
             Reader ipv6 = null;
@@ -111,11 +128,13 @@ public final class GeoDatabase implements Closeable {
             for (Reader r : readers) {
                 parts.add(describe(r.getMetadata()));
             }
-            GeoDatabase db = new GeoDatabase(ipv4, ipv6, readers, String.join(" + ", parts), null, mapped, faults);
+            GeoDatabase db = new GeoDatabase(ipv4, ipv6, readers, String.join(" + ", parts), null, mapped, faults,
+                    channels);
             db.probe(files.toString());
             return db;
         } catch (IOException | RuntimeException e) {
             closeAll(readers);
+            closeAll(channels.values());
             throw e;
         }
     }
@@ -134,7 +153,8 @@ public final class GeoDatabase implements Closeable {
     }
 
     public static GeoDatabase embedded(LookupFaults faults) throws IOException {
-        Reader reader = mappedCopyOfEmbedded();
+        Map<Reader, FileChannel> channels = new IdentityHashMap<>();
+        Reader reader = mappedCopyOfEmbedded(channels);
         String where = "embedded";
         if (reader == null) {
             try (InputStream in = embeddedStream()) {
@@ -144,7 +164,7 @@ public final class GeoDatabase implements Closeable {
         }
         GeoDatabase db = new GeoDatabase(reader, reader, List.of(reader),
                 "DB-IP IP to Country Lite " + DAY.format(reader.getMetadata().getBuildDate().toInstant())
-                        + " (" + where + ")", EMBEDDED_ATTRIBUTION, Map.of(), faults);
+                        + " (" + where + ")", EMBEDDED_ATTRIBUTION, Map.of(), faults, channels);
         try {
             db.probe("embedded " + EMBEDDED_RESOURCE);
         } catch (IOException e) {
@@ -162,8 +182,11 @@ public final class GeoDatabase implements Closeable {
         return in;
     }
 
-    /** The embedded DB mapped from a private copy, already deleted; null when the temporary folder cannot take it. */
-    private static Reader mappedCopyOfEmbedded() throws IOException {
+    /**
+     * The embedded DB mapped from a private copy, already deleted, and the copy open in {@code channels}; null when
+     * the temporary folder cannot take it.
+     */
+    private static Reader mappedCopyOfEmbedded(Map<Reader, FileChannel> channels) throws IOException {
         Path copy;
         try {
             copy = Files.createTempFile("geodns-embedded-", ".mmdb");   // rw------- on POSIX
@@ -172,7 +195,10 @@ public final class GeoDatabase implements Closeable {
         }
         try (InputStream in = embeddedStream()) {
             Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return new Reader(copy.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache());
+            FileChannel channel = FileChannel.open(copy, StandardOpenOption.READ);
+            Reader reader = new Reader(copy.toFile(), Reader.FileMode.MEMORY_MAPPED, new CHMCache());
+            channels.put(reader, channel);
+            return reader;
         } catch (IOException full) {
             return null;
         } finally {
@@ -203,6 +229,40 @@ public final class GeoDatabase implements Closeable {
                 faults.failed(reason, e);
             }
             return new GeoLookup(v4 ? 32 : 128, null);
+        }
+    }
+
+    /**
+     * Cuts one family's address space into the widest aligned blocks, down to {@code cap} bits, over which each
+     * classifier classes every address alike (a null place for addresses the database does not place), by one walk
+     * of the search tree: for work at load time, never per query. Empty when the database has no data for the
+     * family (every address is then looked up as not found).
+     *
+     * @param classifiers each gives a place (or null) a class, 0 or more
+     * @return one {@link SameClassBlocks} per classifier, in order
+     * @throws IOException when the tree or a record cannot be read (a damaged file)
+     */
+    public List<SameClassBlocks> sameClassBlocks(boolean ipv4, int cap,
+                                                 List<java.util.function.ToIntFunction<GeoPlace>> classifiers)
+            throws IOException {
+        Reader reader = ipv4 ? this.ipv4 : ipv6;
+        if (reader == null) {
+            return List.of();
+        }
+        // Through a mapping of its own, unmapped after: the walk reads every page of the tree, which would
+        // otherwise stay in this process's resident memory (7 MiB of the embedded DB's), lookups needing few.
+        FileChannel file = files.get(reader);
+        ByteBuffer own = null;
+        try {
+            own = file == null ? null : file.map(FileChannel.MapMode.READ_ONLY, 0, file.size());
+            return SameClassBlocks.walk(own == null ? SearchTree.of(reader) : SearchTree.of(reader, own), ipv4, cap,
+                    classifiers);
+        } catch (RuntimeException | InternalError e) {   // InternalError: a mapped file cut short under us
+            throw new IOException("GeoIP database " + description + ": cannot walk its search tree: " + e, e);
+        } finally {
+            if (own != null) {
+                Unmap.now(own);
+            }
         }
     }
 
@@ -261,6 +321,7 @@ public final class GeoDatabase implements Closeable {
     @Override
     public void close() throws IOException {
         closeAll(readers);
+        closeAll(files.values());
     }
 
     @Override
@@ -322,8 +383,8 @@ public final class GeoDatabase implements Closeable {
         return m.getDatabaseType() + " " + DAY.format(m.getBuildDate().toInstant());
     }
 
-    private static void closeAll(List<Reader> readers) {
-        for (Reader r : readers) {
+    private static void closeAll(java.util.Collection<? extends Closeable> readers) {
+        for (Closeable r : readers) {
             try {
                 r.close();
             } catch (IOException ignored) {

@@ -295,6 +295,7 @@ final class Live implements AutoCloseable {
         }
         database = replacement;
         routing = Zones.routing(sources, database, metrics);
+        logWidestScopes(routing);
         snapshot.set(Zones.compile(sources, routing, health, metrics));
         // After the swap: what /status and /metrics say is then already what answers do.
         if (replacement == null) {
@@ -309,6 +310,15 @@ final class Live implements AutoCloseable {
         if (old != null) {
             closeLater(old);
         }
+    }
+
+    /** The walk of the DB for the widest ECS scopes ends on a thread of its own: its line when it does. */
+    private static void logWidestScopes(Routing routing) {
+        routing.widestScopes().thenAccept(summary -> {
+            if (summary != null) {
+                LOG.info("{}", summary);
+            }
+        });
     }
 
     /**
@@ -346,6 +356,7 @@ final class Live implements AutoCloseable {
             view = running.merged();
         }
         Routing newRouting = Zones.routing(newSources, newDatabase, metrics);
+        logWidestScopes(newRouting);
         Snapshot built;
         try {
             built = Zones.compile(newSources, newRouting, view, metrics, heap);

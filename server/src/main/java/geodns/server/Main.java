@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import geodns.server.transport.DnsServer;
 import geodns.server.config.ConfigError;
+import geodns.server.route.Routing;
 import geodns.server.zone.Zones;
 import java.io.PrintStream;
 import geodns.geoip.GeoDatabase;
@@ -112,9 +113,10 @@ public final class Main {
         try (GeoDatabase database = options.geoip().isEmpty() ? GeoDatabase.embedded()
                 : GeoDatabase.open(options.geoip())) {
             Metrics metrics = new Metrics();
+            Routing routing = Zones.routing(read.sources(), database, metrics);
+            routing.awaitWidestScopes();   // the scope a running server gives once its walk of the DB is done
             AtomicReference<Snapshot> snapshot = new AtomicReference<>(
-                    Zones.compile(read.sources(), Zones.routing(read.sources(), database, metrics),
-                            HealthView.allUp(), metrics));
+                    Zones.compile(read.sources(), routing, HealthView.allUp(), metrics));
             Explainer explainer = new Explainer(snapshot, new Answerer(snapshot, options.udpMax(), metrics));
             List<String> args = options.arguments();
             System.out.print(explainer.explain(Explainer.address(args.get(0)), args.get(1),

@@ -90,6 +90,15 @@ final class DecisionCache {
         SLOT.setRelease(slots, first, tag | id);
     }
 
+    /**
+     * Forgets every decision (a racing put may keep one: it is still true, only narrower than the new ones).
+     */
+    void clear() {
+        for (int i = 0; i < slots.length; i++) {
+            SLOT.setRelease(slots, i, 0L);
+        }
+    }
+
     /** Which set a group's key falls in (for tests that need groups sharing a set). */
     int set(long key) {
         return setOf(Murmur.mix(key)) / ways;

@@ -4,9 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Decisions for whole IPv4 /16 blocks, indexed by the block's number: a GeoIP network of /16 or wider (a
- * country's or a large ISP's block, or a range the database does not know) gives every client in it the same
- * decision, so it is decided once for all its /24 groups rather than once per group.
+ * Decisions for whole IPv4 /16 blocks, indexed by the block's number: a /16 inside a block of equal answers for
+ * every geo name ({@link WidestScopes}: a country's or a large ISP's networks, or a range the database does not
+ * know) gives every client in it the same decision, so it is decided once for all its /24 groups rather than once
+ * per group.
  *
  * <p>The index is 65,536 decision numbers (128 KiB), small enough to stay in the CPU's cache, where the per-group
  * {@link DecisionCache} of a busy server does not; the few distinct decisions they name stay there too. A client
@@ -34,11 +35,20 @@ final class Ipv4Blocks {
         return number == 0 ? null : decisions.get(number);
     }
 
-    /** Records the decision for the /16 holding this address, which lies in a network of {@link #PREFIX} or wider. */
+    /** Records the decision for the /16 holding this address, whose every scope is {@link #PREFIX} or wider. */
     void put(byte[] address, Route[] routes) {
         int number = decisions.numberOf(routes);
         if (number != 0) {
             BLOCK.setRelease(blocks, block(address), (char) number);
+        }
+    }
+
+    /**
+     * Forgets every decision (a racing put may keep one: it is still true, only narrower than the new ones).
+     */
+    void clear() {
+        for (int i = 0; i < blocks.length; i++) {
+            BLOCK.setRelease(blocks, i, (char) 0);
         }
     }
 

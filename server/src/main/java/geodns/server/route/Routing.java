@@ -7,15 +7,16 @@ import geodns.geoip.Ranker;
 import geodns.server.metrics.Metrics;
 import java.net.InetAddress;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Routing by GeoIP: the client's network is looked up once, every geo name's ranking for it is cached, and the
  * cache belongs to this object, which belongs to one snapshot, so a new DB or config never serves old decisions.
  *
- * <p>Clients are decided for by {@link ClientGroup}, /24 or /56. The ECS scope is the GeoIP network's prefix,
- * capped at that group: the answer holds for the whole network, and may say so with a scope longer than the
- * client's source prefix (RFC 7871 §7.2.1). An IPv4 network of /16 or wider is decided once for each /16 block of
- * it ({@link Ipv4Blocks}) rather than once per /24 group.
+ * <p>Clients are decided for by {@link ClientGroup}, /24 or /56. The ECS scope is the widest prefix around the
+ * group over which every address gets the same answer ({@link WidestScopes}, made when this object is), capped at
+ * that group, and may be longer than the client's source prefix (RFC 7871 §7.2.1). A /16 block whose every geo
+ * name's scope is /16 or wider is decided once ({@link Ipv4Blocks}) rather than once per /24 group.
  */
 public final class Routing {
     /** 262,144 groups in 2 MiB; also up to 32,767 distinct decisions. */
@@ -29,6 +30,9 @@ public final class Routing {
     private final DecisionNumbers numbers = new DecisionNumbers(CACHE_SETS);
     private final DecisionCache decisions = new DecisionCache(CACHE_SETS, CACHE_WAYS, numbers);
     private final Ipv4Blocks blocks = new Ipv4Blocks(numbers);
+    /** Narrow (the networks') until the walk of the DB is done, off the start-up path, then the widest. */
+    private volatile WidestScopes scopes = WidestScopes.NONE;
+    private final CompletableFuture<String> scopesBuilt;
 
     /**
      * @param database where clients are; null ranks every client as unknown (the configured default order)
@@ -39,6 +43,31 @@ public final class Routing {
         this.database = database;
         this.rankers = List.copyOf(rankers);
         this.unplaced = routes(null, 0);
+        // The walk takes 0.5-2 s for the embedded DB, so serving starts without it (RFC 7871 allows any scope
+        // at least as narrow as where the answer holds); decided groups are decided again once it is in.
+        this.scopesBuilt = database == null || this.rankers.isEmpty() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(this::widenScopes, WidestScopes.BUILDER);
+    }
+
+    private String widenScopes() {
+        WidestScopes built = WidestScopes.build(database, rankers.size(), this::order);
+        scopes = built;
+        blocks.clear();
+        decisions.clear();
+        return built.summary();
+    }
+
+    /**
+     * Completes once the widest scopes are in (answers before then carry the networks' scopes), with what was
+     * built for the log, or null when there was nothing to build.
+     */
+    public CompletableFuture<String> widestScopes() {
+        return scopesBuilt;
+    }
+
+    /** Waits until the widest scopes are in: for one-shot use and tests. */
+    public void awaitWidestScopes() {
+        scopesBuilt.join();
     }
 
     /**
@@ -74,10 +103,22 @@ public final class Routing {
      * compile it into every caller at ~20 MB of compiler memory each.
      */
     private Route[] decide(int family, byte[] address, int group, long key, boolean inBlock) {
-        GeoLookup found = database.lookup(ClientGroup.masked(family, address, group));
-        // The network's prefix, even when longer than the client's: the answer holds for that network only.
-        Route[] routes = routes(found, ClientGroup.capped(family, found.prefixLength()));
-        if (inBlock && found.prefixLength() <= Ipv4Blocks.PREFIX) {
+        InetAddress masked = ClientGroup.masked(family, address, group);
+        GeoLookup found = database.lookup(masked);
+        // The network's prefix (even when longer than the client's: RFC 7871 §7.2.1) unless a block of equal
+        // answers around it is wider.
+        int network = ClientGroup.capped(family, found.prefixLength());
+        byte[] groupAddress = masked.getAddress();
+        WidestScopes scopes = this.scopes;
+        Route[] routes = new Route[rankers.size()];
+        boolean wholeBlock = true;
+        for (int i = 0; i < routes.length; i++) {
+            int[] order = order(i, found.place());
+            int scope = scopes.scope(i, family, groupAddress, order, network);
+            routes[i] = new Route(order, scope);
+            wholeBlock &= scope <= Ipv4Blocks.PREFIX;
+        }
+        if (inBlock && wholeBlock) {
             blocks.put(address, routes);
         } else {
             decisions.put(key, routes);
