@@ -10,6 +10,7 @@ import geodns.server.metrics.Metrics;
 import geodns.server.transfer.Notifier;
 import geodns.server.config.Fingerprint;
 import geodns.server.config.HeapBudget;
+import geodns.server.dnssec.Signatures;
 import geodns.server.config.Inputs;
 import geodns.server.zone.StaleSerials;
 import geodns.server.zone.Zones;
@@ -58,6 +59,8 @@ final class Live implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean checkQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private Routing routing;
     private HealthView health = HealthView.allUp();
+    /** The zones' DNSSEC keys and the signatures made with them, kept from build to build. */
+    private Signatures signatures = Signatures.none();
     /** What the last load read (every file after a failed one), and their stamps from just before it. */
     private Inputs watched;
     private Fingerprint fingerprint;
@@ -133,7 +136,19 @@ final class Live implements AutoCloseable {
         LOG.info("geoip: {}; snapshot: {} of the {} MiB it may take", database.description(), mib(heap.used()),
                 heap.limit() >> 20);
         builder.scheduleWithFixedDelay(this::reloadIfChanged, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        long renew = Signatures.REBUILD_EVERY.toMillis();
+        builder.scheduleWithFixedDelay(this::renewSignatures, renew, renew, TimeUnit.MILLISECONDS);
         return List.of();
+    }
+
+    /**
+     * Rebuilds the snapshot of signed zones so that signatures nearing expiry are made again, off the answer
+     * path like any build; the other signatures are reused.
+     */
+    private void renewSignatures() {
+        if (signatures.any()) {
+            snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
+        }
     }
 
     /** DNS is listening: NOTIFY the secondaries of every zone now, and of every new serial from here on. */
@@ -247,7 +262,7 @@ final class Live implements AutoCloseable {
         }
         database = replacement;
         routing = Zones.routing(sources, database, metrics);
-        snapshot.set(Zones.compile(sources, routing, health, metrics));
+        snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
         // After the swap: what /status and /metrics say is then already what answers do.
         if (replacement == null) {
             geoipProblem = "the GeoIP database " + String.join(", ", geoipFiles.stream().map(Path::toString)
@@ -294,7 +309,7 @@ final class Live implements AutoCloseable {
         Routing newRouting = Zones.routing(newSources, newDatabase, metrics);
         Snapshot built;
         try {
-            built = Zones.compile(newSources, newRouting, view, metrics, heap);
+            built = Zones.compile(newSources, newRouting, view, metrics, heap, signatures);
         } catch (HeapBudget.Exceeded e) {
             if (fresh != null) {
                 fresh.close();
@@ -351,7 +366,7 @@ final class Live implements AutoCloseable {
         }
         health = view;
         Snapshot before = snapshot.get();
-        snapshot.set(Zones.compile(sources, routing, health, metrics));
+        snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
         List<String> open = snapshot.get().failOpen();
         before.failOpen().stream().filter(name -> !open.contains(name)).forEach(name -> LOG.info(
                 "fail-open over: a node of {} is up again; answering only nodes that are up", name));
