@@ -7,6 +7,7 @@ import geodns.server.config.ConfigError;
 import geodns.server.config.HeapBudget;
 import geodns.server.config.Inputs;
 import geodns.server.dnssec.Signatures;
+import geodns.server.dnssec.ZoneKeys;
 import geodns.server.health.HealthView;
 import geodns.server.health.ProbeTarget;
 import geodns.server.metrics.Metrics;
@@ -234,7 +235,12 @@ public final class Zones {
                     zone.records().size(), zone.file()));
         }
         loaded.sort(Comparator.comparing(Snapshot.LoadedZone::name));
-        return builder.build(loaded, routing, sources.transfers);
+        Transfers transfers = !signatures.any() ? sources.transfers : sources.transfers.withBodies(zone -> {
+            ZoneKeys keys = signatures.keys(zone.origin());
+            return keys == null ? zone.body()
+                    : SignedAnswers.transferBody(zone.origin(), zone.soa(), zone.body(), keys, signatures);
+        });
+        return builder.build(loaded, routing, transfers);
     }
 
     /** As above, counting into metrics of its own. */
