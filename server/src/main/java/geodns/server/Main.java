@@ -47,6 +47,7 @@ public final class Main {
                 case "--help" -> help();
                 case "check" -> check(options, System.out, System.err);
                 case "explain" -> explain(options);
+                case "dnssec" -> DnssecCommands.run(options, System.out, System.err);
                 case "selftest" -> serve(options, true);
                 default -> serve(options, false);
             };
@@ -64,7 +65,8 @@ public final class Main {
     }
 
     static int check(Options options, PrintStream out, PrintStream err) {
-        Zones.Read read = Zones.read(options.zones(), options.maxRecords());
+        Zones.Read read = Zones.read(options.zones(), options.maxRecords(),
+                geodns.server.config.HeapBudget.forThisHeap(), options.keys());
         if (!read.ok()) {
             read.errors().forEach(e -> err.println(e));
             err.println("geodns: " + read.errors().size() + " error(s) in " + options.zones());
@@ -94,6 +96,8 @@ public final class Main {
                         z.rules().key() == null ? "" : ", key " + z.rules().key().name().toString(true),
                         z.rules().secondaries().isEmpty() ? "" : ", notify " + z.rules().secondaries().stream()
                                 .map(Main::format).collect(Collectors.joining(", "))));
+        read.sources().keys().values().stream().sorted(java.util.Comparator.comparing(k -> k.zone()))
+                .forEach(k -> k.keys().forEach(key -> out.printf("dnssec %s %s%n", k.zone(), key)));
         out.println("ok: " + snapshot.zones().size() + " zone(s)"
                 + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
         return 0;
@@ -152,7 +156,7 @@ public final class Main {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         AtomicBoolean ready = new AtomicBoolean();
         Metrics metrics = new Metrics();
-        try (Live live = new Live(options.zones(), options.geoip(), options.maxRecords(), metrics)) {
+        try (Live live = new Live(options.zones(), options.geoip(), options.maxRecords(), options.keys(), metrics)) {
             List<String> errors = live.start();
             if (!errors.isEmpty()) {
                 errors.forEach(System.err::println);
