@@ -320,18 +320,43 @@ public final class KeyFiles {
         return null;
     }
 
+    /**
+     * Group read is fine when the group is one of this process's own: a Kubernetes Secret's files get the pod's
+     * fsGroup and group read (0440) whatever defaultMode says, and geodns's user is that group's only member.
+     */
     private static void warnIfReadableByOthers(Path file, List<ConfigError> warnings) {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.contains(PosixFilePermission.GROUP_READ)
-                    || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                warnings.add(error(file, "a private key readable by "
-                        + (permissions.contains(PosixFilePermission.OTHERS_READ) ? "everyone" : "its group")
+            boolean others = permissions.contains(PosixFilePermission.OTHERS_READ);
+            boolean group = permissions.contains(PosixFilePermission.GROUP_READ)
+                    && !ownGroups().contains((Integer) Files.getAttribute(file, "unix:gid"));
+            if (others || group) {
+                warnings.add(error(file, "a private key readable by " + (others ? "everyone" : "its group")
                         + ": chmod 600 it (or 400; in Kubernetes, the Secret's defaultMode 0400)"));
             }
-        } catch (IOException | UnsupportedOperationException e) {
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             // not a POSIX file system: nothing to say
         }
+    }
+
+    /** This process's effective group and supplementary groups, from /proc (none elsewhere). */
+    private static Set<Integer> ownGroups() {
+        Set<Integer> groups = new java.util.HashSet<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                String[] fields = line.split("\\s+");
+                if (fields[0].equals("Gid:") && fields.length > 2) {
+                    groups.add(Integer.parseInt(fields[2]));
+                } else if (fields[0].equals("Groups:")) {
+                    for (int i = 1; i < fields.length; i++) {
+                        groups.add(Integer.parseInt(fields[i]));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc: every group counts as another's
+        }
+        return groups;
     }
 
     private static ConfigError error(Path file, String reason) {

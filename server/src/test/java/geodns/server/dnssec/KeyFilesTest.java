@@ -224,6 +224,20 @@ class KeyFilesTest {
                 .toList());
     }
 
+    /** As a Kubernetes Secret with the pod's fsGroup gives them: 0440, the group geodns's own. */
+    @Test
+    void aPrivateFileItsGroupMayReadIsAWarningUnlessTheGroupIsOurs() throws IOException {
+        write("Kexample.com.+013+44001.key", BIND_KEY);
+        Path p = writePrivate("Kexample.com.+013+44001.private", BIND_PRIVATE);
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("r--r-----"));
+        KeyFiles.Read read = KeyFiles.read(dir, SERVES_EXAMPLE);
+        assertEquals(List.of(), read.warnings(), "the file's group is this process's");
+        Files.setAttribute(p, "unix:gid", 54321);  // a group we are not in (the tests run as root)
+        assertEquals(List.of(p + ": warning: a private key readable by its group: chmod 600 it (or 400; in"
+                + " Kubernetes, the Secret's defaultMode 0400)"), KeyFiles.read(dir, SERVES_EXAMPLE).warnings()
+                .stream().map(ConfigError::asWarning).toList());
+    }
+
     @Test
     void otherFilesInTheFolderAreNotOurs() throws IOException {
         write("Kexample.com.+013+44001.key", BIND_KEY);
