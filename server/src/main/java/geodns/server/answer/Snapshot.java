@@ -54,14 +54,22 @@ public final class Snapshot {
         return transfers;
     }
 
-    /** Finds the closest enclosing name we hold; a name under none of our zones is refused. */
+    /**
+     * Finds the closest enclosing name we hold; a name under none of our zones is refused. A query with the DO
+     * bit gets the signed variant, where the zone has one.
+     */
     Sections find(Query q) {
+        Sections found = unsigned(q);
+        return q.dnssecOk() ? found.forDnssec() : found;
+    }
+
+    private Sections unsigned(Query q) {
         byte[] name = q.name();
         int end = q.nameLength();
         for (int label = 0; label < q.labelCount(); label++) {
             NameNode node = names.get(name, q.labelStart(label), end);
             if (node != null) {
-                return label == 0 ? exact(node, q) : node.below(q.qtype());
+                return label == 0 ? exact(node, q) : node.below(q);
             }
         }
         return REFUSED;

@@ -7,6 +7,7 @@ import geodns.server.config.ConfigError;
 import geodns.server.config.HeapBudget;
 import geodns.server.config.Inputs;
 import geodns.server.dnssec.KeyFiles;
+import geodns.server.dnssec.Signatures;
 import geodns.server.dnssec.ZoneKeys;
 import geodns.server.health.HealthView;
 import geodns.server.health.ProbeTarget;
@@ -222,6 +223,17 @@ public final class Zones {
      */
     public static Snapshot compile(Sources sources, Routing routing, HealthView health, Metrics metrics,
                                    HeapBudget heap) {
+        return compile(sources, routing, health, metrics, heap, Signatures.none());
+    }
+
+    /**
+     * As above, signing each zone that {@code signatures} has keys for (RFC 4033-4035): every RRset, geo answers
+     * for this health view included, and the zone's NSEC chain. Signatures made for an earlier build are reused
+     * until they near expiry, so a health change signs only its new answers.
+     */
+    public static Snapshot compile(Sources sources, Routing routing, HealthView health, Metrics metrics,
+                                   HeapBudget heap, Signatures signatures) {
+        signatures.startBuild();
         Snapshot.Builder builder = new Snapshot.Builder();
         List<Snapshot.LoadedZone> loaded = new ArrayList<>();
         List<GeoConfig.GeoName> names = sources.geo.names();
@@ -237,7 +249,7 @@ public final class Zones {
                 }
                 targets.put(spec.name(), target);
             }
-            ZoneCompiler.compile(zone, targets, builder, metrics, heap);
+            ZoneCompiler.compile(zone, targets, builder, metrics, heap, signatures);
             loaded.add(new Snapshot.LoadedZone(zone.origin().toString(true), zone.soa().getSerial(),
                     zone.records().size(), zone.file()));
         }
