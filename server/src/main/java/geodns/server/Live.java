@@ -10,6 +10,7 @@ import geodns.server.metrics.Metrics;
 import geodns.server.transfer.Notifier;
 import geodns.server.config.Fingerprint;
 import geodns.server.config.HeapBudget;
+import geodns.server.dnssec.Signatures;
 import geodns.server.config.Inputs;
 import geodns.server.zone.StaleSerials;
 import geodns.server.zone.Zones;
@@ -58,6 +59,8 @@ final class Live implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean checkQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private Routing routing;
     private HealthView health = HealthView.allUp();
+    /** The zones' DNSSEC keys and the signatures made with them, kept from build to build. */
+    private Signatures signatures = Signatures.none();
     /** What the last load read (every file after a failed one), and their stamps from just before it. */
     private Inputs watched;
     private Fingerprint fingerprint;
@@ -254,7 +257,7 @@ final class Live implements AutoCloseable {
         }
         database = replacement;
         routing = Zones.routing(sources, database, metrics);
-        snapshot.set(Zones.compile(sources, routing, health, metrics));
+        snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
         // After the swap: what /status and /metrics say is then already what answers do.
         if (replacement == null) {
             geoipProblem = "the GeoIP database " + String.join(", ", geoipFiles.stream().map(Path::toString)
@@ -306,9 +309,12 @@ final class Live implements AutoCloseable {
         Prober fresh = proberFor(newSources);
         HealthView view = (fresh != null ? fresh : prober.get()).view();
         Routing newRouting = Zones.routing(newSources, newDatabase, metrics);
+        // The keys as this load read them: a key added, retired or switched to signing takes effect here.
+        Signatures newSignatures = new Signatures(newSources.keys(), java.time.Clock.systemUTC(),
+                metrics::signatureMade);
         Snapshot built;
         try {
-            built = Zones.compile(newSources, newRouting, view, metrics, heap);
+            built = Zones.compile(newSources, newRouting, view, metrics, heap, newSignatures);
         } catch (HeapBudget.Exceeded e) {
             if (fresh != null) {
                 fresh.close();
@@ -322,6 +328,7 @@ final class Live implements AutoCloseable {
             }
         }
         sources = newSources;
+        signatures = newSignatures;
         database = newDatabase;
         health = view;
         routing = newRouting;
@@ -365,7 +372,7 @@ final class Live implements AutoCloseable {
         }
         health = view;
         Snapshot before = snapshot.get();
-        snapshot.set(Zones.compile(sources, routing, health, metrics));
+        snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
         List<String> open = snapshot.get().failOpen();
         before.failOpen().stream().filter(name -> !open.contains(name)).forEach(name -> LOG.info(
                 "fail-open over: a node of {} is up again; answering only nodes that are up", name));

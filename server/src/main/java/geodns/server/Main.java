@@ -83,8 +83,10 @@ public final class Main {
         }
         warnings.forEach(w -> err.println(w.asWarning()));
         Metrics metrics = new Metrics();
+        // Signed as serve would sign it, so a key that cannot sign fails here too.
         Snapshot snapshot = Zones.compile(read.sources(), Zones.routing(read.sources(), null, metrics),
-                HealthView.allUp(), metrics);
+                HealthView.allUp(), metrics, geodns.server.config.HeapBudget.unlimited(),
+                new geodns.server.dnssec.Signatures(read.sources().keys(), java.time.Clock.systemUTC(), () -> { }));
         for (Snapshot.LoadedZone zone : snapshot.zones()) {
             out.printf("zone %s serial %d records %d (%s)%n", zone.name(), zone.serial(), zone.records(),
                     zone.file());
