@@ -143,7 +143,19 @@ final class Live implements AutoCloseable {
         LOG.info("geoip: {}; snapshot: {} of the {} MiB it may take", database.description(), mib(heap.used()),
                 heap.limit() >> 20);
         builder.scheduleWithFixedDelay(this::reloadIfChanged, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        long renew = Signatures.REBUILD_EVERY.toMillis();
+        builder.scheduleWithFixedDelay(this::renewSignatures, renew, renew, TimeUnit.MILLISECONDS);
         return List.of();
+    }
+
+    /**
+     * Rebuilds the snapshot of signed zones so that signatures nearing expiry are made again, off the answer
+     * path like any build; the other signatures are reused.
+     */
+    private void renewSignatures() {
+        if (signatures.any()) {
+            snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
+        }
     }
 
     /** DNS is listening: NOTIFY the secondaries of every zone now, and of every new serial from here on. */
@@ -309,9 +321,10 @@ final class Live implements AutoCloseable {
         Prober fresh = proberFor(newSources);
         HealthView view = (fresh != null ? fresh : prober.get()).view();
         Routing newRouting = Zones.routing(newSources, newDatabase, metrics);
-        // The keys as this load read them: a key added, retired or switched to signing takes effect here.
-        Signatures newSignatures = new Signatures(newSources.keys(), java.time.Clock.systemUTC(),
-                metrics::signatureMade);
+        // The keys as this load read them: a key added, retired or switched to signing takes effect here, and
+        // the signatures of keys still signing are kept (a reload signs only what changed).
+        Signatures newSignatures = signatures.any() ? signatures.withKeys(newSources.keys())
+                : Signatures.of(newSources.keys(), metrics);
         Snapshot built;
         try {
             built = Zones.compile(newSources, newRouting, view, metrics, heap, newSignatures);

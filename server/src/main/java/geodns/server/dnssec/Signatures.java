@@ -28,6 +28,8 @@ public final class Signatures {
     public static final Duration VALIDITY = Duration.ofDays(14);
     /** A signature this close to expiry is made again; builds at least this often keep every answer valid. */
     public static final Duration RENEW_BEFORE = Duration.ofDays(7);
+    /** How often a server with signed zones rebuilds its snapshot to renew them: well inside RENEW_BEFORE. */
+    public static final Duration REBUILD_EVERY = Duration.ofHours(6);
 
     private final Map<Name, ZoneKeys> keys;
     private final Clock clock;
@@ -44,6 +46,22 @@ public final class Signatures {
         this.keys = Map.copyOf(keys);
         this.clock = clock;
         this.onSign = onSign;
+    }
+
+    /** Signs with {@code keys}, counting each signature made in {@code metrics}. */
+    public static Signatures of(Map<Name, ZoneKeys> keys, geodns.server.metrics.Metrics metrics) {
+        return new Signatures(keys, Clock.systemUTC(), metrics::signatureMade);
+    }
+
+    /**
+     * These signatures with new keys (a reload read the keys folder again): signatures of keys still signing
+     * are kept, so a reload signs only what changed.
+     */
+    public synchronized Signatures withKeys(Map<Name, ZoneKeys> newKeys) {
+        Signatures next = new Signatures(newKeys, clock, onSign);
+        next.current = current;
+        next.previous = previous;
+        return next;
     }
 
     /** No zone is signed. */

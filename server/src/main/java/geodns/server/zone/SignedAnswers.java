@@ -113,6 +113,32 @@ final class SignedAnswers {
         return new SignedAnswers(tree, keys, signatures, chain);
     }
 
+    /**
+     * A zone as a secondary receives it, signed (RFC 4035 §2): its records (the SOA apart) with the DNSKEY set,
+     * CDS and CDNSKEY, every authoritative RRset's RRSIGs (the SOA's too), and the NSEC chain, in canonical order.
+     * Glue and delegation NS sets go unsigned.
+     */
+    static List<Record> transferBody(Name origin, org.xbill.DNS.SOARecord soa, List<Record> body, ZoneKeys keys,
+                                     Signatures signatures) {
+        List<PlacedRecord> placed = new ArrayList<>();
+        placed.add(new PlacedRecord(soa, "", 0));
+        body.forEach(r -> placed.add(new PlacedRecord(r, "", 0)));
+        ZoneTree tree = new ZoneTree(withKeys(new ZoneContent(origin, "", soa, placed), keys), Set.of());
+        SignedAnswers signed = of(tree, Map.of(), keys, signatures);
+        List<Record> out = new ArrayList<>();
+        for (Name name : new TreeSet<>(tree.names())) {
+            for (int type : tree.types(name)) {
+                List<Record> rrset = tree.rrset(name, type);
+                List<Record> withSigs = signed.sign(rrset);
+                out.addAll(type == Type.SOA ? withSigs.subList(rrset.size(), withSigs.size()) : withSigs);
+            }
+        }
+        for (int i = 0; i < signed.chain.size(); i++) {
+            out.addAll(signed.chain.records(i));
+        }
+        return out;
+    }
+
     /** The proofs for names below {@code name}, which exists. */
     Denial denialBelow(Name name) {
         return chain.denialBelow(name);

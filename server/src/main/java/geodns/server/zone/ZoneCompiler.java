@@ -130,7 +130,7 @@ final class ZoneCompiler {
     }
 
     private Sections encode(Name name, List<Record> answer) {
-        return counted(new Resolution(Header.NOERROR, true, answer, List.of(), List.of()).encode(encoder(name)));
+        return encode(name, new Resolution(Header.NOERROR, true, answer, List.of(), List.of()));
     }
 
     private static SectionsEncoder encoder(Name name) {

@@ -254,7 +254,12 @@ public final class Zones {
                     zone.records().size(), zone.file()));
         }
         loaded.sort(Comparator.comparing(Snapshot.LoadedZone::name));
-        return builder.build(loaded, routing, sources.transfers);
+        Transfers transfers = !signatures.any() ? sources.transfers : sources.transfers.withBodies(zone -> {
+            ZoneKeys keys = signatures.keys(zone.origin());
+            return keys == null ? zone.body()
+                    : SignedAnswers.transferBody(zone.origin(), zone.soa(), zone.body(), keys, signatures);
+        });
+        return builder.build(loaded, routing, transfers);
     }
 
     /** As above, counting into metrics of its own. */
