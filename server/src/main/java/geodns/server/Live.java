@@ -69,9 +69,16 @@ final class Live implements AutoCloseable {
     private boolean serving;
 
     private final int maxRecords;
+    /** The DNSSEC keys folder (--keys), or null. */
+    private final Path keysDir;
 
     Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Metrics metrics) {
+        this(zonesDir, geoipFiles, maxRecords, null, metrics);
+    }
+
+    Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Path keysDir, Metrics metrics) {
         this.zonesDir = zonesDir;
+        this.keysDir = keysDir;
         this.maxRecords = maxRecords;
         this.geoipFiles = List.copyOf(geoipFiles);
         this.metrics = metrics;
@@ -120,7 +127,7 @@ final class Live implements AutoCloseable {
 
     /** The first load; on failure the caller exits with the errors printed. */
     List<String> start() throws IOException {
-        watched = Inputs.everything(zonesDir).and(geoipFiles);
+        watched = Inputs.everything(zonesDir).and(alsoWatched());
         HeapBudget heap = HeapBudget.forThisHeap();
         Zones.Read read = readWatching(heap);
         if (!read.ok()) {
@@ -234,7 +241,7 @@ final class Live implements AutoCloseable {
             if (newDatabase != old) {
                 closeLater(newDatabase);
             }
-            watched = Inputs.everything(zonesDir).and(geoipFiles);
+            watched = Inputs.everything(zonesDir).and(alsoWatched());
             failed(List.of(e.error().toString()));
             return;
         }
@@ -284,12 +291,19 @@ final class Live implements AutoCloseable {
      */
     private Zones.Read readWatching(HeapBudget heap) {
         Fingerprint before = Fingerprint.of(zonesDir, watched.files());
-        watched = Inputs.everything(zonesDir).and(geoipFiles);
+        watched = Inputs.everything(zonesDir).and(alsoWatched());
         fingerprint = before.withAlso(watched.files());
-        Zones.Read read = Zones.read(zonesDir, maxRecords, heap);
-        watched = read.inputs().and(geoipFiles);
+        Zones.Read read = Zones.read(zonesDir, maxRecords, heap, keysDir);
+        watched = read.inputs().and(alsoWatched());
         fingerprint = before.withAlso(watched.files());
         return read;
+    }
+
+    /** Beyond the zones folder: the GeoIP files, and the keys folder (its stamp moves as key files come and go). */
+    private List<Path> alsoWatched() {
+        List<Path> files = new ArrayList<>(geoipFiles);
+        files.addAll(geodns.server.dnssec.KeyFiles.watched(keysDir));
+        return files;
     }
 
     private void failed(List<String> errors) {
@@ -307,9 +321,13 @@ final class Live implements AutoCloseable {
         Prober fresh = proberFor(newSources);
         HealthView view = (fresh != null ? fresh : prober.get()).view();
         Routing newRouting = Zones.routing(newSources, newDatabase, metrics);
+        // The keys as this load read them: a key added, retired or switched to signing takes effect here, and
+        // the signatures of keys still signing are kept (a reload signs only what changed).
+        Signatures newSignatures = signatures.any() ? signatures.withKeys(newSources.keys())
+                : Signatures.of(newSources.keys(), metrics);
         Snapshot built;
         try {
-            built = Zones.compile(newSources, newRouting, view, metrics, heap, signatures);
+            built = Zones.compile(newSources, newRouting, view, metrics, heap, newSignatures);
         } catch (HeapBudget.Exceeded e) {
             if (fresh != null) {
                 fresh.close();
@@ -323,6 +341,7 @@ final class Live implements AutoCloseable {
             }
         }
         sources = newSources;
+        signatures = newSignatures;
         database = newDatabase;
         health = view;
         routing = newRouting;

@@ -47,7 +47,7 @@ final class SignedAnswers {
 
     /**
      * The zone's records as signed: without any DNSSEC records of its file, with the DNSKEY set of every
-     * published key and, for the keys that sign, CDS (SHA-256) and CDNSKEY (RFC 7344) at the apex.
+     * published key and CDS (SHA-256) and CDNSKEY (RFC 7344) at the apex for those the parent should point at.
      */
     static ZoneContent withKeys(ZoneContent zone, ZoneKeys keys) {
         Name apex = zone.origin();
@@ -59,7 +59,7 @@ final class SignedAnswers {
             records.add(new PlacedRecord(new DNSKEYRecord(apex, DClass.IN, ttl, k.getFlags(), k.getProtocol(),
                     k.getAlgorithm(), k.getKey()), zone.file(), 0));
         }
-        for (ZoneKey key : keys.signing()) {
+        for (ZoneKey key : parentKeys(keys)) {
             DNSKEYRecord k = key.dnskey();
             records.add(new PlacedRecord(new CDSRecord(apex, DClass.IN, ttl, DSRecord.Digest.SHA256, k),
                     zone.file(), 0));
@@ -67,6 +67,17 @@ final class SignedAnswers {
                     k.getAlgorithm(), k.getKey()), zone.file(), 0));
         }
         return new ZoneContent(apex, zone.file(), zone.soa(), List.copyOf(records));
+    }
+
+    /**
+     * The keys the parent's DS set should name (RFC 7344: CDS is the DS set the child wants): every published key
+     * with the SEP flag (257), or every key if none has it. A pre-published key is among them, so a parent that
+     * reads CDS adds its DS before it signs (a double-DS rollover), and drops the old DS only once the old .key
+     * is gone: the DS set always holds a key that signs the DNSKEY set.
+     */
+    static List<ZoneKey> parentKeys(ZoneKeys keys) {
+        List<ZoneKey> sep = keys.keys().stream().filter(k -> (k.dnskey().getFlags() & 1) != 0).toList();
+        return sep.isEmpty() ? keys.keys() : sep;
     }
 
     /**

@@ -6,6 +6,7 @@ import geodns.server.answer.Snapshot;
 import geodns.server.config.ConfigError;
 import geodns.server.config.HeapBudget;
 import geodns.server.config.Inputs;
+import geodns.server.dnssec.KeyFiles;
 import geodns.server.dnssec.Signatures;
 import geodns.server.dnssec.ZoneKeys;
 import geodns.server.health.HealthView;
@@ -39,9 +40,11 @@ public final class Zones {
         private final Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone;
         private final Transfers transfers;
         private final List<ConfigError> warnings;
+        private final Map<Name, ZoneKeys> keys;
 
         private Sources(List<ZoneContent> zones, GeoConfig geo, Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone,
-                        Transfers transfers, List<ConfigError> warnings) {
+                        Transfers transfers, List<ConfigError> warnings, Map<Name, ZoneKeys> keys) {
+            this.keys = keys;
             this.zones = zones;
             this.geo = geo;
             this.geoByZone = geoByZone;
@@ -64,6 +67,11 @@ public final class Zones {
                         + " database with --geoip")));
             }
             return List.copyOf(all);
+        }
+
+        /** The DNSSEC keys of each zone that has some in the keys folder (--keys); the others are not signed. */
+        public Map<Name, ZoneKeys> keys() {
+            return keys;
         }
 
         /** The zones offered for transfer, encoded once per read: health changes do not touch them. */
@@ -124,14 +132,19 @@ public final class Zones {
      *             it goes on to {@link #compile} the sources read
      */
     public static Read read(Path dir, int maxRecords, HeapBudget heap) {
+        return read(dir, maxRecords, heap, null);
+    }
+
+    /** @param keysDir the DNSSEC keys folder (--keys), or null: no zone is signed */
+    public static Read read(Path dir, int maxRecords, HeapBudget heap, Path keysDir) {
         try {
-            return readWithin(dir, maxRecords, heap);
+            return readWithin(dir, maxRecords, heap, keysDir);
         } catch (HeapBudget.Exceeded e) {
             return new Read(null, List.of(e.error()), Inputs.everything(dir));
         }
     }
 
-    private static Read readWithin(Path dir, int maxRecords, HeapBudget heap) {
+    private static Read readWithin(Path dir, int maxRecords, HeapBudget heap, Path keysDir) {
         List<ConfigError> errors = new ArrayList<>();
         List<ZoneContent> zones = new ArrayList<>(ZoneLoader.load(dir, maxRecords, heap, errors));
         boolean zonesRead = errors.isEmpty() && !zones.isEmpty();
@@ -147,6 +160,10 @@ public final class Zones {
         if (transfer != null && errors.isEmpty()) {
             checkTransferZones(transfer, zones, errors);
         }
+        // Whether a key's zone is served is known only once every zone file read.
+        KeyFiles.Read keys = keysDir == null ? KeyFiles.Read.none() : KeyFiles.read(keysDir,
+                name -> !zonesRead || zones.stream().anyMatch(z -> z.origin().equals(name)));
+        errors.addAll(keys.errors());
         if (!errors.isEmpty()) {
             return new Read(null, List.copyOf(errors), Inputs.everything(dir));
         }
@@ -156,7 +173,9 @@ public final class Zones {
                 DefaultAnswers.offered(transfer, zones, geo, geoByZone));
         List<ConfigError> warnings = new ArrayList<>(geo.warnings());
         warnings.addAll(NameServerChecks.warnings(zones, geo, geoByZone));
-        return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers, List.copyOf(warnings)), List.of(),
+        warnings.addAll(keys.warnings());
+        return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers, List.copyOf(warnings),
+                keys.keys()), List.of(),
                 Inputs.of(dir, namedFiles(zones, transfer), Zones::readByName));
     }
 
