@@ -67,6 +67,9 @@ public final class NsecChain {
             bitmap[bitmap.length - 2] = Type.NSEC;
             bitmap[bitmap.length - 1] = Type.RRSIG;
             nsecs[i] = new NSECRecord(names[i], DClass.IN, ttl, names[(i + 1) % names.length], bitmap);
+        }
+        signatures.signAhead(keys, Arrays.stream(nsecs).map(n -> List.<Record>of(n)).toList());
+        for (int i = 0; i < names.length; i++) {
             List<Record> records = new ArrayList<>();
             records.add(nsecs[i]);
             records.addAll(signatures.sign(keys, List.of(nsecs[i])));

@@ -110,6 +110,14 @@ final class SignedAnswers {
             }
         }
         NsecChain chain = NsecChain.build(tree.origin(), types, tree.negativeTtl(), keys, signatures);
+        List<List<Record>> authoritative = new ArrayList<>();
+        types.forEach((name, held) -> held.forEach(type -> {
+            List<Record> rrset = tree.rrset(name, type);
+            if (!rrset.isEmpty() && (type != Type.NS || tree.cutAtOrAbove(name) == null)) {
+                authoritative.add(rrset);
+            }
+        }));
+        signatures.signAhead(keys, authoritative);
         return new SignedAnswers(tree, keys, signatures, chain);
     }
 

@@ -94,7 +94,8 @@ final class ZoneCompiler {
         }
         Resolution forA = tree.resolve(name, Type.A);
         GeoAnswers geo = forA.geoName() == null ? null : geoAnswers(name, forA, tree.resolve(name, Type.AAAA));
-        Resolution forNsec = signed == null || tree.types(name).contains(Type.CNAME) ? null
+        // A wildcard's NSEC is not synthesized for the names it stands for (RFC 4592 §4.3).
+        Resolution forNsec = signed == null || name.isWild() || tree.types(name).contains(Type.CNAME) ? null
                 : signed.nsecAnswer(name);
         int[] types = java.util.stream.IntStream.concat(answerableTypes(name).stream().mapToInt(Integer::intValue),
                         forNsec == null ? java.util.stream.IntStream.empty() : java.util.stream.IntStream.of(Type.NSEC))
