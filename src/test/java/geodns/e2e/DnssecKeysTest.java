@@ -164,6 +164,33 @@ class DnssecKeysTest {
                 .orElseThrow()));
     }
 
+    /**
+     * In Kubernetes the keys folder is a Secret's volume: files are links into {@code ..data}, and an update swaps
+     * that link and adds links for new keys. A pre-published key arriving that way is served without a restart.
+     */
+    @Test
+    void aKeyAddedToTheSecretIsPublishedWithoutARestart() throws IOException {
+        Path made = dir.resolve("made");
+        Validating.keygen("example.com", made);
+        Path next = dir.resolve("next");
+        Validating.keygen("example.com", next);
+        java.util.Map<String, String> files = new java.util.TreeMap<>();
+        for (Path f : List.of(keyFile(made, ".key"), keyFile(made, ".private"))) {
+            files.put(f.getFileName().toString(), Files.readString(f));
+        }
+        Path keys = geodns.e2e.support.ConfigFiles.configMap(dir.resolve("secret"), files);
+        server = GeodnsServer.start(GeodnsServer.exampleZones(), "--keys", keys.toString());
+        assertEquals(List.of(publicKey(keyFile(made, ".key"))), keysOf(dnskeys()));
+
+        String added = keyFile(next, ".key").getFileName().toString();
+        files.put(added, Files.readString(keyFile(next, ".key")));
+        geodns.e2e.support.ConfigFiles.updateConfigMap(keys, files);
+        Files.createSymbolicLink(keys.resolve(added), Path.of("..data", added));   // as the kubelet does for a new key
+        List<String> both = Stream.of(publicKey(keyFile(made, ".key")), publicKey(keyFile(next, ".key"))).sorted()
+                .toList();
+        Poll.until(NOTICED_WITHIN, STEP, "both keys published", () -> keysOf(dnskeys()), both::equals);
+    }
+
     /** BIND's dnssec-dsfromkey makes the same DS of our .key, and BIND signs a zone with our .private. */
     @Test
     void keygenWritesKeysBindUsesAndDsPrintsBindsDs() throws Exception {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import geodns.e2e.support.Cli;
 import geodns.e2e.support.GeoWorld;
 import geodns.e2e.support.GeodnsServer;
 import geodns.e2e.support.Reply;
@@ -142,6 +143,28 @@ class DnssecValidationTest {
         assertEquals(Set.of("192.0.2.11", "192.0.2.12"), addresses(london, "A"), london::toString);
         assertEquals(Set.of("203.0.113.41", "203.0.113.42"), addresses(singapore, "A"), singapore::toString);
         assertNotEquals(addresses(london, "A"), addresses(singapore, "A"));
+    }
+
+    /** keygen --algorithm 15: the zone signed with Ed25519 (RFC 8080) validates as well. */
+    @Test
+    void aZoneSignedWithEd25519Validates() {
+        Path keys = dir.resolve("ed25519-keys");
+        Cli.Result made = Cli.run(60, "dnssec", "keygen", "example.com",
+                "--keys", keys.toString(), "--algorithm", "15");
+        assertEquals(0, made.exitCode(), made::toString);
+        try (GeodnsServer ed = GeodnsServer.start(GeodnsServer.exampleZones(), "--keys", keys.toString());
+             Unbound validator = Unbound.start(dir.resolve("unbound-ed25519"), "example.com.", ed.dns(),
+                     Validating.ds("example.com", keys), false)) {
+            for (String[] q : new String[][] {{"www.example.com", "A"}, {"app.example.com", "AAAA"},
+                    {"nope.example.com", "A"}}) {
+                Reply reply = Validating.ask(validator.dns(), q[0], q[1]);
+                assertTrue(reply.flag("ad"), () -> "AD for " + q[0] + " " + q[1] + reply + "\n--- unbound log\n"
+                        + validator.log());
+                assertTrue(reply.answer().stream().noneMatch(r -> r.type().equals("RRSIG"))
+                        || reply.answer().stream().filter(r -> r.type().equals("RRSIG"))
+                                .allMatch(r -> r.data().split(" ")[1].equals("15")), reply::toString);
+            }
+        }
     }
 
     @Test

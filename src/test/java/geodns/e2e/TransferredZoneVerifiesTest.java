@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * default answer, signed). No private key is in the transfer.
  */
 @ExtendWith(ServerLogOnFailure.class)
-class SignedTransferTest {
+class TransferredZoneVerifiesTest {
     private static final Duration FIRST_TRANSFER = Duration.ofSeconds(20);
     private static final Duration STEP = Duration.ofMillis(200);
 
