@@ -132,6 +132,24 @@ class SignedAnswersTest {
     }
 
     @Test
+    void cnameToANameThatDoesNotExistProvesTheTargetAbsent() {
+        Message m = askDo(signed, "dangling.example.com", Type.A);
+        assertEquals(Rcode.NXDOMAIN, m.getRcode());
+        assertEquals(List.of("dangling.example.com. CNAME", "example.com. SOA"), verifyAll(m, keys()).stream()
+                .filter(k -> !k.endsWith("NSEC")).toList());
+        assertCovered(m, "nowhere.example.com.");
+        assertCovered(m, "*.example.com.");
+    }
+
+    @Test
+    void cnameSynthesizedFromAWildcardIsSignedByItAndProvesTheNameAbsent() {
+        Message m = askDo(signed, "x.cn.example.com", Type.A);
+        assertEquals(List.of("x.cn.example.com. CNAME", "www.example.com. A"), verifyAll(m, keys()).stream()
+                .filter(k -> !k.endsWith("NSEC")).toList());
+        assertCovered(m, "x.cn.example.com.");
+    }
+
+    @Test
     void nodataGivesTheNamesNsec() {
         Message m = askDo(signed, "www.example.com", Type.MX);
         assertEquals(Rcode.NOERROR, m.getRcode());
