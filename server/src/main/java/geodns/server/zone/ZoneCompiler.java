@@ -101,12 +101,18 @@ final class ZoneCompiler {
                         forNsec == null ? java.util.stream.IntStream.empty() : java.util.stream.IntStream.of(Type.NSEC))
                 .filter(type -> geo == null || type != Type.A && type != Type.AAAA).toArray();
         Sections[] byType = new Sections[types.length];
+        Resolution[] resolved = new Resolution[types.length];
+        Resolution forAny = tree.resolve(name, Type.ANY);
+        Sections any = null;
         for (int i = 0; i < types.length; i++) {
-            byType[i] = encode(name, types[i] == Type.NSEC && forNsec != null ? forNsec
-                    : tree.resolve(name, types[i]));
+            resolved[i] = types[i] == Type.NSEC && forNsec != null ? forNsec : tree.resolve(name, types[i]);
+            byType[i] = encode(name, resolved[i]);
+            if (any == null && resolved[i].equals(forAny)) {
+                any = byType[i];  // ANY's one RRset is this type's answer: the same bytes, kept once
+            }
         }
         return new NameNode(types, byType, encode(name, tree.resolve(name, OTHER_TYPE)),
-                encode(name, tree.resolve(name, Type.ANY)), null, nxdomain, geo,
+                any != null ? any : encode(name, forAny), null, nxdomain, geo,
                 signed == null ? null : signed.denialBelow(name));
     }
 
