@@ -43,7 +43,7 @@ def load(server, args, work, seconds, rate=None, verbose=False, tag="run"):
     (usr0, sys0), t0 = cpu_times(server.pid), time.monotonic()
     for k in range(n):
         log = os.path.join(work, f"dnsperf-{server.name}-{tag}-{k}.out")
-        cmd = ["dnsperf", "-B", "-d", os.path.join(work, f"queries-{k}.bin"), "-s", "127.0.0.1",
+        cmd = ["dnsperf", "-B", "-d", os.path.join(work, f"{getattr(server, 'queries', 'queries')}-{k}.bin"), "-s", "127.0.0.1",
                "-p", str(server.port), "-l", str(seconds), "-c", "1", "-q", str(args.outstanding), "-t", "1"]
         if rate:
             cmd += ["-Q", str(max(1, int(rate / n)))]

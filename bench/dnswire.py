@@ -14,14 +14,15 @@ def wire_name(name):
     return out + b"\0"
 
 
-def query(name, qtype, ecs=None, qid=0):
+def query(name, qtype, ecs=None, qid=0, do=False):
     """A query as a resolver with EDNS Client Subnet sends it to an authoritative server: RD clear, EDNS0 with a
-    1232-byte payload, and an ECS option for the client's /24 (ecs = its first three octets)."""
+    1232-byte payload, and an ECS option for the client's /24 (ecs = its first three octets); with do, the DNSSEC OK
+    bit, as a validating resolver sends it."""
     msg = struct.pack(">HHHHHH", qid, 0, 1, 0, 0, 1) + wire_name(name) + struct.pack(">HH", TYPES[qtype], 1)
     opt = b""
     if ecs is not None:
         opt = struct.pack(">HHHBB", 8, 7, 1, 24, 0) + bytes(ecs)
-    return msg + b"\0" + struct.pack(">HHIH", 41, 1232, 0, len(opt)) + opt
+    return msg + b"\0" + struct.pack(">HHIH", 41, 1232, 0x8000 if do else 0, len(opt)) + opt
 
 
 def skip_name(msg, i):

@@ -18,7 +18,7 @@ def pin(pid, cpus):
 def latency_run(server, args, work, rate, tag):
     """bench/c/latency.c at `rate` queries/s for --seconds against the server: each answer's latency, from a
     client that prints nothing per query; with --pin the client runs on CPU 0 and the server on CPU 1."""
-    files = [os.path.join(work, f"queries-{k}.bin") for k in range(args.clients)]
+    files = [os.path.join(work, f"{getattr(server, 'queries', 'queries')}-{k}.bin") for k in range(args.clients)]
     cmd = [args.tools["latency"], "127.0.0.1", str(server.port), str(int(rate)), str(args.seconds),
            str(args.clients)] + files
     log = os.path.join(work, f"latency-{server.name}-{tag}.out")

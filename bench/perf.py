@@ -17,7 +17,7 @@ What it does (bench/README.md says more):
      that keeps a latency histogram (bench/c/latency.c); --pin puts that client and the server on separate CPUs.
 
 Everything runs on 127.0.0.1 and is stopped by PID on exit (also on Ctrl-C); every load run is bounded in time.
-Usage: bench/run.sh [--compare] [--latency [--pin]] [--runs 3] [--seconds 10] [--clients 4]
+Usage: bench/run.sh [--compare] [--latency [--pin]] [--dnssec] [--runs 3] [--seconds 10] [--clients 4]
                     [--only floor,gdnsd,knot,pdns] [--network-prefix 16]
 """
 import argparse, atexit, os, shutil, signal, sys, tempfile
@@ -26,7 +26,7 @@ from host import REPO, build_tools, cleanup, ensure_jar, ensure_packages, on_sig
 from latency import latency_table
 from dnsperf_runs import load
 from report import fmt, median, throughput_table
-from servers import PEERS, geodns, image_jvm_flags, sanity, train_class_archive
+from servers import PEERS, WithDo, geodns, image_jvm_flags, make_keys, sanity, train_class_archive
 from workload import write_db, write_queries
 from world import CITIES, NETS_PER_CITY
 
@@ -65,6 +65,9 @@ def main():
                     help="prefix of the test DB's networks (default 16: each city's four /16s whole; 20: split "
                          "in /20s, so that clients fall in networks narrower than a /16, as in a real City DB)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (DB, query files, configs, logs)")
+    ap.add_argument("--dnssec", action="store_true",
+                    help="serve example.com signed (a key made by geodns dnssec keygen) and load geodns twice per "
+                         "run, with the same queries without and with the DNSSEC OK bit (geodns+do)")
     args = ap.parse_args()
     args.compare = args.compare or bool(args.only)
     for name in filter(None, args.only.split(",")):
@@ -90,6 +93,9 @@ def main():
     write_db(os.path.join(work, "city.mmdb"), args.network_prefix)
     for k in range(args.clients):
         write_queries(os.path.join(work, f"queries-{k}.bin"), 20000, seed=k + 1)
+        if args.dnssec:
+            write_queries(os.path.join(work, f"queries-do-{k}.bin"), 20000, seed=k + 1, do=True)
+    args.keys = make_keys(args, work) if args.dnssec else None
     print(f"test DB: {len(CITIES)} cities x {NETS_PER_CITY} /16s, written as "
           f"{len(CITIES) * NETS_PER_CITY * 2 ** (args.network_prefix - 16)} /{args.network_prefix} networks; "
           f"query files: {args.clients} x 20000 queries, ECS from {len(CITIES) * NETS_PER_CITY * 256} client /24s",
@@ -111,6 +117,10 @@ def main():
 
     servers = [geodns(args, work).start()]
     print(f"geodns start-up with the City test DB: {servers[0].startup:.2f} s", flush=True)
+    if args.dnssec:
+        servers.append(WithDo(servers[0]))
+        print("--dnssec: example.com signed; geodns+do is the same process asked the same queries with DO set",
+              flush=True)
     skipped = {}
     if args.compare:
         wanted = args.only.split(",") if args.only else list(PEERS)
@@ -130,6 +140,8 @@ def main():
         if s.name == "floor":
             print("floor: sends every query back as its answer, no lookup (not checked)", flush=True)
             continue
+        if getattr(s, "do", False):
+            continue  # geodns's own process, checked above
         ok, total, bad = sanity(s)
         print(f"{s.name}: {ok}/{total} answers as geodns's rules want (every city, A and AAAA; www, NXDOMAIN, SOA)"
               + ("" if not bad else "; e.g. " + " | ".join(bad)), flush=True)

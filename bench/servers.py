@@ -61,7 +61,35 @@ def geodns(args, work, geoip=True, archive=True):
                                          "--dns", f"127.0.0.1:{port}", "--http", f"127.0.0.1:{http}"]
     if geoip:
         cmd += ["--geoip", os.path.join(work, "city.mmdb")]
+    if getattr(args, "keys", None):
+        cmd += ["--keys", args.keys]
     return Server("geodns", cmd, port, os.path.join(work, "geodns.log"))
+
+
+def make_keys(args, work):
+    """--dnssec: a signing key for example.com made by geodns dnssec keygen, so geodns serves the zone signed."""
+    keys = os.path.join(work, "keys")
+    r = subprocess.run(["java", "-jar", args.jar, "dnssec", "keygen", "example.com", "--keys", keys],
+                       capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        sys.exit(f"geodns dnssec keygen failed ({r.returncode}):\n{r.stdout}{r.stderr}")
+    return keys
+
+
+class WithDo:
+    """The same geodns process, loaded with the same queries with the DNSSEC OK bit set (the queries-do-*.bin
+    files): its runs alternate with the plain ones, so DO and no DO share the machine's state and one PID."""
+
+    def __init__(self, server):
+        self.server, self.name, self.queries = server, "geodns+do", "queries-do"
+        self.port, self.startup, self.do = server.port, server.startup, True
+
+    @property
+    def pid(self):
+        return self.server.pid
+
+    def stop(self):
+        pass  # the process is the plain server's
 
 
 def gdnsd(args, work):

@@ -41,8 +41,9 @@ MIX = [  # (share, name, type); names None = a fresh NXDOMAIN name
 ]
 
 
-def write_queries(path, count, seed):
-    """count queries in dnsperf's binary format (2-byte length, then the message; dnsperf rewrites the ID)."""
+def write_queries(path, count, seed, do=False):
+    """count queries in dnsperf's binary format (2-byte length, then the message; dnsperf rewrites the ID). The same
+    seed gives the same queries; do sets the DNSSEC OK bit in each (dnsperf -D does not touch -B's messages)."""
     rng = random.Random(seed)
     weights = [m[0] for m in MIX]
     with open(path, "wb") as f:
@@ -51,5 +52,5 @@ def write_queries(path, count, seed):
             if name is None:
                 name = f"nx{seed}-{n}.example.com"
             ecs, _ = client_subnets(rng)
-            msg = query(name, qtype, ecs)
+            msg = query(name, qtype, ecs, do=do)
             f.write(struct.pack(">H", len(msg)) + msg)

@@ -121,6 +121,44 @@ class KubernetesKustomizationTest {
 
     @Test
     @Timeout(120)
+    void kubectlKustomizeRendersTheDnssecPatchAsKustomizationYamlOffersIt(@TempDir Path tmp) throws Exception {
+        Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed: the rendering is not checked");
+        Path copy = tmp.resolve("k8s");
+        try (Stream<Path> files = Files.walk(K8S)) {
+            for (Path file : files.toList()) {
+                Path to = copy.resolve(K8S.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(file, to);
+                }
+            }
+        }
+        String text = RepoFiles.read(K8S.resolve("kustomization.yaml"));
+        String enabled = text.replace("# patches:", "patches:")
+                .replace("#   - path: optional/dnssec-args.yaml", "  - path: optional/dnssec-args.yaml")
+                .replace("#     target: {name: geodns, kind: DaemonSet}", "    target: {name: geodns, kind: DaemonSet}")
+                .replace("#   - path: optional/dnssec-patch.yaml", "  - path: optional/dnssec-patch.yaml");
+        assertFalse(enabled.equals(text), "kustomization.yaml has the commented DNSSEC patch lines");
+        Files.writeString(copy.resolve("kustomization.yaml"), enabled);
+        Map<String, Object> patched = kustomize(copy).stream().filter(d -> "DaemonSet".equals(d.get("kind")))
+                .findFirst().orElseThrow();
+        Map<String, Object> pod = map(patched, "spec", "template", "spec");
+        Map<String, Object> geodns = named(list(pod, "containers"), "geodns");
+        List<String> base = strings(geodnsContainer(), "args");
+        assertEquals(List.of("--keys", "/keys"), strings(geodns, "args").subList(base.size(),
+                strings(geodns, "args").size()), "--keys DIR after the DaemonSet's arguments");
+        assertEquals(Set.of("zones", "tmp", "dnssec-keys"), list(geodns, "volumeMounts").stream()
+                .map(v -> str(v, "name")).collect(Collectors.toSet()));
+        assertEquals(0400, ((Number) map(named(list(pod, "volumes"), "dnssec-keys"), "secret").get("defaultMode"))
+                .intValue());
+        assertEquals(10001, ((Number) map(pod, "securityContext").get("fsGroup")).intValue());
+        assertEquals(10001, ((Number) map(pod, "securityContext").get("runAsUser")).intValue(),
+                "the patch keeps the pod's security context");
+    }
+
+    @Test
+    @Timeout(120)
     void kubectlKustomizeRendersTheManifestsWithAndWithoutTheGeoipPatch(@TempDir Path tmp) throws Exception {
         Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed: the rendering is not checked");
         List<Map<String, Object>> rendered = kustomize(K8S);

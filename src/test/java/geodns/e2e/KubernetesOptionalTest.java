@@ -110,6 +110,38 @@ class KubernetesOptionalTest {
         assertTrue(Integer.parseInt(env(sidecar, "GEOIPUPDATE_FREQUENCY")) > 0, "the sidecar keeps checking");
     }
 
+    @Test
+    void dnssecPatchMountsTheKeysSecretReadOnlyForGeodnsAlone() {
+        Map<String, Object> patch = yamlDocuments(K8S.resolve("optional/dnssec-patch.yaml")).get(0);
+        assertEquals("DaemonSet", patch.get("kind"));
+        assertEquals("geodns", str(patch, "metadata", "name"));
+        Map<String, Object> pod = map(patch, "spec", "template", "spec");
+        Map<String, Object> geodns = named(list(pod, "containers"), "geodns");
+        assertEquals(null, geodns.get("args"), "the args come from optional/dnssec-args.yaml, a JSON patch");
+        List<String> added = new ArrayList<>();
+        for (Object op : anyYaml(K8S.resolve("optional/dnssec-args.yaml")).stream()
+                .flatMap(d -> ((List<?>) d).stream()).toList()) {
+            assertEquals("add", str(op, "op"));
+            assertEquals("/spec/template/spec/containers/0/args/-", str(op, "path"), "appended to geodns's args");
+            added.add(str(op, "value"));
+        }
+        assertEquals(2, added.size(), "adds --keys DIR: " + added);
+        assertEquals("--keys", added.get(0));
+        Map<String, Object> mount = list(geodns, "volumeMounts").stream().map(K8sManifests::asMap)
+                .filter(mt -> added.get(1).equals(mt.get("mountPath"))).findFirst()
+                .orElseThrow(() -> new AssertionError("geodns mounts the keys folder " + added.get(1)));
+        assertEquals(Boolean.TRUE, mount.get("readOnly"));
+        Map<String, Object> secret = map(named(list(pod, "volumes"), str(mount, "name")), "secret");
+        assertEquals("geodns-dnssec", str(secret, "secretName"));
+        assertEquals(0400, num(secret, "defaultMode"), "the key files readable by their owner (and, through the"
+                + " fsGroup, geodns's group) only");
+        Map<String, Object> daemonSetPod = map(only("DaemonSet"), "spec", "template", "spec");
+        assertEquals(num(daemonSetPod, "securityContext", "runAsGroup"), num(pod, "securityContext", "fsGroup"),
+                "the kubelet hands the files to the fsGroup, which must be geodns's own group");
+        assertTrue(RepoFiles.read(K8S.resolve("kustomization.yaml")).contains("#   - path: optional/dnssec-patch.yaml"),
+                "kustomization.yaml offers the patch, commented");
+    }
+
     // ------------------------------------------------------------------- optional: traffic kept in its location
 
     @Test

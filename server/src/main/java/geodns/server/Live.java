@@ -15,6 +15,7 @@ import geodns.server.metrics.Metrics;
 import geodns.server.transfer.Notifier;
 import geodns.server.config.Fingerprint;
 import geodns.server.config.HeapBudget;
+import geodns.server.dnssec.Signatures;
 import geodns.server.config.Inputs;
 import geodns.server.zone.StaleSerials;
 import geodns.server.zone.Zones;
@@ -67,6 +68,8 @@ final class Live implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean checkQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private Routing routing;
     private HealthView health = HealthView.allUp();
+    /** The zones' DNSSEC keys and the signatures made with them, kept from build to build. */
+    private Signatures signatures = Signatures.none();
     /** What the last load read (every file after a failed one), and their stamps from just before it. */
     private Inputs watched;
     private Fingerprint fingerprint;
@@ -84,19 +87,24 @@ final class Live implements AutoCloseable {
     /** The rebuild at the next admin state expiry, or null. */
     private java.util.concurrent.ScheduledFuture<?> expiry;
 
+    /** The DNSSEC keys folder (--keys), or null. */
+    private final Path keysDir;
+
     Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Metrics metrics) {
-        this(zonesDir, geoipFiles, maxRecords, metrics, "geodns", null);
+        this(zonesDir, geoipFiles, maxRecords, null, metrics, "geodns", null);
     }
 
     /**
+     * @param keysDir        the DNSSEC keys folder (--keys), or null
      * @param instance       this instance's name, as its peers know it (--instance)
      * @param adminStateFile where the admin state set over HTTP is kept (--admin-state), or null
      */
-    Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Metrics metrics, String instance,
+    Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Path keysDir, Metrics metrics, String instance,
          Path adminStateFile) {
         this.instance = instance;
         this.adminStateFile = adminStateFile;
         this.zonesDir = zonesDir;
+        this.keysDir = keysDir;
         this.maxRecords = maxRecords;
         this.geoipFiles = List.copyOf(geoipFiles);
         this.metrics = metrics;
@@ -161,7 +169,7 @@ final class Live implements AutoCloseable {
 
     /** The first load; on failure the caller exits with the errors printed. */
     List<String> start() throws IOException {
-        watched = Inputs.everything(zonesDir).and(geoipFiles);
+        watched = Inputs.everything(zonesDir).and(alsoWatched());
         HeapBudget heap = HeapBudget.forThisHeap();
         Zones.Read read = readWatching(heap);
         if (!read.ok()) {
@@ -181,7 +189,19 @@ final class Live implements AutoCloseable {
         LOG.info("geoip: {}; snapshot: {} of the {} MiB it may take", database.description(), mib(heap.used()),
                 heap.limit() >> 20);
         builder.scheduleWithFixedDelay(this::reloadIfChanged, WATCH_MILLIS, WATCH_MILLIS, TimeUnit.MILLISECONDS);
+        long renew = Signatures.REBUILD_EVERY.toMillis();
+        builder.scheduleWithFixedDelay(this::renewSignatures, renew, renew, TimeUnit.MILLISECONDS);
         return List.of();
+    }
+
+    /**
+     * Rebuilds the snapshot of signed zones so that signatures nearing expiry are made again, off the answer
+     * path like any build; the other signatures are reused.
+     */
+    private void renewSignatures() {
+        if (signatures.any()) {
+            snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
+        }
     }
 
     /** DNS is listening: NOTIFY the secondaries of every zone now, and of every new serial from here on. */
@@ -267,7 +287,7 @@ final class Live implements AutoCloseable {
             if (newDatabase != old) {
                 closeLater(newDatabase);
             }
-            watched = Inputs.everything(zonesDir).and(geoipFiles);
+            watched = Inputs.everything(zonesDir).and(alsoWatched());
             failed(List.of(e.error().toString()));
             return;
         }
@@ -296,7 +316,7 @@ final class Live implements AutoCloseable {
         database = replacement;
         routing = Zones.routing(sources, database, metrics);
         logWidestScopes(routing);
-        snapshot.set(Zones.compile(sources, routing, health, metrics));
+        snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
         // After the swap: what /status and /metrics say is then already what answers do.
         if (replacement == null) {
             geoipProblem = "the GeoIP database " + String.join(", ", geoipFiles.stream().map(Path::toString)
@@ -327,12 +347,19 @@ final class Live implements AutoCloseable {
      */
     private Zones.Read readWatching(HeapBudget heap) {
         Fingerprint before = Fingerprint.of(zonesDir, watched.files());
-        watched = Inputs.everything(zonesDir).and(geoipFiles);
+        watched = Inputs.everything(zonesDir).and(alsoWatched());
         fingerprint = before.withAlso(watched.files());
-        Zones.Read read = Zones.read(zonesDir, maxRecords, heap);
-        watched = read.inputs().and(geoipFiles);
+        Zones.Read read = Zones.read(zonesDir, maxRecords, heap, keysDir);
+        watched = read.inputs().and(alsoWatched());
         fingerprint = before.withAlso(watched.files());
         return read;
+    }
+
+    /** Beyond the zones folder: the GeoIP files, and the keys folder (its stamp moves as key files come and go). */
+    private List<Path> alsoWatched() {
+        List<Path> files = new ArrayList<>(geoipFiles);
+        files.addAll(geodns.server.dnssec.KeyFiles.watched(keysDir));
+        return files;
     }
 
     private void failed(List<String> errors) {
@@ -357,9 +384,13 @@ final class Live implements AutoCloseable {
         }
         Routing newRouting = Zones.routing(newSources, newDatabase, metrics);
         logWidestScopes(newRouting);
+        // The keys as this load read them: a key added, retired or switched to signing takes effect here, and
+        // the signatures of keys still signing are kept (a reload signs only what changed).
+        Signatures newSignatures = signatures.any() ? signatures.withKeys(newSources.keys())
+                : Signatures.of(newSources.keys(), metrics);
         Snapshot built;
         try {
-            built = Zones.compile(newSources, newRouting, view, metrics, heap);
+            built = Zones.compile(newSources, newRouting, view, metrics, heap, newSignatures);
         } catch (HeapBudget.Exceeded e) {
             if (fresh != null) {
                 fresh.close();
@@ -376,6 +407,7 @@ final class Live implements AutoCloseable {
             replaceSharing(newSources.share());
         }
         sources = newSources;
+        signatures = newSignatures;
         database = newDatabase;
         health = view;
         routing = newRouting;
@@ -452,7 +484,7 @@ final class Live implements AutoCloseable {
         }
         health = view;
         Snapshot before = snapshot.get();
-        snapshot.set(Zones.compile(sources, routing, health, metrics));
+        snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
         List<String> open = snapshot.get().failOpen();
         before.failOpen().stream().filter(name -> !open.contains(name)).forEach(name -> LOG.info(
                 "fail-open over: a node of {} is up again; answering only nodes that are up", name));
@@ -489,7 +521,7 @@ final class Live implements AutoCloseable {
                 AdminStateFile.write(adminStateFile, next);
                 httpAdmin = next;
                 sources = sources.withAdmin(httpAdmin, Instant.now());
-                snapshot.set(Zones.compile(sources, routing, health, metrics));
+                snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
                 adminApplied();
                 AdminState.Entry now = location ? sources.admin().locations().get(name) : sources.admin().nodes()
                         .get(name);
@@ -589,7 +621,7 @@ final class Live implements AutoCloseable {
     private void adminExpired() {
         try {
             sources = sources.withAdmin(httpAdmin, Instant.now());
-            snapshot.set(Zones.compile(sources, routing, health, metrics));
+            snapshot.set(Zones.compile(sources, routing, health, metrics, HeapBudget.unlimited(), signatures));
             adminApplied();
         } catch (Throwable t) {
             LOG.error("admin state expiry: {}", t.toString());

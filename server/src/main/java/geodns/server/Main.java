@@ -48,6 +48,7 @@ public final class Main {
                 case "--help" -> help();
                 case "check" -> check(options, System.out, System.err);
                 case "explain" -> explain(options);
+                case "dnssec" -> DnssecCommands.run(options, System.out, System.err);
                 case "selftest" -> serve(options, true);
                 default -> serve(options, false);
             };
@@ -65,7 +66,8 @@ public final class Main {
     }
 
     static int check(Options options, PrintStream out, PrintStream err) {
-        Zones.Read read = Zones.read(options.zones(), options.maxRecords());
+        Zones.Read read = Zones.read(options.zones(), options.maxRecords(),
+                geodns.server.config.HeapBudget.forThisHeap(), options.keys());
         if (!read.ok()) {
             read.errors().forEach(e -> err.println(e));
             err.println("geodns: " + read.errors().size() + " error(s) in " + options.zones());
@@ -82,8 +84,10 @@ public final class Main {
         }
         warnings.forEach(w -> err.println(w.asWarning()));
         Metrics metrics = new Metrics();
+        // Signed as serve would sign it, so a key that cannot sign fails here too.
         Snapshot snapshot = Zones.compile(read.sources(), Zones.routing(read.sources(), null, metrics),
-                HealthView.allUp(), metrics);
+                HealthView.allUp(), metrics, geodns.server.config.HeapBudget.unlimited(),
+                new geodns.server.dnssec.Signatures(read.sources().keys(), java.time.Clock.systemUTC(), () -> { }));
         for (Snapshot.LoadedZone zone : snapshot.zones()) {
             out.printf("zone %s serial %d records %d (%s)%n", zone.name(), zone.serial(), zone.records(),
                     zone.file());
@@ -95,6 +99,8 @@ public final class Main {
                         z.rules().key() == null ? "" : ", key " + z.rules().key().name().toString(true),
                         z.rules().secondaries().isEmpty() ? "" : ", notify " + z.rules().secondaries().stream()
                                 .map(Main::format).collect(Collectors.joining(", "))));
+        read.sources().keys().values().stream().sorted(java.util.Comparator.comparing(k -> k.zone()))
+                .forEach(k -> k.keys().forEach(key -> out.printf("dnssec %s %s%n", k.zone(), key)));
         out.println("ok: " + snapshot.zones().size() + " zone(s)"
                 + (warnings.isEmpty() ? "" : ", " + warnings.size() + " warning(s)"));
         return 0;
@@ -154,7 +160,7 @@ public final class Main {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         AtomicBoolean ready = new AtomicBoolean();
         Metrics metrics = new Metrics();
-        try (Live live = new Live(options.zones(), options.geoip(), options.maxRecords(), metrics,
+        try (Live live = new Live(options.zones(), options.geoip(), options.maxRecords(), options.keys(), metrics,
                 options.instance(), options.adminState())) {
             List<String> errors = live.start();
             if (!errors.isEmpty()) {

@@ -14,7 +14,7 @@ import java.util.List;
 record Options(String command, Path zones, List<InetSocketAddress> dns, InetSocketAddress http, List<Path> geoip,
                int udpMax, boolean nativeUdp, DnsServer.Limits tcp, RateLimiter.Settings rrl, Path queryLog,
                double queryLogSample, long queryLogMaxBytes, int maxRecords, List<String> arguments,
-               InetSocketAddress server, String instance, Path keys, Path adminState) {
+               InetSocketAddress server, String instance, Path keys, Path adminState, int algorithm) {
 
     static final String USAGE = """
             Usage:
@@ -28,6 +28,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               geodns check [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] [--keys DIR]
               geodns explain [--zones DIR] [--geoip FILE[,FILE]] [--max-records N] ADDR NAME [TYPE]
               geodns explain --server HOST:PORT ADDR NAME [TYPE]
+              geodns dnssec keygen ZONE --keys DIR [--algorithm 13|15]
+              geodns dnssec ds ZONE --keys DIR
               geodns --help
 
             Commands:
@@ -37,6 +39,8 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
               check    load the zones folder, print what it holds and every error and warning,
                        exit non-zero on any error
               explain  the answer a client at ADDR gets for NAME, and why (GeoIP record, ranking)
+              dnssec keygen  write a new signing key for ZONE into the keys folder; print its DS
+              dnssec ds      print the DS records of ZONE's keys, for the registrar
 
             Options:
               --zones DIR          folder of <zone>.zone master files          (default: zones)
@@ -75,6 +79,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                                                                              (default: none)
               --admin-state FILE   keep the admin state set with POST /admin-state (drain, force) here,
                                    so it survives restarts; without it the POST is refused (default: none)
+              --algorithm 13|15    dnssec keygen: 13 ECDSA P-256 SHA-256, 15 Ed25519 (default: 13)
               --server HOST:PORT   explain: ask the running server on its admin port (its --http)
                                    instead of loading the zones and DB here: its health view, and a
                                    few MB in a pod instead of a second full load
@@ -87,7 +92,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             "--zones", "--dns", "--http", "--geoip", "--udp-max", "--udp-transport", "--tcp-idle", "--tcp-max-conns",
             "--query-log", "--query-log-sample", "--query-log-max-size", "--tcp-max-conns-per-client", "--tcp-max-queries",
             "--tcp-lifetime", "--rrl-rate", "--rrl-slip", "--rrl-window", "--rrl-exempt", "--max-records", "--server",
-            "--instance", "--keys", "--admin-state");
+            "--instance", "--keys", "--admin-state", "--algorithm");
 
     static final class UsageException extends Exception {
         UsageException(String message) {
@@ -100,7 +105,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             throw new UsageException("missing command: serve or check (see --help)");
         }
         String command = args[0];
-        if (!List.of("serve", "selftest", "check", "explain", "--help").contains(command)) {
+        if (!List.of("serve", "selftest", "check", "explain", "dnssec", "--help").contains(command)) {
             throw new UsageException("unknown command '" + command + "' (see --help)");
         }
         Path zones = Path.of("zones");
@@ -129,13 +134,14 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         String instance = defaultInstance();
         Path keys = null;
         Path adminState = null;
+        int algorithm = 13;
         for (int i = 1; i < args.length; i++) {
             String flag = args[i];
             if (flag.equals("--help") || flag.equals("-h")) {
                 return new Options("--help", zones, dns, http, geoip, udpMax, nativeUdp, defaultTcp, defaultRrl,
-                        null, 1, queryLogMaxBytes, maxRecords, List.of(), null, defaultInstance(), null, null);
+                        null, 1, queryLogMaxBytes, maxRecords, List.of(), null, defaultInstance(), null, null, 13);
             }
-            if (command.equals("explain") && !flag.startsWith("-")) {
+            if ((command.equals("explain") || command.equals("dnssec")) && !flag.startsWith("-")) {
                 arguments.add(flag);
                 continue;
             }
@@ -170,6 +176,7 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
                 case "--instance" -> instance = instanceName(value);
                 case "--keys" -> keys = Path.of(value);
                 case "--admin-state" -> adminState = Path.of(value);
+                case "--algorithm" -> algorithm = algorithm(flag, value);
                 default -> throw new IllegalStateException(flag);
             }
         }
@@ -179,10 +186,17 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
         if (command.equals("explain") && (arguments.size() < 2 || arguments.size() > 3)) {
             throw new UsageException("explain needs ADDR NAME [TYPE], e.g. explain 203.0.113.7 app.example.com A");
         }
+        if (command.equals("dnssec") && (arguments.size() != 2 || !List.of("keygen", "ds").contains(arguments.get(0))
+                || keys == null)) {
+            throw new UsageException("dnssec needs keygen ZONE --keys DIR [--algorithm 13|15], or ds ZONE --keys DIR");
+        }
+        if (algorithm != 13 && !(command.equals("dnssec") && arguments.get(0).equals("keygen"))) {
+            throw new UsageException("--algorithm is an option of dnssec keygen");
+        }
         return new Options(command, zones, dns, http, geoip, udpMax, nativeUdp,
                 new DnsServer.Limits(tcpIdle, tcpMax, tcpPerClient, tcpQueries, tcpLifetime),
                 new RateLimiter.Settings(rrlRate, rrlSlip, rrlWindow, rrlExempt), queryLog, sample,
-                queryLogMaxBytes, maxRecords, List.copyOf(arguments), server, instance, keys, adminState);
+                queryLogMaxBytes, maxRecords, List.copyOf(arguments), server, instance, keys, adminState, algorithm);
     }
 
     /** The DaemonSet gives each pod its node's name in NODE_NAME (downward API); elsewhere the host's name. */
@@ -203,6 +217,16 @@ record Options(String command, Path zones, List<InetSocketAddress> dns, InetSock
             throw new UsageException("--instance needs 1 to 255 printable characters without spaces, not '" + value + "'");
         }
         return value;
+    }
+
+    private static int algorithm(String flag, String value) throws UsageException {
+        geodns.server.dnssec.KeyAlgorithm algorithm = value.matches("[0-9]{1,3}")
+                ? geodns.server.dnssec.KeyAlgorithm.of(Integer.parseInt(value)) : null;
+        if (algorithm == null) {
+            throw new UsageException(flag + " must be " + geodns.server.dnssec.KeyAlgorithm.supported() + ", not '"
+                    + value + "'");
+        }
+        return algorithm.number();
     }
 
     private static boolean udpTransport(String flag, String value) throws UsageException {

@@ -51,6 +51,26 @@ class OptionsTest {
     }
 
     @Test
+    void dnssecKeygenTakesAZoneTheKeysFolderAndAnAlgorithm() throws Exception {
+        Options o = parse("dnssec", "keygen", "example.com", "--keys", "/etc/geodns/keys", "--algorithm", "15");
+        assertEquals(List.of("keygen", "example.com"), o.arguments());
+        assertEquals(Path.of("/etc/geodns/keys"), o.keys());
+        assertEquals(15, o.algorithm());
+        assertEquals(13, parse("dnssec", "ds", "example.com", "--keys", "k").algorithm());
+    }
+
+    @Test
+    void dnssecMistakesAreUsageErrors() {
+        String usage = "dnssec needs keygen ZONE --keys DIR [--algorithm 13|15], or ds ZONE --keys DIR";
+        assertEquals(usage, usageError("dnssec", "keygen", "example.com"));
+        assertEquals(usage, usageError("dnssec", "sign", "example.com", "--keys", "k"));
+        assertEquals(usage, usageError("dnssec", "ds", "--keys", "k"));
+        assertEquals("--algorithm must be 13 (ECDSAP256SHA256) or 15 (ED25519), not '8'",
+                usageError("dnssec", "keygen", "example.com", "--keys", "k", "--algorithm", "8"));
+        assertEquals("--algorithm is an option of dnssec keygen", usageError("serve", "--algorithm", "15"));
+    }
+
+    @Test
     void maxRecordsIsRead() throws Exception {
         assertEquals(2_000_000, parse("check", "--max-records", "2000000").maxRecords());
     }

@@ -1,6 +1,8 @@
 package geodns.server.answer;
 
+import geodns.server.dnssec.Denial;
 import geodns.server.wire.Codes;
+import geodns.server.wire.Query;
 import geodns.server.wire.Sections;
 
 /**
@@ -17,6 +19,8 @@ public final class NameNode {
     private final Sections referral;
     private final Sections nxdomain;
     private final GeoAnswers geo;
+    /** In a signed zone, the NSEC proofs for names below this one; null otherwise. */
+    private final Denial denial;
     private NameNode wildcard;
     private WhyQuery why;
 
@@ -28,7 +32,14 @@ public final class NameNode {
     /** A node whose address answers depend on the client: it is, or its CNAMEs lead to, a geo name. */
     public NameNode(int[] types, Sections[] byType, Sections otherwise, Sections any, Sections referral,
                     Sections nxdomain, GeoAnswers geo) {
+        this(types, byType, otherwise, any, referral, nxdomain, geo, null);
+    }
+
+    /** @param denial in a signed zone, the proofs for names below this one that do not exist */
+    public NameNode(int[] types, Sections[] byType, Sections otherwise, Sections any, Sections referral,
+                    Sections nxdomain, GeoAnswers geo, Denial denial) {
         this.geo = geo;
+        this.denial = denial;
         this.types = types.clone();
         this.byType = byType.clone();
         this.otherwise = otherwise;
@@ -39,26 +50,38 @@ public final class NameNode {
 
     /** The answer when the query name is this node's name, or is synthesized from this wildcard node. */
     Sections answer(int qtype) {
+        // A zone cut's own types are the parent's (a signed zone's DS, RFC 4035 §3.1.4.1); the rest is referral.
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == qtype) {
+                return byType[i];
+            }
+        }
         if (referral != null) {
             return referral;
         }
         if (qtype == Codes.TYPE_ANY) {
             return any;
         }
-        for (int i = 0; i < types.length; i++) {
-            if (types[i] == qtype) {
-                return byType[i];
-            }
-        }
         return otherwise;
     }
 
     /** The answer for a name below this one that does not exist: referral, wildcard, or NXDOMAIN. */
-    Sections below(int qtype) {
+    Sections below(Query q) {
         if (referral != null) {
             return referral;
         }
-        return wildcard != null ? wildcard.answer(qtype) : nxdomain;
+        boolean proving = denial != null && q.dnssecOk();
+        if (wildcard != null) {
+            Sections synthesized = wildcard.answer(q.qtype());
+            if (proving) {
+                denial.wildcard(q, synthesized.answerCount() == 0);
+            }
+            return synthesized;
+        }
+        if (proving) {
+            denial.nameError(q);
+        }
+        return nxdomain;
     }
 
     GeoAnswers geo() {

@@ -55,8 +55,16 @@ public final class Snapshot {
         return transfers;
     }
 
-    /** Finds the closest enclosing name we hold; a name under none of our zones is refused. */
+    /**
+     * Finds the closest enclosing name we hold; a name under none of our zones is refused. A query with the DO
+     * bit gets the signed variant, where the zone has one.
+     */
     Sections find(Query q) {
+        Sections found = unsigned(q);
+        return q.dnssecOk() ? found.forDnssec() : found;
+    }
+
+    private Sections unsigned(Query q) {
         byte[] name = q.name();
         int end = q.nameLength();
         for (int label = 0; label < q.labelCount(); label++) {
@@ -74,7 +82,7 @@ public final class Snapshot {
         if (why != null && label == 1 && WhyQuery.asked(q)) {
             return why(why, q);
         }
-        return node.below(q.qtype());
+        return node.below(q);
     }
 
     /** The decision for this client as /explain makes it, as A answers make it (AAAA: the first with IPv6). */

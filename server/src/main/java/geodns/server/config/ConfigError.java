@@ -15,7 +15,7 @@ public record ConfigError(String file, int line, String reason) {
 
     /** The same place and reason said as a warning, as compilers do: {@code file:line: warning: reason}. */
     public String asWarning() {
-        return file + ":" + line + ": warning: " + reason;
+        return (line > 0 ? file + ":" + line : file) + ": warning: " + reason;
     }
 
     /** Why a file could not be read, without the path Java repeats in the message (it is in the error already). */

@@ -50,6 +50,7 @@ public final class Metrics {
     private final Counter notifiesSent;
     private final Counter notifiesAcked;
     private final Counter notifiesFailed;
+    private final Counter signaturesMade;
     private final Map<String, Long> zoneSerials = new ConcurrentHashMap<>();
     private final Map<String, Boolean> nodesUp = new ConcurrentHashMap<>();
     private final Map<String, Integer> adminNodes = new ConcurrentHashMap<>();
@@ -81,6 +82,13 @@ public final class Metrics {
         notifiesSent = notifyCounter("sent");
         notifiesAcked = notifyCounter("acked");
         notifiesFailed = notifyCounter("failed");
+        signaturesMade = Counter.builder("geodns_dnssec_signatures_made").description(
+                "DNSSEC signatures (RRSIGs) made while building snapshots; answering never signs").register(registry);
+    }
+
+    /** Counts one RRSIG made at snapshot build. */
+    public void signatureMade() {
+        signaturesMade.increment();
     }
 
     private Counter transferCounter(String result) {

@@ -21,12 +21,14 @@ public final class TransferContent {
     /** The zones {@code config} offers, encoded; zones it does not offer are left out. */
     public static Transfers build(TransferConfig config, List<Zone> zones) {
         Map<Name, ZoneTransfer> transfers = new HashMap<>();
+        Map<Name, Zone> content = new HashMap<>();
         for (Zone zone : zones) {
             Rules rules = config.zones().get(zone.origin());
             if (rules != null) {
                 transfers.put(zone.origin(), TransferEncoder.encode(zone.origin(), zone.soa(), zone.body(), rules));
+                content.put(zone.origin(), zone);
             }
         }
-        return new Transfers(transfers, config.keys());
+        return new Transfers(transfers, config.keys(), content);
     }
 }

@@ -12,14 +12,36 @@ import org.xbill.DNS.TSIGRecord;
 
 /** The zones that may be transferred and the keys requests may be signed with, for one load of the config. */
 public final class Transfers {
-    private static final Transfers NONE = new Transfers(Map.of(), Map.of());
+    private static final Transfers NONE = new Transfers(Map.of(), Map.of(), Map.of());
 
     private final Map<Name, ZoneTransfer> zones;
     private final Map<Name, TsigKey> keys;
+    /** Each offered zone's records before encoding, so a signed zone can be encoded again with its signatures. */
+    private final Map<Name, TransferContent.Zone> content;
 
     Transfers(Map<Name, ZoneTransfer> zones, Map<Name, TsigKey> keys) {
+        this(zones, keys, Map.of());
+    }
+
+    Transfers(Map<Name, ZoneTransfer> zones, Map<Name, TsigKey> keys, Map<Name, TransferContent.Zone> content) {
         this.zones = Map.copyOf(zones);
         this.keys = Map.copyOf(keys);
+        this.content = Map.copyOf(content);
+    }
+
+    /**
+     * These transfers with the body of each zone {@code body} gives a new one for (a signed zone: its records,
+     * RRSIGs, DNSKEY set and NSEC chain); {@code body} returns the zone's own body to keep it as it is.
+     */
+    public Transfers withBodies(java.util.function.Function<TransferContent.Zone, List<org.xbill.DNS.Record>> body) {
+        Map<Name, ZoneTransfer> next = new java.util.HashMap<>(zones);
+        content.forEach((origin, zone) -> {
+            List<org.xbill.DNS.Record> records = body.apply(zone);
+            if (records != zone.body()) {
+                next.put(origin, TransferEncoder.encode(origin, zone.soa(), records, zones.get(origin).rules()));
+            }
+        });
+        return new Transfers(next, keys, content);
     }
 
     public static Transfers none() {

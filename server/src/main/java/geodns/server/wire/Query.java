@@ -46,6 +46,14 @@ public final class Query {
     /** ECS scope prefix for the reply: how many bits of the client's address the answer depends on. */
     int replyScope;
 
+    /**
+     * DNSSEC denial records that depend on the query name (the NSEC covering it, and the one covering the
+     * wildcard at its closest encloser), chosen from a pre-signed chain and appended to the authority section;
+     * null when none.
+     */
+    Sections proof;
+    Sections secondProof;
+
     public int id() { return id; }
     public int opcode() { return (flags & Header.OPCODE_MASK) >>> 11; }
     public boolean hasTsig() { return hasTsig; }
@@ -73,6 +81,16 @@ public final class Query {
     public byte[] clientAddress() { return forSubnet() ? ecsAddress : sourceAddress; }
     public int clientPrefix() { return forSubnet() ? ecsSourcePrefix : sourceFamily == 1 ? 32 : 128; }
     public void replyScope(int prefix) { replyScope = prefix; }
+    /** True when the query has an OPT with the DO bit (RFC 3225): it wants RRSIGs and NSEC proofs. */
+    public boolean dnssecOk() { return hasOpt && dnssecOk; }
+    /**
+     * Adds pre-encoded authority records (records written in full, no additional section in the answer) to
+     * the reply; {@code second} may be null.
+     */
+    public void proof(Sections first, Sections second) {
+        proof = first;
+        secondProof = second;
+    }
 
     /** Records the sender; IPv4-mapped IPv6 senders (from a dual-stack socket) count as IPv4. */
     public void source(java.net.InetAddress address) {

@@ -21,6 +21,8 @@ public final class QueryParser {
         q.hasClientSubnet = false;
         q.hasTsig = false;
         q.replyScope = 0;
+        q.proof = null;
+        q.secondProof = null;
         q.nameLength = 0;
         q.labelCount = 0;
         if (length < Header.LENGTH) {

@@ -27,18 +27,33 @@ public final class Replies {
     public static int answer(Query q, Sections sections, int limit, int advertisedPayload, byte[] nsid, byte[] out) {
         int questionLength = q.questionLength();
         boolean withNsid = q.hasOpt && q.nsid && nsid != null;
+        Sections proof = q.proof;
+        Sections secondProof = q.secondProof;
         int length = Header.LENGTH + questionLength + sections.bytes().length + optLength(q)
-                + (withNsid ? nsid.length : 0);
+                + (withNsid ? nsid.length : 0)
+                + (proof == null ? 0 : proof.bytes().length) + (secondProof == null ? 0 : secondProof.bytes().length);
         boolean truncated = length > limit;
         int flags = responseFlags(q, sections.flags()) | (truncated ? Header.TC : 0);
         int at = Header.LENGTH;
         System.arraycopy(q.packet, Header.LENGTH, out, at, questionLength);
         at += questionLength;
         int additional = 0;
+        int authority = sections.authorityCount();
         if (!truncated) {
             System.arraycopy(sections.bytes(), 0, out, at, sections.bytes().length);
             at += sections.bytes().length;
             additional = sections.additionalCount();
+            // Proofs are only given with sections that end in their authority records.
+            if (proof != null) {
+                System.arraycopy(proof.bytes(), 0, out, at, proof.bytes().length);
+                at += proof.bytes().length;
+                authority += proof.authorityCount();
+            }
+            if (secondProof != null) {
+                System.arraycopy(secondProof.bytes(), 0, out, at, secondProof.bytes().length);
+                at += secondProof.bytes().length;
+                authority += secondProof.authorityCount();
+            }
         }
         if (q.hasOpt) {
             int options = at = writeOpt(out, at, advertisedPayload, 0, q.dnssecOk);
@@ -54,7 +69,7 @@ public final class Replies {
         }
         writeHeader(out, q.id, flags, 1,
                 truncated ? 0 : sections.answerCount(),
-                truncated ? 0 : sections.authorityCount(),
+                truncated ? 0 : authority,
                 additional);
         return at;
     }

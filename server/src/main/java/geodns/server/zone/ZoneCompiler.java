@@ -5,6 +5,8 @@ import geodns.server.answer.NameNode;
 import geodns.server.answer.Snapshot;
 import geodns.server.answer.WhyQuery;
 import geodns.server.config.HeapBudget;
+import geodns.server.dnssec.Signatures;
+import geodns.server.dnssec.ZoneKeys;
 import geodns.server.metrics.Metrics;
 import geodns.server.metrics.Tally;
 import geodns.server.route.NodeSelection;
@@ -31,15 +33,18 @@ final class ZoneCompiler {
     private final Sections nxdomain;
     private final HeapBudget heap;
     private final String file;
+    /** Null for a zone without keys. */
+    private final SignedAnswers signed;
 
     private ZoneCompiler(ZoneTree tree, Map<Name, GeoNameRecords> geoNames, Metrics metrics, HeapBudget heap,
-                         String file) {
+                         String file, SignedAnswers signed) {
         this.tree = tree;
         this.metrics = metrics;
         this.geoNames = geoNames;
         this.heap = heap;
         this.file = file;
-        this.nxdomain = tree.nameError().encode(SectionsEncoder.standalone());
+        this.signed = signed;
+        this.nxdomain = standalone(tree.nameError());
     }
 
     /**
@@ -49,8 +54,17 @@ final class ZoneCompiler {
      */
     static void compile(ZoneContent zone, Map<Name, GeoNameRecords> geoNames, Snapshot.Builder out, Metrics metrics,
                         HeapBudget heap) {
-        ZoneCompiler compiler = new ZoneCompiler(new ZoneTree(zone, geoNames.keySet()), geoNames, metrics, heap,
-                zone.file());
+        compile(zone, geoNames, out, metrics, heap, Signatures.none());
+    }
+
+    /** @param signatures signs the zone when it has keys there, and remembers signatures from build to build */
+    static void compile(ZoneContent zone, Map<Name, GeoNameRecords> geoNames, Snapshot.Builder out, Metrics metrics,
+                        HeapBudget heap, Signatures signatures) {
+        ZoneKeys keys = signatures.keys(zone.origin());
+        ZoneContent content = keys == null ? zone : SignedAnswers.withKeys(zone, keys);
+        ZoneTree tree = new ZoneTree(content, geoNames.keySet());
+        SignedAnswers signed = keys == null ? null : SignedAnswers.of(tree, geoNames, keys, signatures);
+        ZoneCompiler compiler = new ZoneCompiler(tree, geoNames, metrics, heap, zone.file(), signed);
         out.removeAtAndBelow(zone.origin());
         for (Name name : compiler.tree.names()) {
             heap.charge(HeapBudget.PER_NAME, zone.file(), 0);
@@ -67,20 +81,43 @@ final class ZoneCompiler {
         Name cut = tree.cutAtOrAbove(name);
         if (cut != null) {
             // Names below the cut that do not exist share this referral, so it must not point into the question.
-            Sections referral = counted(tree.referral(cut).encode(SectionsEncoder.standalone()));
+            Sections referral = standalone(tree.referral(cut));
+            counted(referral);
+            if (signed != null && cut.equals(name)) {
+                // RFC 4035 §3.1.4.1: the DS set is the parent's, so the parent answers for it, signed.
+                List<Record> ds = tree.rrset(cut, Type.DS);
+                Resolution forDs = ds.isEmpty() ? tree.negative(Header.NOERROR, List.of())
+                        : new Resolution(Header.NOERROR, true, ds, List.of(), List.of());
+                return new NameNode(new int[] {Type.DS, Type.NSEC}, new Sections[] {
+                    encode(name, forDs), encode(name, signed.nsecAnswer(name))}, referral, referral, referral,
+                    nxdomain);
+            }
             return new NameNode(new int[0], new Sections[0], referral, referral, referral, nxdomain);
         }
         Resolution forA = tree.resolve(name, Type.A);
         GeoAnswers geo = forA.geoName() == null ? null : geoAnswers(name, forA, tree.resolve(name, Type.AAAA));
-        int[] types = answerableTypes(name).stream().mapToInt(Integer::intValue)
+        // A wildcard's NSEC is not synthesized for the names it stands for (RFC 4592 §4.3).
+        Resolution forNsec = signed == null || name.isWild() || tree.types(name).contains(Type.CNAME) ? null
+                : signed.nsecAnswer(name);
+        int[] types = java.util.stream.IntStream.concat(answerableTypes(name).stream().mapToInt(Integer::intValue),
+                        forNsec == null ? java.util.stream.IntStream.empty() : java.util.stream.IntStream.of(Type.NSEC))
                 .filter(type -> geo == null || type != Type.A && type != Type.AAAA).toArray();
         Sections[] byType = new Sections[types.length];
+        Resolution[] resolved = new Resolution[types.length];
+        Resolution forAny = tree.resolve(name, Type.ANY);
+        Sections any = null;
         for (int i = 0; i < types.length; i++) {
-            byType[i] = encode(name, tree.resolve(name, types[i]));
+            resolved[i] = types[i] == Type.NSEC && forNsec != null ? forNsec : tree.resolve(name, types[i]);
+            byType[i] = encode(name, resolved[i]);
+            if (any == null && resolved[i].equals(forAny)) {
+                any = byType[i];  // ANY's one RRset is this type's answer: the same bytes, kept once
+            }
         }
         NameNode node = new NameNode(types, byType, encode(name, tree.resolve(name, OTHER_TYPE)),
-                encode(name, tree.resolve(name, Type.ANY)), null, nxdomain, geo);
-        if (geo != null) {
+                any != null ? any : encode(name, forAny), null, nxdomain, geo,
+                signed == null ? null : signed.denialBelow(name));
+        // In a signed zone the why answer, made per query, could only be signed per query: it is not offered.
+        if (geo != null && signed == null) {
             node.answersWhy(whyQuery(name, geo, geoNames.get(forA.geoName())));
         }
         return node;
@@ -114,12 +151,28 @@ final class ZoneCompiler {
                 : ((org.xbill.DNS.AAAARecord) r).getAddress())).toList();
     }
 
+    /** The plain answer, and in a signed zone its signed variant beside it. */
     private Sections encode(Name name, Resolution resolution) {
-        return counted(resolution.encode(encoder(name)));
+        Sections plain = counted(resolution.encode(encoder(name)));
+        if (signed == null) {
+            return plain;
+        }
+        return plain.withSigned(counted(signed.signed(name, resolution, name.isWild()).encode(encoder(name))));
+    }
+
+    /** An answer shared by many query names, such as a referral or the zone's NXDOMAIN. */
+    private Sections standalone(Resolution resolution) {
+        Sections plain = resolution.encode(SectionsEncoder.standalone());
+        if (signed == null) {
+            return plain;
+        }
+        // The proofs that name the query name are added per query (synthesized: true).
+        Resolution variant = signed.signed(null, resolution, true);
+        return plain.withSigned(counted(variant.encode(SectionsEncoder.standalone())));
     }
 
     private Sections encode(Name name, List<Record> answer) {
-        return counted(new Resolution(Header.NOERROR, true, answer, List.of(), List.of()).encode(encoder(name)));
+        return encode(name, new Resolution(Header.NOERROR, true, answer, List.of(), List.of()));
     }
 
     private static SectionsEncoder encoder(Name name) {

@@ -61,6 +61,30 @@ final class ZoneTree {
         return names.keySet();
     }
 
+    /** The TTL of negative answers' SOA, which an NSEC takes too (RFC 9077). */
+    long negativeTtl() {
+        return negativeSoa.getTTL();
+    }
+
+    boolean exists(Name name) {
+        return names.containsKey(name);
+    }
+
+    /** The records of one type at {@code name}, none when it has none. */
+    List<Record> rrset(Name name, int type) {
+        Map<Integer, List<Record>> rrsets = names.get(name);
+        return rrsets == null ? List.of() : rrsets.getOrDefault(type, List.of());
+    }
+
+    /** The nearest name at or above {@code name} that exists (RFC 4592 §3.3.1). */
+    Name closestEncloser(Name name) {
+        Name n = name;
+        while (!names.containsKey(n) && parent(n) != null) {
+            n = parent(n);
+        }
+        return n;
+    }
+
     /** The types that hold data at {@code name}. */
     Set<Integer> types(Name name) {
         return names.get(name).keySet();

@@ -8,6 +8,9 @@ import geodns.server.config.HeapBudget;
 import geodns.server.config.Inputs;
 import geodns.server.health.AdminState;
 import geodns.server.health.AdminStateReader;
+import geodns.server.dnssec.KeyFiles;
+import geodns.server.dnssec.Signatures;
+import geodns.server.dnssec.ZoneKeys;
 import geodns.server.health.HealthView;
 import geodns.server.health.ProbeTarget;
 import geodns.server.metrics.Metrics;
@@ -42,9 +45,12 @@ public final class Zones {
         /** The admin state file's, and what answers apply: that merged with the state set over HTTP. */
         private final AdminState fileAdmin;
         private final AdminState admin;
+        private final Map<Name, ZoneKeys> keys;
 
         private Sources(List<ZoneContent> zones, GeoConfig geo, Map<ZoneContent, List<GeoConfig.GeoName>> geoByZone,
-                        Transfers transfers, List<ConfigError> warnings, AdminState fileAdmin, AdminState admin) {
+                        Transfers transfers, List<ConfigError> warnings, AdminState fileAdmin, AdminState admin,
+                        Map<Name, ZoneKeys> keys) {
+            this.keys = keys;
             this.zones = zones;
             this.geo = geo;
             this.geoByZone = geoByZone;
@@ -59,7 +65,8 @@ public final class Zones {
          * has expired at {@code now}: the HTTP call wins for a node or location both name.
          */
         public Sources withAdmin(AdminState http, java.time.Instant now) {
-            return new Sources(zones, geo, geoByZone, transfers, warnings, fileAdmin, http.over(fileAdmin).at(now));
+            return new Sources(zones, geo, geoByZone, transfers, warnings, fileAdmin, http.over(fileAdmin).at(now),
+                    keys);
         }
 
         /** The admin state answers apply. */
@@ -87,6 +94,11 @@ public final class Zones {
                         + " database with --geoip")));
             }
             return List.copyOf(all);
+        }
+
+        /** The DNSSEC keys of each zone that has some in the keys folder (--keys); the others are not signed. */
+        public Map<Name, ZoneKeys> keys() {
+            return keys;
         }
 
         /** The zones offered for transfer, encoded once per read: health changes do not touch them. */
@@ -153,14 +165,19 @@ public final class Zones {
      *             it goes on to {@link #compile} the sources read
      */
     public static Read read(Path dir, int maxRecords, HeapBudget heap) {
+        return read(dir, maxRecords, heap, null);
+    }
+
+    /** @param keysDir the DNSSEC keys folder (--keys), or null: no zone is signed */
+    public static Read read(Path dir, int maxRecords, HeapBudget heap, Path keysDir) {
         try {
-            return readWithin(dir, maxRecords, heap);
+            return readWithin(dir, maxRecords, heap, keysDir);
         } catch (HeapBudget.Exceeded e) {
             return new Read(null, List.of(e.error()), Inputs.everything(dir));
         }
     }
 
-    private static Read readWithin(Path dir, int maxRecords, HeapBudget heap) {
+    private static Read readWithin(Path dir, int maxRecords, HeapBudget heap, Path keysDir) {
         List<ConfigError> errors = new ArrayList<>();
         List<ZoneContent> zones = new ArrayList<>(ZoneLoader.load(dir, maxRecords, heap, errors));
         boolean zonesRead = errors.isEmpty() && !zones.isEmpty();
@@ -179,6 +196,10 @@ public final class Zones {
         if (transfer != null && errors.isEmpty()) {
             checkTransferZones(transfer, zones, errors);
         }
+        // Whether a key's zone is served is known only once every zone file read.
+        KeyFiles.Read keys = keysDir == null ? KeyFiles.Read.none() : KeyFiles.read(keysDir,
+                name -> !zonesRead || zones.stream().anyMatch(z -> z.origin().equals(name)));
+        errors.addAll(keys.errors());
         if (!errors.isEmpty()) {
             return new Read(null, List.copyOf(errors), Inputs.everything(dir));
         }
@@ -189,8 +210,9 @@ public final class Zones {
         List<ConfigError> warnings = new ArrayList<>(geo.warnings());
         warnings.addAll(NameServerChecks.warnings(zones, geo, geoByZone));
         warnings.addAll(WhyChecks.warnings(geoByZone));
+        warnings.addAll(keys.warnings());
         return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers, List.copyOf(warnings), admin,
-                admin.at(java.time.Instant.now())), List.of(),
+                admin.at(java.time.Instant.now()), keys.keys()), List.of(),
                 Inputs.of(dir, namedFiles(zones, transfer, geo), Zones::readByName));
     }
 
@@ -241,6 +263,17 @@ public final class Zones {
      */
     public static Snapshot compile(Sources sources, Routing routing, HealthView health, Metrics metrics,
                                    HeapBudget heap) {
+        return compile(sources, routing, health, metrics, heap, Signatures.none());
+    }
+
+    /**
+     * As above, signing each zone that {@code signatures} has keys for (RFC 4033-4035): every RRset, geo answers
+     * for this health view included, and the zone's NSEC chain. Signatures made for an earlier build are reused
+     * until they near expiry, so a health change signs only its new answers.
+     */
+    public static Snapshot compile(Sources sources, Routing routing, HealthView health, Metrics metrics,
+                                   HeapBudget heap, Signatures signatures) {
+        signatures.startBuild();
         Snapshot.Builder builder = new Snapshot.Builder();
         List<Snapshot.LoadedZone> loaded = new ArrayList<>();
         List<GeoConfig.GeoName> names = sources.geo.names();
@@ -257,12 +290,17 @@ public final class Zones {
                 }
                 targets.put(spec.name(), target);
             }
-            ZoneCompiler.compile(zone, targets, builder, metrics, heap);
+            ZoneCompiler.compile(zone, targets, builder, metrics, heap, signatures);
             loaded.add(new Snapshot.LoadedZone(zone.origin().toString(true), zone.soa().getSerial(),
                     zone.records().size(), zone.file()));
         }
         loaded.sort(Comparator.comparing(Snapshot.LoadedZone::name));
-        return builder.build(loaded, routing, sources.transfers);
+        Transfers transfers = !signatures.any() ? sources.transfers : sources.transfers.withBodies(zone -> {
+            ZoneKeys keys = signatures.keys(zone.origin());
+            return keys == null ? zone.body()
+                    : SignedAnswers.transferBody(zone.origin(), zone.soa(), zone.body(), keys, signatures);
+        });
+        return builder.build(loaded, routing, transfers);
     }
 
     /** As above, counting into metrics of its own. */
