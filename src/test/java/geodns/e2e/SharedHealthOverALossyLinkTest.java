@@ -85,6 +85,11 @@ class SharedHealthOverALossyLinkTest {
     /** Peers unreachable -> the instance says it answers alone: the last good view goes stale, seen at a fetch. */
     private static final long PARTITION_BOUND_MS = FRESH * PEER_INTERVAL_MS + PEER_INTERVAL_MS;
 
+    /** What an instance logs once when too few peers answer and it falls back to its own view (docs/configuration.md). */
+    private static final String OWN_VIEW_ONLY = "shared health: own view only: ";
+    /** ... and once when enough answer again. */
+    private static final String OWN_VIEW_ONLY_OVER = "shared health: own view only is over";
+
     private static final Site LONDON = FourLocationsTest.LONDON;
     private static final Site SEATTLE = FourLocationsTest.SEATTLE;
     private static final Site SINGAPORE = FourLocationsTest.SINGAPORE;
@@ -354,6 +359,61 @@ class SharedHealthOverALossyLinkTest {
                 + "with it again after %s ms%n", relative(returned, back));
     }
 
+    @Test
+    @Order(4)
+    void seattleCutOffFromEveryPeerKeepsAnsweringFromItsOwnViewAndSaysSoWithinTheFreshTime() throws IOException {
+        ensureSharing();
+        Path log = LOGS.get("geodns " + SEATTLE + " (shared)");
+        int before = occurrences(read(log), OWN_VIEW_ONLY);
+        String peers = SITES.stream().filter(s -> s != SEATTLE).map(Site::ip).collect(Collectors.joining(", "));
+        long cut = System.currentTimeMillis();
+        // Seattle's fetches to its peers and theirs to it, both ways, dropped (not refused): timeouts, as a
+        // partition gives. DNS, probes and the watching client still pass.
+        nft(SEATTLE, "cut-off", """
+                table inet geodns_cut_off {
+                  chain input {
+                    type filter hook input priority 0; policy accept;
+                    ip saddr { %1$s } tcp dport 8053 drop
+                    ip saddr { %1$s } tcp sport 8053 drop
+                  }
+                  chain output {
+                    type filter hook output priority 0; policy accept;
+                    ip daddr { %1$s } tcp dport 8053 drop
+                    ip daddr { %1$s } tcp sport 8053 drop
+                  }
+                }
+                """.formatted(peers));
+        Poll.until(Duration.ofSeconds(30), Duration.ofMillis(50), "the seattle instance saying it answers from "
+                + "its own view only", () -> occurrences(read(log), OWN_VIEW_ONLY), n -> n > before);
+        long noticed = System.currentTimeMillis() - cut;
+        System.out.printf("SharedHealthOverALossyLinkTest: seattle cut off from its peers; it said so after %d ms "
+                + "(bound fresh x peer interval + peer interval = %d ms, + %d ms margin)%n", noticed,
+                PARTITION_BOUND_MS, SCHEDULING_MARGIN_MS);
+        assertTrue(noticed <= PARTITION_BOUND_MS + SCHEDULING_MARGIN_MS, () -> "noticed after " + noticed + " ms");
+
+        // On its own view (every endpoint answers it, and Seattle's probes cross no lossy link): both clients
+        // still get their nearest location from it, for a few more of its probe intervals. The others are printed:
+        // London's quorum now hangs on its fetches of Singapore's view over the lossy link.
+        observe(Duration.ofSeconds(5));
+        List<AnswerWatch.Answer> since = answers.between(cut, System.currentTimeMillis());
+        List<String> wrong = since.stream().filter(a -> a.server().equals(SEATTLE.location()))
+                .filter(a -> !a.answer().equals(nearest(a).ip())).map(Object::toString).toList();
+        System.out.printf("SharedHealthOverALossyLinkTest: answers other than the nearest while seattle was cut off: "
+                + "%s%n", since.stream().filter(a -> !a.answer().equals(nearest(a).ip()))
+                .collect(Collectors.groupingBy(AnswerWatch.Answer::server, TreeMap::new, Collectors.counting())));
+        assertEquals(List.of(), wrong, "seattle's answers other than the nearest location while it was cut off");
+
+        int over = occurrences(read(log), OWN_VIEW_ONLY_OVER);
+        long healed = System.currentTimeMillis();
+        NetNamespaces.Result r = net.exec(NAMESPACE.get(SEATTLE), Duration.ofSeconds(10), "nft", "delete", "table",
+                "inet", "geodns_cut_off");
+        assertTrue(r.ok(), r::toString);
+        Poll.until(Duration.ofSeconds(30), Duration.ofMillis(50), "the seattle instance saying it shares again",
+                () -> occurrences(read(log), OWN_VIEW_ONLY_OVER), n -> n > over);
+        System.out.printf("SharedHealthOverALossyLinkTest: seattle's peers reachable again; it shares again after "
+                + "%d ms%n", System.currentTimeMillis() - healed);
+    }
+
     // ------------------------------------------------------------------------------------------ watching
 
     /**
@@ -362,11 +422,8 @@ class SharedHealthOverALossyLinkTest {
      */
     private static Map<String, Map<String, Integer>> watch(String phase) {
         long from = System.currentTimeMillis();
-        long to = from + WINDOW.toMillis();
-        while (System.currentTimeMillis() < to) {   // a bounded measurement, not a synchronisation
-            GEODNS.forEach((site, p) -> assertTrue(p.isAlive(), () -> "geodns in " + site + " died"));
-            Poll.sleep(1000);
-        }
+        observe(WINDOW);
+        long to = System.currentTimeMillis();
         List<AnswerWatch.Answer> window = answers.between(from, to);
         Map<String, Map<String, Integer>> changes = new TreeMap<>();
         StringBuilder report = new StringBuilder();
@@ -398,6 +455,15 @@ class SharedHealthOverALossyLinkTest {
         }
         System.out.printf("SharedHealthOverALossyLinkTest: %s, %d s:%n%s", phase, WINDOW.toSeconds(), report);
         return changes;
+    }
+
+    /** Lets the watcher ask for {@code span} (a bounded measurement window, not a synchronisation). */
+    private static void observe(Duration span) {
+        long to = System.currentTimeMillis() + span.toMillis();
+        while (System.currentTimeMillis() < to) {
+            GEODNS.forEach((site, p) -> assertTrue(p.isAlive(), () -> "geodns in " + site + " died"));
+            Poll.sleep(Math.max(1, Math.min(1000, to - System.currentTimeMillis())));
+        }
     }
 
     /**
@@ -434,6 +500,14 @@ class SharedHealthOverALossyLinkTest {
 
     private static Site nearest(AnswerWatch.Answer a) {
         return CLIENTS.stream().filter(c -> c.city().equals(a.client())).findFirst().orElseThrow().nearest();
+    }
+
+    private static int occurrences(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static String describe(String answer) {
