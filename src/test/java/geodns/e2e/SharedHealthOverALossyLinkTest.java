@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -87,6 +88,8 @@ class SharedHealthOverALossyLinkTest {
 
     /** What an instance logs once when too few peers answer and it falls back to its own view (docs/configuration.md). */
     private static final String OWN_VIEW_ONLY = "shared health: own view only: ";
+    /** What an instance logs when it starts sharing. */
+    private static final String SHARING = " peer(s), fetched every ";
     /** ... and once when enough answer again. */
     private static final String OWN_VIEW_ONLY_OVER = "shared health: own view only is over";
 
@@ -293,16 +296,37 @@ class SharedHealthOverALossyLinkTest {
         long since = System.currentTimeMillis();
         awaitAnswering(since);
         sharing = true;
-        // Settled: every instance has had time to fetch every peer a few times and answers both clients with
-        // their nearest location. (Peers' first views need a peer interval or two after the last one started.)
-        Poll.until(Duration.ofSeconds(60), Duration.ofMillis(250), "every instance answering with the nearest "
-                + "location for 3 s in a row", () -> {
+        // Settled: every instance fetches its peers' views (it has said that it shares, and is not on its own view
+        // only, as each is until its first fetches come back) and answers both clients with their nearest location.
+        Poll.until(Duration.ofSeconds(60), Duration.ofMillis(250), "every instance sharing and answering with the "
+                + "nearest location for 3 s in a row", () -> {
+                    List<String> problems = new ArrayList<>();
+                    for (Site site : SITES) {
+                        String log = read(sharedLog(site));
+                        if (!log.contains(SHARING)) {
+                            problems.add(site + " has not said that it shares");
+                        } else if (ownViewOnly(log)) {
+                            problems.add(site + " is on its own view only");
+                        }
+                    }
                     long now = System.currentTimeMillis();
                     List<AnswerWatch.Answer> recent = answers.between(now - 3000, now);
-                    return recent.stream().filter(a -> !a.answer().equals(nearest(a).ip()))
-                            .map(Object::toString).toList()
-                            + (recent.size() < SITES.size() * CLIENTS.size() * 8 ? " (too few answers yet)" : "");
-                }, "[]"::equals);
+                    if (recent.size() < SITES.size() * CLIENTS.size() * 8) {
+                        problems.add("too few answers yet");
+                    }
+                    recent.stream().filter(a -> !a.answer().equals(nearest(a).ip()))
+                            .forEach(a -> problems.add(a.toString()));
+                    return problems;
+                }, List::isEmpty);
+    }
+
+    private static Path sharedLog(Site site) {
+        return LOGS.get("geodns " + site + " (shared)");
+    }
+
+    /** Whether the log's last word on falling back is that it did (and not that it is over). */
+    private static boolean ownViewOnly(String log) {
+        return occurrences(log, OWN_VIEW_ONLY) > occurrences(log, OWN_VIEW_ONLY_OVER);
     }
 
     // ------------------------------------------------------------------------------------------ tests
@@ -320,8 +344,14 @@ class SharedHealthOverALossyLinkTest {
     @Order(2)
     void sharedEveryInstanceGivesTheSameSteadyAnswerOverTheLossyLink() {
         ensureSharing();
+        Map<Site, Integer> fallbacks = new LinkedHashMap<>();
+        SITES.forEach(site -> fallbacks.put(site, occurrences(read(sharedLog(site)), OWN_VIEW_ONLY)));
         long from = System.currentTimeMillis();
         Map<String, Map<String, Integer>> changes = watch("shared");
+        for (Site site : SITES) {   // the answers were the majority's all along, not one instance's own
+            assertEquals(fallbacks.get(site), occurrences(read(sharedLog(site)), OWN_VIEW_ONLY),
+                    "times the " + site + " instance fell back to its own view during the window");
+        }
         List<AnswerWatch.Answer> window = answers.between(from, System.currentTimeMillis());
         for (Site site : SITES) {
             assertEquals(Map.of(SYDNEY.city(), 0, MADRID.city(), 0), changes.get(site.location()),
@@ -363,7 +393,7 @@ class SharedHealthOverALossyLinkTest {
     @Order(4)
     void seattleCutOffFromEveryPeerKeepsAnsweringFromItsOwnViewAndSaysSoWithinTheFreshTime() throws IOException {
         ensureSharing();
-        Path log = LOGS.get("geodns " + SEATTLE + " (shared)");
+        Path log = sharedLog(SEATTLE);
         int before = occurrences(read(log), OWN_VIEW_ONLY);
         String peers = SITES.stream().filter(s -> s != SEATTLE).map(Site::ip).collect(Collectors.joining(", "));
         long cut = System.currentTimeMillis();
