@@ -276,7 +276,8 @@ class SharedHealthOverALossyLinkTest {
         Poll.until(Duration.ofSeconds(60), Duration.ofMillis(200), "every instance answering the watcher", () -> {
             GEODNS.forEach((site, p) -> {
                 if (!p.isAlive()) {
-                    throw new AssertionError("geodns in " + site + " exited with " + p.exitValue());
+                    throw new AssertionError("geodns in " + site + " exited with " + p.exitValue() + ":\n"
+                            + read(LOGS.get("geodns " + site + " (" + (sharing ? "shared" : "alone") + ")")));
                 }
             });
             Set<String> answering = new LinkedHashSet<>();
@@ -292,10 +293,9 @@ class SharedHealthOverALossyLinkTest {
             return;
         }
         stopInstances();
-        startInstances(sharedZones, "shared");
-        long since = System.currentTimeMillis();
-        awaitAnswering(since);
         sharing = true;
+        startInstances(sharedZones, "shared");
+        awaitAnswering(System.currentTimeMillis());
         // Settled: every instance fetches its peers' views (it has said that it shares, and is not on its own view
         // only, as each is until its first fetches come back) and answers both clients with their nearest location.
         Poll.until(Duration.ofSeconds(60), Duration.ofMillis(250), "every instance sharing and answering with the "
