@@ -6,6 +6,8 @@ import geodns.server.route.Routing;
 import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
 import geodns.server.health.Prober;
+import geodns.server.health.ShareConfig;
+import geodns.server.health.SharedHealth;
 import geodns.server.metrics.Metrics;
 import geodns.server.transfer.Notifier;
 import geodns.server.config.Fingerprint;
@@ -42,6 +44,10 @@ final class Live implements AutoCloseable {
     private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
     private final AtomicReference<Status.Load> lastLoad = new AtomicReference<>();
     private final AtomicReference<Prober> prober = new AtomicReference<>();
+    /** Pooling verdicts with the other instances (health: share:), null while off. */
+    private final AtomicReference<SharedHealth> shared = new AtomicReference<>();
+    /** This instance's name to its peers (--instance). */
+    private final String instance;
     private final Notifier notifier;
     private final ScheduledExecutorService builder = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "snapshot-builder");
@@ -68,6 +74,12 @@ final class Live implements AutoCloseable {
     private final int maxRecords;
 
     Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Metrics metrics) {
+        this(zonesDir, geoipFiles, maxRecords, metrics, "geodns");
+    }
+
+    /** @param instance this instance's name, as its peers know it (--instance) */
+    Live(Path zonesDir, List<Path> geoipFiles, int maxRecords, Metrics metrics, String instance) {
+        this.instance = instance;
         this.zonesDir = zonesDir;
         this.maxRecords = maxRecords;
         this.geoipFiles = List.copyOf(geoipFiles);
@@ -86,10 +98,26 @@ final class Live implements AutoCloseable {
         return lastLoad.get();
     }
 
-    /** The current health of every probed node (empty when nothing is probed). */
+    /** The current health of every probed node (empty when nothing is probed); merged with peers' when shared. */
     HealthView health() {
+        SharedHealth s = shared.get();
+        if (s != null) {
+            return s.merged();
+        }
         Prober p = prober.get();
         return p == null ? HealthView.allUp() : p.view();
+    }
+
+    /** Who sees what (health: share:), or null while sharing is off. */
+    SharedHealth.Sharing sharing() {
+        SharedHealth s = shared.get();
+        return s == null ? null : s.sharing();
+    }
+
+    /** This instance's own view signed for a peer that asked with {@code nonce}; null while sharing is off. */
+    SharedHealth.Signed peerView(String nonce) {
+        SharedHealth s = shared.get();
+        return s == null ? null : s.publish(nonce);
     }
 
     /** The locations and nodes of the config serving, none before the first load. */
@@ -291,6 +319,11 @@ final class Live implements AutoCloseable {
     private void install(Zones.Sources newSources, GeoDatabase newDatabase, HeapBudget heap) {
         Prober fresh = proberFor(newSources);
         HealthView view = (fresh != null ? fresh : prober.get()).view();
+        SharedHealth running = shared.get();
+        boolean sameSharing = running != null ? running.config().equals(newSources.share()) : !newSources.share().on();
+        if (sameSharing && running != null) {
+            view = running.merged();
+        }
         Routing newRouting = Zones.routing(newSources, newDatabase, metrics);
         Snapshot built;
         try {
@@ -306,6 +339,9 @@ final class Live implements AutoCloseable {
             if (old != null) {
                 old.close();
             }
+        }
+        if (!sameSharing) {
+            replaceSharing(newSources.share());
         }
         sources = newSources;
         database = newDatabase;
@@ -326,6 +362,28 @@ final class Live implements AutoCloseable {
         }
         if (fresh != null) {
             fresh.start();
+            SharedHealth s = shared.get();
+            if (s != null) {
+                s.ownChanged();
+            }
+        }
+    }
+
+    /**
+     * Starts pooling with the peers of {@code config} (or stops, when off). A new pool starts from this instance's
+     * own view, as after a start: the views of the old one were checked against its secret and peers.
+     */
+    private void replaceSharing(ShareConfig config) {
+        SharedHealth next = config.on() ? new SharedHealth(config, instance, () -> prober.get().view(), metrics,
+                () -> builder.submit(this::healthChanged)) : null;
+        SharedHealth old = shared.getAndSet(next);
+        if (old != null) {
+            old.close();
+            LOG.info("shared health: {}", next == null ? "off: this instance's own view alone from now"
+                    : "peers or secret changed: starting over");
+        }
+        if (next != null) {
+            next.start();
         }
     }
 
@@ -340,12 +398,19 @@ final class Live implements AutoCloseable {
             return null;
         }
         HealthView known = old == null ? HealthView.allUp() : old.carriedTo(newSources.probes());
-        return new Prober(newSources.probes(), known, metrics, changed -> builder.submit(this::healthChanged));
+        return new Prober(newSources.probes(), known, metrics, changed -> {
+            SharedHealth s = shared.get();
+            if (s != null) {
+                s.ownChanged();  // which calls healthChanged if the merged verdict changes
+            } else {
+                builder.submit(this::healthChanged);
+            }
+        });
     }
 
     /** Reads the current prober's view, so a late signal from a replaced prober changes nothing. */
     private void healthChanged() {
-        HealthView view = prober.get().view();
+        HealthView view = health();
         if (view.sameUpSet(health)) {
             return;
         }
@@ -380,6 +445,10 @@ final class Live implements AutoCloseable {
     public void close() {
         builder.shutdownNow();
         notifier.close();
+        SharedHealth s = shared.get();
+        if (s != null) {
+            s.close();
+        }
         Prober p = prober.get();
         if (p != null) {
             p.close();

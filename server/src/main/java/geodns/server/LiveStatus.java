@@ -4,6 +4,7 @@ import geodns.server.admin.Status;
 import geodns.server.answer.Snapshot;
 import geodns.server.health.HealthView;
 import geodns.server.health.NodeHealth;
+import geodns.server.health.SharedHealth;
 import geodns.server.zone.Zones;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,24 @@ final class LiveStatus implements Supplier<Status> {
         return new Status(geoip.problem() != null ? "none: " + geoip.problem() : geoip.description(),
                 geoip.problem() == null, geoip.attribution(), live.lastLoad(), zones,
                 served == null ? List.of() : served.failOpen(),
-                served == null ? List.of() : served.catchments(), locations(live.sites(), live.health()));
+                served == null ? List.of() : served.catchments(), locations(live.sites(), live.health()),
+                sharing(live.sharing(), live.sites()));
+    }
+
+    /** Shared health as /status shows it: ages against now, the nodes in geo.yaml's order. */
+    static Status.Sharing sharing(SharedHealth.Sharing s, List<Zones.Site> sites) {
+        if (s == null) {
+            return null;
+        }
+        Instant now = Instant.now();
+        List<String> nodes = sites.stream().flatMap(site -> site.nodes().stream()).map(Zones.Site.Node::name)
+                .filter(s.merged()::containsKey).toList();
+        List<Status.Observer> observers = s.observers().stream().map(o -> new Status.Observer(o.name(), o.url(),
+                o.url() == null ? Double.valueOf(0) : o.fetched() == null ? null
+                        : Double.valueOf(Duration.between(o.fetched(), now).toMillis() / 1000.0),
+                o.fresh(), o.result(), o.nodes())).toList();
+        return new Status.Sharing(s.self(), s.instances(), s.quorum(), s.partitioned(),
+                s.window().toMillis() / 1000.0, nodes, observers, s.merged());
     }
 
     private static List<Status.Location> locations(List<Zones.Site> sites, HealthView view) {

@@ -152,7 +152,8 @@ public final class Main {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         AtomicBoolean ready = new AtomicBoolean();
         Metrics metrics = new Metrics();
-        try (Live live = new Live(options.zones(), options.geoip(), options.maxRecords(), metrics)) {
+        try (Live live = new Live(options.zones(), options.geoip(), options.maxRecords(), metrics,
+                options.instance())) {
             List<String> errors = live.start();
             if (!errors.isEmpty()) {
                 errors.forEach(System.err::println);
@@ -174,7 +175,8 @@ public final class Main {
             Answerer answerer = new Answerer(live.snapshot(), options.udpMax(), metrics, queryLog, rateLimiter);
             Explainer explainer = new Explainer(live.snapshot(), answerer);
             try (AdminServer admin = bound("--http", options.http(),
-                    () -> new AdminServer(options.http(), ready::get, metrics, explainer, new LiveStatus(live)));
+                    () -> new AdminServer(options.http(), ready::get, metrics, explainer, new LiveStatus(live),
+                            live::peerView));
                  DnsServer dns = new DnsServer(answerer, options.tcp(), options.nativeUdp())) {
                 log.info("admin http on {}", format(admin.address()));
                 log.info("udp rate limiting: {}", describe(options.rrl()));

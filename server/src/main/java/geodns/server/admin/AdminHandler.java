@@ -140,6 +140,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .set(HttpHeaderNames.CONTENT_TYPE, reply.contentType())
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set("X-Content-Type-Options", "nosniff");
+        reply.headers().forEach(response.headers()::set);
         if (allow != null) {
             response.headers().set(HttpHeaderNames.ALLOW, allow);
         }

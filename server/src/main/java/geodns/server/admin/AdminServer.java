@@ -1,5 +1,7 @@
 package geodns.server.admin;
 
+import geodns.server.health.PeerView;
+import geodns.server.health.SharedHealth;
 import geodns.server.metrics.Metrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -26,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -59,6 +62,15 @@ public final class AdminServer implements AutoCloseable {
 
     public AdminServer(InetSocketAddress address, BooleanSupplier ready, Metrics metrics, Explainer explainer,
                        Supplier<Status> status) throws IOException {
+        this(address, ready, metrics, explainer, status, nonce -> null);
+    }
+
+    /**
+     * @param peerView this instance's own health view signed for a peer that sent {@code nonce} (shared health),
+     *                 null while sharing is off
+     */
+    public AdminServer(InetSocketAddress address, BooleanSupplier ready, Metrics metrics, Explainer explainer,
+                       Supplier<Status> status, Function<String, SharedHealth.Signed> peerView) throws IOException {
         boolean epoll = Epoll.isAvailable();
         loop = epoll ? new EpollEventLoopGroup(1, new DefaultThreadFactory("admin-http", true))
                 : new NioEventLoopGroup(1, new DefaultThreadFactory("admin-http", true));
@@ -73,7 +85,9 @@ public final class AdminServer implements AutoCloseable {
                         : AdminReply.text(503, "not ready\n"))
                 .page("/metrics", params -> new AdminReply(200, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.scrape()))
-                .page("/explain", params -> explain(params, explainer))
+                .page("/explain", params -> explain(params, explainer, () -> status.get().sharing()))
+                // On the loop: a few microseconds (the own view and one HMAC), and a peer's fetch has a deadline.
+                .quick(PeerView.PATH, params -> peerView(params, peerView))
                 .page("/status.json", params -> new AdminReply(200, "application/json", Json.write(status.get().toJson())))
                 .page("/status", params -> new AdminReply(200, "text/html; charset=utf-8",
                         StatusPage.html(status.get())));
@@ -106,7 +120,22 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private static AdminReply explain(Map<String, String> params, Explainer explainer) {
+    private static AdminReply peerView(Map<String, String> params, Function<String, SharedHealth.Signed> peerView) {
+        String nonce = params.get("nonce");
+        if (nonce == null || !PeerView.NONCE.matcher(nonce).matches()) {
+            return AdminReply.text(400, "usage: " + PeerView.PATH + "?nonce=N (16-128 of 0-9 A-Z a-z _ -)\n");
+        }
+        SharedHealth.Signed signed = peerView.apply(nonce);
+        if (signed == null) {
+            return AdminReply.text(404, "health sharing is off here (no health: share: secret-file)\n");
+        }
+        return new AdminReply(200, "application/json", signed.body(),
+                Map.of(PeerView.SIGNATURE_HEADER, signed.signature()));
+    }
+
+    /** @param sharing shared health, which decided which nodes count as up: carried along while it is on */
+    private static AdminReply explain(Map<String, String> params, Explainer explainer,
+                                      Supplier<Status.Sharing> sharing) {
         String ip = params.get("ip");
         String name = params.get("name");
         if (ip == null || name == null) {
@@ -116,8 +145,15 @@ public final class AdminServer implements AutoCloseable {
             InetAddress client = Explainer.address(ip);
             Explanation result = explainer.explain(client, name, params.getOrDefault("type", "A"));
             // format=text: what `geodns explain` prints, for `geodns explain --server` to print as it comes.
-            return "text".equals(params.get("format")) ? AdminReply.text(200, result.text())
-                    : new AdminReply(200, "application/json", Json.write(result.toJson()));
+            Status.Sharing shared = sharing.get();
+            if ("text".equals(params.get("format"))) {
+                return AdminReply.text(200, result.text() + (shared == null ? "" : shared.text()));
+            }
+            Map<String, Object> json = result.toJson();
+            if (shared != null) {
+                json.put("shared_health", shared.toJson());
+            }
+            return new AdminReply(200, "application/json", Json.write(json));
         } catch (IllegalArgumentException e) {
             return AdminReply.text(400, e.getMessage() + "\n");
         }

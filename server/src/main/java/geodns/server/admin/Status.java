@@ -13,9 +13,16 @@ import java.util.Map;
  * @param geoipOk         false while no database places clients
  * @param lastLoad        the outcome of the last load, or null before the first
  * @param failOpenNames   geo names with no node up, answered with every node (fail-open)
+ * @param sharing         shared health (who sees what), null while sharing is off
  */
 public record Status(String geoip, boolean geoipOk, String geoipAttribution, Load lastLoad, List<Zone> zones,
-                     List<String> failOpenNames, List<Catchment> catchments, List<Location> locations) {
+                     List<String> failOpenNames, List<Catchment> catchments, List<Location> locations,
+                     Sharing sharing) {
+
+    public Status(String geoip, boolean geoipOk, String geoipAttribution, Load lastLoad, List<Zone> zones,
+                  List<String> failOpenNames, List<Catchment> catchments, List<Location> locations) {
+        this(geoip, geoipOk, geoipAttribution, lastLoad, zones, failOpenNames, catchments, locations, null);
+    }
 
     public Status {
         zones = List.copyOf(zones);
@@ -90,6 +97,73 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
      */
     public record Probe(String lastResult, double lastLatencyMillis, Instant lastProbe, long secondsInState) {}
 
+    /**
+     * Shared health as a matrix: rows are the instances (this one first), columns the nodes, and the merged verdict.
+     *
+     * @param ownViewOnly  too few fresh views to decide together (partitioned): answers follow this instance alone
+     * @param windowSeconds a view older than this does not count
+     */
+    public record Sharing(String self, int instances, int quorum, boolean ownViewOnly, double windowSeconds,
+                          List<String> nodes, List<Observer> observers, Map<String, Boolean> merged) {
+        public Sharing {
+            nodes = List.copyOf(nodes);
+            observers = List.copyOf(observers);
+            merged = Map.copyOf(merged);
+        }
+
+        /** For {@code geodns explain --server}: each node's merged verdict and who said what. */
+        String text() {
+            StringBuilder out = new StringBuilder("shared_health: ").append(instances).append(" instances, ")
+                    .append(quorum).append(" fresh views needed").append(ownViewOnly ? ", own view only (partitioned)"
+                            : "").append('\n');
+            for (String node : nodes) {
+                out.append("  ").append(node).append(": ").append(Boolean.TRUE.equals(merged.get(node)) ? "up" : "down")
+                        .append(" (");
+                out.append(String.join(", ", observers.stream().filter(o -> o.nodes().containsKey(node))
+                        .map(o -> o.name() + " " + (o.nodes().get(node) ? "up" : "down") + (o.fresh() ? "" : " stale"))
+                        .toList()));
+                out.append(")\n");
+            }
+            return out.toString();
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> mergedJson = new java.util.LinkedHashMap<>();
+            nodes.forEach(n -> mergedJson.put(n, merged.get(n)));
+            return Json.object("self", self,
+                    "instances", instances,
+                    "quorum", quorum,
+                    "own_view_only", ownViewOnly,
+                    "fresh_window_seconds", windowSeconds,
+                    "merged", mergedJson,
+                    "observers", observers.stream().map(Observer::toJson).toList());
+        }
+    }
+
+    /**
+     * One instance's view as this one holds it.
+     *
+     * @param url        where it is fetched; null for this instance
+     * @param ageSeconds since its view last passed every check; null if none did
+     * @param result     the last fetch's outcome (ok, forged, stale, failed: timeout, ...)
+     * @param nodes      node -> up as that view says
+     */
+    public record Observer(String name, String url, Double ageSeconds, boolean fresh, String result,
+                           Map<String, Boolean> nodes) {
+        public Observer {
+            nodes = Map.copyOf(nodes);
+        }
+
+        Map<String, Object> toJson() {
+            return Json.object("name", name,
+                    "url", url,
+                    "age_seconds", ageSeconds,
+                    "fresh", fresh,
+                    "last_fetch", result,
+                    "nodes", new java.util.TreeMap<>(nodes));
+        }
+    }
+
     /** The /status.json object. */
     Map<String, Object> toJson() {
         return Json.object("geoip", geoip,
@@ -103,6 +177,7 @@ public record Status(String geoip, boolean geoipOk, String geoipAttribution, Loa
                         "fail_open", c.failOpen(),
                         "locations_up", c.locationsUp(),
                         "countries", c.byCountry())).toList(),
-                "locations", locations.stream().map(Location::toJson).toList());
+                "locations", locations.stream().map(Location::toJson).toList(),
+                "sharing", sharing == null ? null : sharing.toJson());
     }
 }

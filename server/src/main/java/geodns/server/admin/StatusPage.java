@@ -47,6 +47,7 @@ final class StatusPage {
                 .append("stroke-linejoin:round}</style></head><body>")
                 .append("<h1>geodns</h1>");
         failOpenBanner(out, status.failOpenNames());
+        ownViewOnlyBanner(out, status.sharing());
         // A GeoIP database dropped as damaged is an outage of geography, not a detail: shown as one.
         out.append(status.geoipOk() ? "<p>GeoIP: " : "<p class=\"down\">GeoIP: ").append(esc(status.geoip()));
         if (status.geoipAttribution() != null) {
@@ -62,6 +63,7 @@ final class StatusPage {
         healthMap(out, locations);
         catchments(out, status.catchments(), locations, colours);
         nodes(out, locations);
+        sharing(out, status.sharing());
         zones(out, status.zones());
         out.append("<p><a href=\"/status.json\">status.json</a> · <a href=\"/metrics\">metrics</a> · ")
                 .append("explain: <code>/explain?ip=ADDR&amp;name=NAME&amp;type=A</code></p></body></html>\n");
@@ -76,6 +78,55 @@ final class StatusPage {
                 .append(esc(String.join(", ", open)))
                 .append(" is up. Every node is answered as if it were up, so clients are sent to nodes that are ")
                 .append("down, until a node passes its health checks again.</div>");
+    }
+
+    private static void ownViewOnlyBanner(StringBuilder out, Status.Sharing sharing) {
+        if (sharing == null || !sharing.ownViewOnly()) {
+            return;
+        }
+        long fresh = sharing.observers().stream().filter(Status.Observer::fresh).count();
+        out.append("<div class=\"banner\" id=\"own-view-only\" role=\"alert\">Own view only (partitioned): ")
+                .append(fresh).append(" of ").append(sharing.instances())
+                .append(" instances' views are fresh, ").append(sharing.quorum())
+                .append(" are needed to decide together. Answers follow this instance's own probes alone until ")
+                .append("enough peers are heard again.</div>");
+    }
+
+    /**
+     * Shared health as a hosted checker shows its regions: a row per instance (this one first), a column per node,
+     * each cell what that instance's view says; how fresh each view is and how its last fetch went; the merged
+     * verdict, which answers follow, last.
+     */
+    private static void sharing(StringBuilder out, Status.Sharing s) {
+        if (s == null) {
+            return;
+        }
+        out.append("<h2>Shared health</h2><p>").append(s.instances()).append(" instances; a node is down when most ")
+                .append("fresh views say so (").append(s.quorum()).append(" fresh views needed to decide together, ")
+                .append("fresh: fetched within ").append(esc(duration(Math.round(s.windowSeconds())))).append(")")
+                .append(s.ownViewOnly() ? ", <span class=\"down\">own view only (partitioned)</span>" : "")
+                .append(".</p><table id=\"sharing\"><tr><th>instance</th>");
+        for (String node : s.nodes()) {
+            out.append("<th>").append(esc(node)).append("</th>");
+        }
+        out.append("<th>view age</th><th>last fetch</th></tr>");
+        for (Status.Observer o : s.observers()) {
+            out.append("<tr").append(o.fresh() ? "" : " style=\"opacity:.5\"").append("><td>").append(esc(o.name()))
+                    .append(o.url() == null ? " (this instance)" : "").append("</td>");
+            for (String node : s.nodes()) {
+                Boolean up = o.nodes().get(node);
+                out.append(up == null ? "<td>–</td>" : up ? "<td class=\"up\">up</td>" : "<td class=\"down\">down</td>");
+            }
+            out.append("<td>").append(o.url() == null ? "now" : o.ageSeconds() == null ? "never"
+                    : esc(duration(Math.round(o.ageSeconds()))) + (o.fresh() ? "" : " (stale)"))
+                    .append("</td><td>").append(esc(o.result())).append("</td></tr>");
+        }
+        out.append("<tr><th>merged</th>");
+        for (String node : s.nodes()) {
+            out.append(Boolean.TRUE.equals(s.merged().get(node)) ? "<th class=\"up\">up</th>"
+                    : "<th class=\"down\">down</th>");
+        }
+        out.append("<th></th><th></th></tr></table>");
     }
 
     private static void lastLoad(StringBuilder out, Status.Load load) {

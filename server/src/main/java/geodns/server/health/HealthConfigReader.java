@@ -1,12 +1,21 @@
 package geodns.server.health;
 
+import geodns.server.config.ConfigError;
 import geodns.server.config.YamlReader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -37,6 +46,19 @@ public final class HealthConfigReader {
             merged.putAll(specific.values);
             return new Settings(merged);
         }
+    }
+
+    /** The global {@code health:}: the probe settings, and {@code share:}, which {@link #share} reads. */
+    public Settings globalSettings(Node node) throws YamlReader.Problem {
+        if (node == null) {
+            return Settings.none();
+        }
+        Map<String, Node> values = new HashMap<>(yaml.mapping(node, "health"));
+        String[] known = java.util.Arrays.copyOf(KEYS, KEYS.length + 1);
+        known[KEYS.length] = "share";
+        yaml.onlyKeys(node, values, "health", known);
+        values.remove("share");
+        return new Settings(values);
     }
 
     public Settings settings(Node node, String what) throws YamlReader.Problem {
@@ -156,5 +178,153 @@ public final class HealthConfigReader {
             return text.equals(yes);
         }
         throw yaml.problem(node, what + " must be " + yes + " or " + no + ", not '" + text + "'");
+    }
+
+    static final String[] SHARE_KEYS = {"secret-file", "peers", "interval", "fresh"};
+    /** A secret file is a line of hex or base64; anything near this is the wrong file. */
+    private static final int MAX_SECRET_FILE = 64 << 10;
+
+    /** A node of geo.yaml as the peer template sees it: {@code ip} is its IPv4, else [IPv6], as for probes. */
+    public record PeerNode(String name, String location, String ip) {}
+
+    /**
+     * {@code health: share:} under the global {@code health} node, every mistake (each key on its own) added to
+     * {@code errors}. Off when absent or without {@code secret-file}.
+     *
+     * @param dir   the zones folder, which a relative secret-file is in
+     * @param nodes every node of geo.yaml, in order, for the {@code peers:} template
+     */
+    public ShareConfig share(Node health, Path dir, List<PeerNode> nodes, List<ConfigError> errors) {
+        if (!(health instanceof MappingNode)) {
+            return ShareConfig.off();
+        }
+        Node node;
+        Map<String, Node> fields;
+        try {
+            node = yaml.mapping(health, "health").get("share");
+            if (node == null) {
+                return ShareConfig.off();
+            }
+            fields = yaml.mapping(node, "share");
+            yaml.onlyKeys(node, fields, "share", SHARE_KEYS);
+        } catch (YamlReader.Problem p) {
+            errors.add(p.error);
+            return ShareConfig.off();
+        }
+        int before = errors.size();
+        Path secretFile = null;
+        PeerSecret secret = null;
+        if (fields.containsKey("secret-file")) {
+            try {
+                secretFile = dir.resolve(yaml.scalar(fields.get("secret-file"), "secret-file"));
+                secret = secret(fields.get("secret-file"), secretFile);
+            } catch (YamlReader.Problem p) {
+                errors.add(p.error);
+            }
+        }
+        List<ShareConfig.Peer> peers = List.of();
+        try {
+            peers = fields.containsKey("peers") ? peers(fields.get("peers"), nodes) : List.of();
+        } catch (YamlReader.Problem p) {
+            errors.add(p.error);
+        }
+        Duration interval = ShareConfig.DEFAULT_INTERVAL;
+        try {
+            interval = duration(fields.get("interval"), "interval of share", ShareConfig.DEFAULT_INTERVAL);
+        } catch (YamlReader.Problem p) {
+            errors.add(p.error);
+        }
+        int fresh = ShareConfig.DEFAULT_FRESH;
+        try {
+            fresh = fields.containsKey("fresh") ? (int) yaml.whole(fields.get("fresh"), "fresh", 1, 100)
+                    : ShareConfig.DEFAULT_FRESH;
+        } catch (YamlReader.Problem p) {
+            errors.add(p.error);
+        }
+        if (secret != null && !fields.containsKey("peers")) {
+            errors.add(yaml.problem(yaml.keyNode(health, "share"), "share needs 'peers': a URL template such as \"http://{ip}:8053\" (one "
+                    + "per node of geo.yaml) or a list of the other instances' admin URLs").error);
+        }
+        if (errors.size() > before) {
+            return ShareConfig.off();
+        }
+        return new ShareConfig(secretFile, secret, peers, interval, fresh);
+    }
+
+    /** The secret file's bytes, trimmed of surrounding white space (echo adds a newline); never shown. */
+    private PeerSecret secret(Node node, Path path) throws YamlReader.Problem {
+        String where = "secret-file " + path;
+        if (!Files.exists(path)) {
+            throw yaml.problem(node, where + ": no such file");
+        }
+        // Like zone files: /dev/zero would be read until the heap is gone, a FIFO would block the reload.
+        if (!Files.isRegularFile(path)) {
+            throw yaml.problem(node, where + ": not a regular file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_SECRET_FILE + 1);
+        } catch (IOException e) {
+            throw yaml.problem(node, where + ": cannot read: " + ConfigError.reason(e));
+        }
+        if (bytes.length > MAX_SECRET_FILE) {
+            throw yaml.problem(node, where + ": larger than " + MAX_SECRET_FILE + " bytes; a secret is one line");
+        }
+        int from = 0;
+        int to = bytes.length;
+        while (from < to && Character.isWhitespace(bytes[from])) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(bytes[to - 1])) {
+            to--;
+        }
+        if (to - from < PeerSecret.MIN_BYTES) {
+            throw yaml.problem(node, where + ": " + (to == from ? "empty" : "only " + (to - from) + " bytes")
+                    + "; a secret needs at least " + PeerSecret.MIN_BYTES + " (make one with openssl rand -hex 32)");
+        }
+        return new PeerSecret(java.util.Arrays.copyOfRange(bytes, from, to));
+    }
+
+    /** A template over every node ({ip} {node} {location}), or a list of URLs. */
+    private List<ShareConfig.Peer> peers(Node node, List<PeerNode> nodes) throws YamlReader.Problem {
+        List<ShareConfig.Peer> peers = new ArrayList<>();
+        if (node instanceof org.yaml.snakeyaml.nodes.SequenceNode) {
+            Map<URI, Node> seen = new LinkedHashMap<>();
+            for (Node item : yaml.sequence(node, "peers")) {
+                URI url = peerUrl(item, yaml.scalar(item, "a peer URL"));
+                if (seen.put(url, item) != null) {
+                    throw yaml.problem(item, "peer " + url + " is listed twice");
+                }
+                peers.add(new ShareConfig.Peer(null, url));
+            }
+            if (peers.isEmpty()) {
+                throw yaml.problem(node, "peers is an empty list");
+            }
+            return List.copyOf(peers);
+        }
+        String template = yaml.scalar(node, "peers");
+        if (!template.contains("{ip}") && !template.contains("{node}")) {
+            throw yaml.problem(node, "the peers template '" + template + "' names no node: use {ip} or {node} (e.g. "
+                    + "\"http://{ip}:8053\"), or give a list of URLs");
+        }
+        for (PeerNode n : nodes) {
+            peers.add(new ShareConfig.Peer(n.name(), peerUrl(node, template.replace("{ip}", n.ip())
+                    .replace("{node}", n.name()).replace("{location}", n.location()))));
+        }
+        return List.copyOf(peers);
+    }
+
+    private URI peerUrl(Node node, String text) throws YamlReader.Problem {
+        try {
+            URI uri = new URI(text);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            throw yaml.problem(node, "peer URL '" + text + "' is not a URL: " + e.getReason());
+        }
+        throw yaml.problem(node, "peer URL '" + text + "' must be http:// or https:// with a host (the peer's admin"
+                + " port, e.g. http://10.0.0.2:8053), without a query");
     }
 }

@@ -256,4 +256,52 @@ public final class Metrics {
         FunctionCounter.builder("geodns_query_log_dropped", log, QueryLog::dropped).description(
                 "sampled queries the query log dropped: its writer fell behind, or could not write").register(registry);
     }
+
+    // Shared health (health: share:): fetched views, each observer's verdicts, the merged ones.
+    private final Map<String, Double> peerNodesUp = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> sharedUp = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean partitioned = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean partitionedRegistered =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** One fetch of a peer's view: ok, failed, oversized, forged, malformed, replayed, stale, wrong_instance. */
+    public void peerView(String peer, String result) {
+        Counter.builder("geodns_peer_views").tags("peer", peer, "result", result)
+                .description("fetches of a peer's view by result: ok (counted), or why it was ignored")
+                .register(registry).increment();
+    }
+
+    /** What {@code observer} (a peer) says of {@code node}: 1 up, 0 down, NaN while its view is not fresh. */
+    public void peerNodeUp(String observer, String node, Boolean up) {
+        String key = observer + "\u0000" + node;
+        if (peerNodesUp.put(key, up == null ? Double.NaN : up ? 1.0 : 0.0) == null) {
+            Gauge.builder("geodns_peer_node_up", peerNodesUp, m -> m.getOrDefault(key, Double.NaN))
+                    .description("each peer's own verdict on each node: 1 up, 0 down, NaN while its view is not fresh")
+                    .tags("observer", observer, "node", node).register(registry);
+        }
+    }
+
+    /** The merged verdict on {@code node}, and a transition of it when it changed. */
+    public void sharedNodeUp(String node, boolean up, boolean changed) {
+        if (sharedUp.put(node, up) == null) {
+            Gauge.builder("geodns_shared_node_up", sharedUp, m -> Boolean.TRUE.equals(m.get(node)) ? 1 : 0)
+                    .description("1 while the merged verdict of the instances (or this one's own, partitioned) is up")
+                    .tag("node", node).register(registry);
+        }
+        if (changed) {
+            Counter.builder("geodns_shared_transitions").tags("node", node, "to", up ? "up" : "down")
+                    .description("merged verdicts going down (a majority of fresh views say so) or up again")
+                    .register(registry).increment();
+        }
+    }
+
+    /** 1 while too few peers' views are fresh to decide together, and this instance uses its own view alone. */
+    public void sharedPartitioned(boolean now) {
+        partitioned.set(now);
+        if (partitionedRegistered.compareAndSet(false, true)) {
+            Gauge.builder("geodns_shared_partitioned", partitioned, p -> p.get() ? 1 : 0)
+                    .description("1 while fewer fresh views than a majority of the instances: own view only")
+                    .register(registry);
+        }
+    }
 }

@@ -19,12 +19,14 @@ import org.xbill.DNS.Type;
  * the client.
  *
  * @param warnings what is valid but likely not meant (no geo names at all)
+ * @param share    health: share: (pooling the other instances' probe verdicts), off without a secret
  */
 record GeoConfig(String file, List<Location> locations, List<GeoName> names, List<ProbeTarget> probes,
-                 List<ConfigError> warnings) {
+                 List<ConfigError> warnings, geodns.server.health.ShareConfig share) {
 
     static GeoConfig none() {
-        return new GeoConfig(null, List.of(), List.of(), List.of(), List.of());
+        return new GeoConfig(null, List.of(), List.of(), List.of(), List.of(),
+                geodns.server.health.ShareConfig.off());
     }
 
     /** The location of this name; the reader let no geo name list a location it does not declare. */

@@ -7,6 +7,7 @@ import geodns.server.config.Links;
 import geodns.server.config.YamlReader;
 import geodns.server.health.HealthConfigReader;
 import geodns.server.health.ProbeTarget;
+import geodns.server.health.ShareConfig;
 import geodns.server.wire.Network;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -44,8 +45,11 @@ final class GeoConfigReader {
     /** Every location written, read or not: a name that uses one that has a mistake is not wrong as well. */
     private final Set<String> declared = new java.util.LinkedHashSet<>();
     private final List<ProbeTarget> probes = new ArrayList<>();
+    private final List<HealthConfigReader.PeerNode> peerNodes = new ArrayList<>();
+    private final Path dir;
 
-    private GeoConfigReader(String file, List<ConfigError> errors) {
+    private GeoConfigReader(String file, Path dir, List<ConfigError> errors) {
+        this.dir = dir;
         this.yaml = new YamlReader(file);
         this.health = new HealthConfigReader(yaml);
         this.errors = errors;
@@ -69,7 +73,7 @@ final class GeoConfigReader {
         if (!Files.exists(path)) {
             return GeoConfig.none();
         }
-        GeoConfigReader reader = new GeoConfigReader(path.toString(), errors);
+        GeoConfigReader reader = new GeoConfigReader(path.toString(), dir, errors);
         try {
             return reader.config(reader.yaml.parse(path, heap), path.toString());
         } catch (YamlReader.Problem p) {
@@ -101,8 +105,9 @@ final class GeoConfigReader {
         if (!top.containsKey("locations")) {
             throw yaml.problem(root, "no 'locations' section");
         }
-        HealthConfigReader.Settings global = attempt(() -> health.settings(top.get("health"), "health"));
+        HealthConfigReader.Settings global = attempt(() -> health.globalSettings(top.get("health")));
         readLocations(top.get("locations"), global == null ? HealthConfigReader.Settings.none() : global);
+        ShareConfig share = health.share(top.get("health"), dir, peerNodes, errors);
         List<GeoConfig.GeoName> names = new ArrayList<>();
         Node namesNode = top.get("names");
         Map<String, Node> entries = namesNode == null ? Map.of() : attempt(() -> yaml.mapping(namesNode, "names"));
@@ -127,7 +132,7 @@ final class GeoConfigReader {
             });
         }
         return new GeoConfig(file, List.copyOf(locations.values()), List.copyOf(names), List.copyOf(probes),
-                List.copyOf(warnings));
+                List.copyOf(warnings), share);
     }
 
     private void readLocations(Node node, HealthConfigReader.Settings global) throws YamlReader.Problem {
@@ -201,6 +206,7 @@ final class GeoConfigReader {
             throw yaml.problem(keyNode, "node " + name + " needs an ipv4 or ipv6 address");
         }
         String ip = v4 != null ? v4.getHostAddress() : "[" + v6.getHostAddress() + "]";
+        peerNodes.add(new HealthConfigReader.PeerNode(name, location, ip));
         HealthConfigReader.Settings own = settings.under(health.settings(fields.get("health"), "health of " + name));
         ProbeTarget probe = health.target(own, name, location, ip);
         if (probe != null) {

@@ -73,6 +73,11 @@ public final class Zones {
             return geo.probes();
         }
 
+        /** Whether and with whom this instance pools its probe verdicts (health: share:). */
+        public geodns.server.health.ShareConfig share() {
+            return geo.share();
+        }
+
         /** Each zone's serial and content digest (what a secondary would receive), computed when asked. */
         public List<ZoneVersion> versions() {
             return zones.stream().map(z -> ZoneVersion.of(z, transfers.zone(z.origin()) == null ? List.of()
@@ -155,7 +160,7 @@ public final class Zones {
         List<ConfigError> warnings = new ArrayList<>(geo.warnings());
         warnings.addAll(NameServerChecks.warnings(zones, geo, geoByZone));
         return new Read(new Sources(List.copyOf(zones), geo, geoByZone, transfers, List.copyOf(warnings)), List.of(),
-                Inputs.of(dir, namedFiles(zones, transfer), Zones::readByName));
+                Inputs.of(dir, namedFiles(zones, transfer, geo), Zones::readByName));
     }
 
     /** The folder's own files a load reads (present or not, so a new zone is seen): zone files and the configs. */
@@ -164,9 +169,12 @@ public final class Zones {
                 || name.equals(TransferConfigReader.FILE_NAME));
     }
 
-    /** The files beyond the folder's own that a load read: included zone files, TSIG secret files. */
-    private static List<Path> namedFiles(List<ZoneContent> zones, TransferConfig transfer) {
+    /** The files beyond the folder's own that a load read: included zone files, TSIG and peer secret files. */
+    private static List<Path> namedFiles(List<ZoneContent> zones, TransferConfig transfer, GeoConfig geo) {
         List<Path> files = new ArrayList<>(transfer.secretFiles());
+        if (geo != null && geo.share().secretFile() != null) {
+            files.add(geo.share().secretFile());
+        }
         zones.forEach(z -> z.records().stream().map(PlacedRecord::file).distinct().forEach(f -> files.add(Path.of(f))));
         return files;
     }
