@@ -8,7 +8,8 @@ port with its view of all N nodes in the documented wire format (docs/operations
 HMAC-SHA256 of the shared secret in X-Geodns-Signature), and it fetches the real instance's view every peer
 interval over one kept-alive connection, checking the signature and the nonce as geodns does.
 
-Two runs per N, each --seconds long after a settling pause, with the same probes: without `share:` (probing
+Two runs per N, each --seconds long after --settle seconds (the JIT compiles the new paths for the first half
+minute or so, which is start-up, not the steady cost), with the same probes: without `share:` (probing
 alone) and with it. Printed per N: the process CPU (utime+stime from /proc/PID/stat) per second of wall time,
 the difference (what sharing costs), the HTTP bytes per second of peer traffic in each direction (request and
 response lines, headers and bodies as they cross the sockets; TCP/IP headers not counted), and the instance's
@@ -161,6 +162,21 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def thread_seconds(pid):
+    """CPU seconds per thread group (thread names with their numbers dropped: "C2 CompilerThread", "health-share")."""
+    groups = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            stat = open(f"/proc/{pid}/task/{task}/stat").read()
+        except OSError:
+            continue  # the thread ended meanwhile
+        name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+        fields = rest.split()
+        group = re.sub(r"[-#]?\d+$", "", name).strip() or name  # names are cut at 15 characters
+        groups[group] = groups.get(group, 0.0) + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return groups
+
+
 def dig(port, name):
     out = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), name, "+short", "+tries=1", "+time=1"],
                          capture_output=True, text=True, timeout=5).stdout
@@ -192,7 +208,7 @@ def peer_view_counts(text):
     return counts
 
 
-def run(jar, n, seconds, peer_interval, share):
+def run(jar, n, seconds, peer_interval, share, settle):
     ips = [f"127.0.9.{i + 1}" for i in range(n)]
     names = [f"node{i}" for i in range(n)]
     web, admin, dns = free_port(), free_port(), free_port()
@@ -233,13 +249,15 @@ def run(jar, n, seconds, peer_interval, share):
             time.sleep(0.2)
         for t in threads:
             t.start()
-        time.sleep(10)  # every node probed and every peer fetched a few times; the JIT past its first burst
-        s0, f0, c0, t0 = served.snapshot(), fetched.snapshot(), cpu_seconds(p.pid), time.time()
+        time.sleep(settle)  # every node probed, every peer fetched many times, the JIT past compiling the new paths
+        s0, f0, c0, g0, t0 = served.snapshot(), fetched.snapshot(), cpu_seconds(p.pid), thread_seconds(p.pid), time.time()
         time.sleep(seconds)
         took = time.time() - t0
-        s1, f1, c1 = served.snapshot(), fetched.snapshot(), cpu_seconds(p.pid)
+        s1, f1, c1, g1 = served.snapshot(), fetched.snapshot(), cpu_seconds(p.pid), thread_seconds(p.pid)
+        groups = {k: (v - g0.get(k, 0.0)) / took for k, v in g1.items()}
         rate = lambda a, b, k: (b[k] - a[k]) / took
-        return {"cpu": (c1 - c0) / took,
+        return {"cpu": (c1 - c0) / took, "load": os.getloadavg()[0],
+                "threads": sorted(((v, k) for k, v in groups.items() if v >= 0.001), reverse=True),
                 "fetch_in": rate(f0, f1, "bytes_out"), "fetch_out": rate(f0, f1, "bytes_in"),
                 "serve_out": rate(s0, s1, "bytes_in"), "serve_in": rate(s0, s1, "bytes_out"),
                 "fetches": rate(f0, f1, "requests"), "serves": rate(s0, s1, "requests"),
@@ -265,14 +283,18 @@ def main():
     parser.add_argument("--sizes", default="4,50", help="cluster sizes (instances, the real one included)")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--peer-interval", type=int, default=2)
+    parser.add_argument("--settle", type=int, default=40, help="seconds before measuring (JIT warm-up)")
     args = parser.parse_args()
     for n in [int(s) for s in args.sizes.split(",")]:
-        alone = run(args.jar, n, args.seconds, args.peer_interval, share=False)
-        shared = run(args.jar, n, args.seconds, args.peer_interval, share=True)
+        alone = run(args.jar, n, args.seconds, args.peer_interval, share=False, settle=args.settle)
+        shared = run(args.jar, n, args.seconds, args.peer_interval, share=True, settle=args.settle)
         counts = shared["instance_counts"]
         print(f"{n} instances, {n} nodes probed every 1 s, peer interval {args.peer_interval} s, {args.seconds} s:")
         print(f"  cpu: alone {alone['cpu'] * 100:.2f}% of one core, sharing {shared['cpu'] * 100:.2f}% "
-              f"(sharing costs {(shared['cpu'] - alone['cpu']) * 100:.2f}%)")
+              f"(sharing costs {(shared['cpu'] - alone['cpu']) * 100:.2f}%; load average {alone['load']:.1f} "
+              f"and {shared['load']:.1f})")
+        for label, r in (("alone", alone), ("sharing", shared)):
+            print(f"  cpu by thread, {label}: " + ", ".join(f"{k} {v * 100:.2f}%" for v, k in r["threads"]))
         total = shared["fetch_in"] + shared["fetch_out"] + shared["serve_in"] + shared["serve_out"]
         print(f"  peer traffic: {total:,.0f} B/s in all; fetching {shared['fetches']:.1f} views/s "
               f"({shared['fetch_out']:,.0f} B/s requests out, {shared['fetch_in']:,.0f} B/s views in, "
