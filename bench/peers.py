@@ -23,6 +23,7 @@ exactly the work it would do in a real cluster of N (N-1 fetches out and N-1 ser
 
 Everything runs on loopback and is stopped by PID at the end.
 Usage: bench/peers.py [--jar server/target/geodns.jar] [--sizes 4,50] [--seconds 60] [--peer-interval 2]
+                      [--settle 40] [--java-option -XX:StartFlightRecording=delay=40s,duration=60s,filename=x.jfr]
 """
 import argparse, hashlib, hmac, http.server, json, os, re, secrets, shutil, signal, socket, subprocess, sys
 import tempfile, threading, time
@@ -208,7 +209,7 @@ def peer_view_counts(text):
     return counts
 
 
-def run(jar, n, seconds, peer_interval, share, settle):
+def run(jar, n, seconds, peer_interval, share, settle, java_options=()):
     ips = [f"127.0.9.{i + 1}" for i in range(n)]
     names = [f"node{i}" for i in range(n)]
     web, admin, dns = free_port(), free_port(), free_port()
@@ -238,7 +239,7 @@ def run(jar, n, seconds, peer_interval, share, settle):
         threads = [threading.Thread(target=fetcher, args=(ip, ips[0], admin, key, peer_interval, served, stop),
                                     daemon=True) for ip in ips[1:]]
     log = open(zones.rstrip("/") + ".log", "w")
-    p = subprocess.Popen(["java", "-jar", jar, "serve", "--zones", zones, "--dns", f"127.0.0.1:{dns}",
+    p = subprocess.Popen(["java", *java_options, "-jar", jar, "serve", "--zones", zones, "--dns", f"127.0.0.1:{dns}",
                           "--http", f"{ips[0]}:{admin}", "--instance", names[0]],
                          stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -284,10 +285,14 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--peer-interval", type=int, default=2)
     parser.add_argument("--settle", type=int, default=40, help="seconds before measuring (JIT warm-up)")
+    parser.add_argument("--java-option", action="append", default=[],
+                        help="a JVM option for the instance under test, e.g. -XX:StartFlightRecording=...")
     args = parser.parse_args()
     for n in [int(s) for s in args.sizes.split(",")]:
-        alone = run(args.jar, n, args.seconds, args.peer_interval, share=False, settle=args.settle)
-        shared = run(args.jar, n, args.seconds, args.peer_interval, share=True, settle=args.settle)
+        alone = run(args.jar, n, args.seconds, args.peer_interval, share=False, settle=args.settle,
+                    java_options=args.java_option)
+        shared = run(args.jar, n, args.seconds, args.peer_interval, share=True, settle=args.settle,
+                     java_options=args.java_option)
         counts = shared["instance_counts"]
         print(f"{n} instances, {n} nodes probed every 1 s, peer interval {args.peer_interval} s, {args.seconds} s:")
         print(f"  cpu: alone {alone['cpu'] * 100:.2f}% of one core, sharing {shared['cpu'] * 100:.2f}% "
