@@ -58,6 +58,16 @@ class KubernetesDaemonSetTest {
         assertTrue(surge == null || "0".equals(String.valueOf(surge)), "no surge: two pods cannot share port 53");
     }
 
+    /** Shared health's peers: template leaves out the node whose name is the pod's instance, its own node. */
+    @Test
+    void eachPodIsTheInstanceNamedAfterItsNode() {
+        Map<String, Object> container = geodnsContainer();
+        assertFalse(strings(container, "args").contains("--instance"), "the instance name comes from NODE_NAME");
+        assertTrue(list(container, "env").stream().anyMatch(e -> "NODE_NAME".equals(str(e, "name"))
+                        && "spec.nodeName".equals(str(e, "valueFrom", "fieldRef", "fieldPath"))),
+                "NODE_NAME from spec.nodeName: " + container.get("env"));
+    }
+
     @Test
     void containerServesPort53UdpAndTcpAndProbesTheAdminPortOfItsArgs() {
         Map<String, Object> container = geodnsContainer();

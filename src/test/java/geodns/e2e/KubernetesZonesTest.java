@@ -64,7 +64,11 @@ class KubernetesZonesTest {
         Map<String, Object> volume = list(map(only("DaemonSet"), "spec", "template", "spec"), "volumes").stream()
                 .map(K8sManifests::asMap).filter(v -> mount.get("name").equals(v.get("name"))).findFirst()
                 .orElseThrow();
-        assertEquals("geodns-zones", str(volume, "configMap", "name"));
+        List<Map<String, Object>> sources = list(volume, "projected", "sources").stream().map(K8sManifests::asMap)
+                .toList();
+        assertEquals("geodns-zones", str(sources.get(0), "configMap", "name"));
+        assertEquals("geodns-peers", str(sources.get(1), "secret", "name"), "the peers' secret beside geo.yaml");
+        assertEquals("peers.secret", str(asMap(list(sources.get(1), "secret", "items").get(0)), "path"));
         List<String> files = strings(generator, "files");
         assertTrue(files.stream().anyMatch(f -> f.endsWith(".zone")), "at least one zone file: " + files);
         assertTrue(files.contains("zones/geo.yaml"), "geo.yaml: " + files);
@@ -79,7 +83,9 @@ class KubernetesZonesTest {
     @Test
     @Timeout(90)
     void zonesConfigMapPassesCheckLaidOutAsAConfigMapVolume(@TempDir Path tmp) {
-        Path volume = ConfigFiles.configMap(tmp.resolve("zones"), configMapFiles());
+        Map<String, String> files = configMapFiles();
+        files.put("peers.secret", "3f1e6c0a9b7d2f4e6a8c0b1d3e5f7a9c3f1e6c0a9b7d2f4e6a8c0b1d3e5f7a9c");  // the Secret's
+        Path volume = ConfigFiles.configMap(tmp.resolve("zones"), files);
         Cli.Result result = Cli.run(60, "check", "--zones", volume.toString());
         assertEquals(0, result.exitCode(), result::toString);
         assertTrue(result.stdout().contains("example.com"), result::toString);
@@ -147,6 +153,7 @@ class KubernetesZonesTest {
         Map<String, Object> geo = new Yaml(new SafeConstructor(new LoaderOptions())).load(files.get("geo.yaml"));
         int closed = GeodnsServer.freePort(GeodnsServer.LOOPBACK, false);
         map(geo, "health").put("url", "http://127.0.0.1:" + closed + "/");
+        map(geo, "health").remove("share");  // its peers are the nodes' addresses: this test sends only to loopback
         DumperOptions dump = new DumperOptions();
         dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         files.put("geo.yaml", new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(dump), dump)

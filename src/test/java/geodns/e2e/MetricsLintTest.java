@@ -85,7 +85,7 @@ class MetricsLintTest {
     record Promtool(int exitCode, String output) {}
 
     /** {@code promtool check metrics} with {@code text} on its standard input. */
-    private static Promtool promtool(String text) throws IOException, InterruptedException {
+    static Promtool promtool(String text) throws IOException, InterruptedException {
         Process process;
         try {
             process = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();

@@ -123,6 +123,21 @@ class SharedHealthMajorityTest {
     }
 
     @Test
+    void theSharedHealthMetricsAreThereAndPassPromtool() throws Exception {
+        GeodnsServer b = world.server("b");
+        SharingWorld.awaitAnswer(b, GeoWorld.BERLIN, FRANKFURT_WITHOUT_FRA1, CHANGE);
+        String text = AdminHttp.ok(b, "/metrics");
+        for (String family : List.of("geodns_peer_views_total{", "geodns_peer_node_up{", "geodns_shared_node_up{",
+                "geodns_shared_transitions_total{", "geodns_shared_partitioned ")) {
+            assertTrue(text.contains(family), family + " in /metrics:\n" + text);
+        }
+        assertTrue(geodns.e2e.support.PromScrape.parse(text).sum("geodns_peer_views_total", "result", "ok") > 0,
+                "fetches counted ok");
+        MetricsLintTest.Promtool result = MetricsLintTest.promtool(text);
+        assertEquals(0, result.exitCode(), () -> "promtool check metrics:\n" + result.output() + "\n" + text);
+    }
+
+    @Test
     void aPeersViewIsItsOwnVerdictsNeverTheMergedOnes() {
         GeodnsServer c = world.server("c");
         SharingWorld.awaitAnswer(c, GeoWorld.SYDNEY, SINGAPORE, CHANGE);

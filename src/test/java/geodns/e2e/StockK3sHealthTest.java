@@ -100,6 +100,8 @@ class StockK3sHealthTest {
             }
             loopbackFiles.put(file.getKey(), text);
         }
+        // The Secret geodns-peers, which the DaemonSet mounts beside the ConfigMap's files.
+        loopbackFiles.put("peers.secret", "3f1e6c0a9b7d2f4e6a8c0b1d3e5f7a9c");
         return ConfigFiles.configMap(where, loopbackFiles);
     }
 

@@ -408,7 +408,10 @@ final class Live implements AutoCloseable {
         });
     }
 
-    /** Reads the current prober's view, so a late signal from a replaced prober changes nothing. */
+    /**
+     * Reads the current view (the prober's, or the merged one while shared), so a late signal from a replaced
+     * prober or pool changes nothing.
+     */
     private void healthChanged() {
         HealthView view = health();
         if (view.sameUpSet(health)) {

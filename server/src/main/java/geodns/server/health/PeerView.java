@@ -3,12 +3,8 @@ package geodns.server.health;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * One instance's own probe verdicts as it sends them to its peers: the body of {@code GET /peer/view?nonce=N}
@@ -66,7 +62,7 @@ public record PeerView(String instance, Instant time, String nonce, Map<String, 
                     .append(",\"last_ok\":").append(v.lastOk())
                     .append(",\"last_result\":").append(quote(v.lastResult()))
                     .append(",\"latency_ms\":").append(Double.isFinite(v.latencyMillis())
-                            ? String.format(Locale.ROOT, "%.3f", v.latencyMillis()) : "null")
+                            ? Double.toString(Math.round(v.latencyMillis() * 1000) / 1000.0) : "null")
                     .append(",\"when_ms\":").append(v.when() == null ? "null" : v.when().toEpochMilli())
                     .append('}');
             first = false;
@@ -81,18 +77,12 @@ public record PeerView(String instance, Instant time, String nonce, Map<String, 
         }
         Object parsed;
         try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(false);
-            options.setMaxAliasesForCollections(0);
-            options.setNestingDepthLimit(5);
-            options.setCodePointLimit(MAX_BYTES);
-            // JSON is YAML: SnakeYAML's safe constructor reads it into maps, lists, strings, numbers, booleans.
-            parsed = new Yaml(new SafeConstructor(options)).load(new String(body, StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            throw new Malformed("not JSON: " + e.getClass().getSimpleName());
+            parsed = JsonReader.read(new String(body, StandardCharsets.UTF_8));
+        } catch (JsonReader.Invalid e) {
+            throw new Malformed("not JSON: " + e.getMessage());
         }
         Map<?, ?> top = map(parsed, "the view");
-        if (!Integer.valueOf(VERSION).equals(top.get("geodns_view"))) {
+        if (!Long.valueOf(VERSION).equals(top.get("geodns_view"))) {
             throw new Malformed("not a geodns view of version " + VERSION);
         }
         String instance = string(top.get("instance"), "instance");
@@ -139,23 +129,15 @@ public record PeerView(String instance, Instant time, String nonce, Map<String, 
     }
 
     private static long whole(Object o, String what) throws Malformed {
-        if (o instanceof Integer || o instanceof Long) {
-            return ((Number) o).longValue();
+        if (o instanceof Long l) {
+            return l;
         }
         throw new Malformed(what + " is not a whole number");
     }
 
-    /** A JSON number; YAML 1.1 reads some spellings of one (1e-05) as a string, which is still a number here. */
     private static double number(Object o, String what) throws Malformed {
         if (o instanceof Number n) {
             return n.doubleValue();
-        }
-        if (o instanceof String s) {
-            try {
-                return Double.parseDouble(s);
-            } catch (NumberFormatException e) {
-                // reported below
-            }
         }
         throw new Malformed(what + " is not a number");
     }

@@ -155,6 +155,12 @@ public final class SharedHealth implements AutoCloseable {
 
     public void start() {
         long interval = config.interval().toMillis();
+        if (!config.peers().isEmpty() && config.peers().stream().allMatch(p -> p.name() != null)
+                && config.others(self).size() == config.peers().size()) {
+            LOG.warn("shared health: this instance is '{}' (--instance, default $NODE_NAME), which is no node of "
+                    + "geo.yaml: it fetches every node, its own too, and counts one instance more than there are",
+                    self);
+        }
         LOG.info("shared health: {} peer(s), fetched every {} ms; a node's verdict is the majority of the fresh "
                 + "views of {} instance(s), {} needed", peers.size(), interval, majority.instances(),
                 majority.quorum());
@@ -462,6 +468,7 @@ public final class SharedHealth implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        metrics.sharedPartitioned(false);
         thread.shutdownNow();
         httpThreads.shutdownNow();
     }

@@ -76,7 +76,8 @@ class PeerViewTest {
             "{\"geodns_view\":1,\"instance\":\"a\",\"time_ms\":\"soon\",\"nonce\":\"n\",\"nodes\":{}}",
             "{\"geodns_view\":1,\"instance\":\"a\",\"time_ms\":1,\"nonce\":\"n\",\"nodes\":{\"x\":{\"up\":\"yes\"}}}",
             "{\"geodns_view\":1,\"instance\":\"a\",\"time_ms\":1,\"nonce\":\"n\",\"nodes\":{},\"nodes\":{}}",
-            "{\"geodns_view\":1, &a [1], *a}"}) {
+            "{\"geodns_view\":1, &a [1], *a}", "{\"geodns_view\":1} trailing", "{\"geodns_view\":01}",
+            "{\"geodns_view\":1,\"instance\":\"unterminated}", "[[[[[[[[[[1]]]]]]]]]]", "{\"geodns_view\":1,}"}) {
             assertThrows(PeerView.Malformed.class, () -> PeerView.read(body.getBytes(StandardCharsets.UTF_8)), body);
         }
     }
