@@ -178,6 +178,17 @@ def thread_seconds(pid):
     return groups
 
 
+def threads_started(pid):
+    """The JVM's count of threads ever started (jcmd's PerfCounter java.threads.started), or None without jcmd."""
+    try:
+        out = subprocess.run(["jcmd", str(pid), "PerfCounter.print"], capture_output=True, text=True,
+                             timeout=20).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r"^java\.threads\.started=(\d+)", out, re.M)
+    return int(m.group(1)) if m else None
+
+
 def dig(port, name):
     out = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), name, "+short", "+tries=1", "+time=1"],
                          capture_output=True, text=True, timeout=5).stdout
@@ -251,13 +262,16 @@ def run(jar, n, seconds, peer_interval, share, settle, java_options=()):
         for t in threads:
             t.start()
         time.sleep(settle)  # every node probed, every peer fetched many times, the JIT past compiling the new paths
+        n0 = threads_started(p.pid)  # read outside the measured window: jcmd attaches to the instance
         s0, f0, c0, g0, t0 = served.snapshot(), fetched.snapshot(), cpu_seconds(p.pid), thread_seconds(p.pid), time.time()
         time.sleep(seconds)
         took = time.time() - t0
         s1, f1, c1, g1 = served.snapshot(), fetched.snapshot(), cpu_seconds(p.pid), thread_seconds(p.pid)
+        n1 = threads_started(p.pid)
         groups = {k: (v - g0.get(k, 0.0)) / took for k, v in g1.items()}
         rate = lambda a, b, k: (b[k] - a[k]) / took
         return {"cpu": (c1 - c0) / took, "load": os.getloadavg()[0],
+                "started": None if n0 is None or n1 is None else (n1 - n0) / took,
                 "threads": sorted(((v, k) for k, v in groups.items() if v >= 0.001), reverse=True),
                 "fetch_in": rate(f0, f1, "bytes_out"), "fetch_out": rate(f0, f1, "bytes_in"),
                 "serve_out": rate(s0, s1, "bytes_in"), "serve_in": rate(s0, s1, "bytes_out"),
@@ -300,6 +314,8 @@ def main():
               f"and {shared['load']:.1f})")
         for label, r in (("alone", alone), ("sharing", shared)):
             print(f"  cpu by thread, {label}: " + ", ".join(f"{k} {v * 100:.2f}%" for v, k in r["threads"]))
+        if shared["started"] is not None:
+            print(f"  threads started per second: alone {alone['started']:.2f}, sharing {shared['started']:.2f}")
         total = shared["fetch_in"] + shared["fetch_out"] + shared["serve_in"] + shared["serve_out"]
         print(f"  peer traffic: {total:,.0f} B/s in all; fetching {shared['fetches']:.1f} views/s "
               f"({shared['fetch_out']:,.0f} B/s requests out, {shared['fetch_in']:,.0f} B/s views in, "

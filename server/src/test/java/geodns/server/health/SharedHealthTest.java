@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import geodns.server.metrics.Metrics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -105,5 +107,17 @@ class SharedHealthTest {
         await("own view only", () -> shared.sharing().partitioned());
         assertFalse(shared.merged().isUp("n"));
         assertTrue(shared.sharing().observers().stream().skip(1).noneMatch(SharedHealth.Observer::fresh));
+    }
+
+    @Test
+    void fetchingStartsNoThreadPerFetch() throws Exception {
+        await("n up by the peers' votes", () -> shared.merged().isUp("n"));
+        awaitFetches(10);  // the fetching threads and the HTTP client's are running by now
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalStartedThreadCount();
+        awaitFetches(40);
+        long started = threads.getTotalStartedThreadCount() - before;
+        // sendAsync completed each fetch on a thread of its own where the common pool has one thread (2 cores).
+        assertTrue(started < 10, started + " threads started during 40 fetches");
     }
 }
