@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Knot DNS ({@code knotd}, Debian package {@code knot}) as a secondary of one zone, on a free loopback port, with
@@ -15,14 +14,12 @@ import java.util.concurrent.TimeUnit;
 public final class KnotSecondary implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Process process;
+    private final LoggedProcess program;
     private final InetSocketAddress dns;
-    private final Path log;
 
-    private KnotSecondary(Process process, InetSocketAddress dns, Path log) {
-        this.process = process;
+    private KnotSecondary(LoggedProcess program, InetSocketAddress dns) {
+        this.program = program;
         this.dns = dns;
-        this.log = log;
     }
 
     /** The port the secondary will listen on, chosen before the primary is told where to send NOTIFY. */
@@ -43,11 +40,8 @@ public final class KnotSecondary implements AutoCloseable {
             Files.createDirectories(dir.resolve("run"));
             Files.createDirectories(dir.resolve("storage"));
             Files.writeString(conf, config(dir, loopback, port, zone, primary, keyName, secret));
-            Process process = new ProcessBuilder("knotd", "-c", conf.toString()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            KnotSecondary knot = new KnotSecondary(process, new InetSocketAddress(loopback, port), log);
-            knot.awaitStarted();
-            return knot;
+            return new KnotSecondary(LoggedProcess.start(log, READY_TIMEOUT, "server started", "knotd", "-c",
+                    conf.toString()), new InetSocketAddress(loopback, port));
         } catch (IOException e) {
             throw new AssertionError("cannot start knotd (is the Debian package knot installed?): " + e, e);
         }
@@ -87,37 +81,17 @@ public final class KnotSecondary implements AutoCloseable {
                 primary.getPort(), zone);
     }
 
-    private void awaitStarted() {
-        Poll.until(READY_TIMEOUT, Duration.ofMillis(100), "knotd started (log: 'server started')", () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("knotd exited with " + process.exitValue() + ":\n" + log());
-            }
-            return log();
-        }, text -> text.contains("server started"));
-    }
-
     public InetSocketAddress dns() {
         return dns;
     }
 
     public String log() {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "cannot read " + log + ": " + e;
-        }
+        return program.log();
     }
 
-    /** SIGTERM to our knotd's PID, then SIGKILL if it lingers. */
+    /** Stops our process by its PID (see {@link LoggedProcess#close}). */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        program.close();
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Unbound (Debian's {@code unbound}) as a validating resolver on a free loopback port, in the foreground, with its
@@ -19,14 +18,12 @@ import java.util.concurrent.TimeUnit;
 public final class Unbound implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
 
-    private final Process process;
+    private final LoggedProcess program;
     private final InetSocketAddress dns;
-    private final Path log;
 
-    private Unbound(Process process, InetSocketAddress dns, Path log) {
-        this.process = process;
+    private Unbound(LoggedProcess program, InetSocketAddress dns) {
+        this.program = program;
         this.dns = dns;
-        this.log = log;
     }
 
     /**
@@ -86,23 +83,11 @@ public final class Unbound implements AutoCloseable {
                                 max-client-subnet-ipv4: 24
                             """.formatted(authority.getAddress().getHostAddress()) : "",
                     zone, authorityAddress));
-            Process process = new ProcessBuilder("unbound", "-d", "-c", conf.toString()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
-            Unbound unbound = new Unbound(process, new InetSocketAddress(loopback, port), log);
-            unbound.awaitStarted();
-            return unbound;
+            return new Unbound(LoggedProcess.start(log, READY_TIMEOUT, "start of service", "unbound", "-d", "-c",
+                    conf.toString()), new InetSocketAddress(loopback, port));
         } catch (IOException e) {
             throw new AssertionError("cannot start unbound: " + e, e);
         }
-    }
-
-    private void awaitStarted() {
-        Poll.until(READY_TIMEOUT, Duration.ofMillis(100), "unbound started (log: 'start of service')", () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("unbound exited with " + process.exitValue() + ":\n" + log());
-            }
-            return log();
-        }, text -> text.contains("start of service"));
     }
 
     public InetSocketAddress dns() {
@@ -110,23 +95,12 @@ public final class Unbound implements AutoCloseable {
     }
 
     public String log() {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            return "cannot read " + log + ": " + e;
-        }
+        return program.log();
     }
 
-    /** SIGTERM to our unbound's PID, then SIGKILL if it lingers. */
+    /** Stops our process by its PID (see {@link LoggedProcess#close}). */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        program.close();
     }
 }
